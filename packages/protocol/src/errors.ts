@@ -1,0 +1,25 @@
+/** Every `error.code` the server answers with, over HTTP or in a WebSocket `error` frame. */
+export const ERROR_CODES = [
+  "bad_json",
+  "bad_cursor",
+  "bad_channel",
+  "bad_param",
+  "bad_frame",
+  "unauthorized",
+  "forbidden_origin",
+  "not_found",
+  "payload_too_large",
+  "rate_limited",
+  "connection_limit",
+  "channel_limit",
+  "shutting_down",
+  "internal",
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every HTTP error response. */
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}

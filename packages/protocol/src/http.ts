@@ -1,0 +1,91 @@
+import { z } from "zod";
+import type { Envelope } from "./envelope.ts";
+import type { ResetReason } from "./frames.ts";
+
+/** Body of `POST /api/channels/:ch/messages`. `data` is required (`null` is allowed). */
+export const publishRequestSchema = z.object({ data: z.json() });
+
+/** `201` answer to a publish. */
+export interface PublishResponse {
+  readonly seq: number;
+  readonly cursor: string;
+  readonly time: number;
+}
+
+/** Answer of `poll` and `long-poll`. */
+export interface PollResponse {
+  /** Where the next request should resume: after the last message included. */
+  readonly cursor: string;
+  readonly messages: Envelope[];
+  readonly reset?: { readonly reason: ResetReason };
+}
+
+/** Bounds of the generator (DESIGN.md). */
+export const GENERATOR_LIMITS = { maxRate: 5000, maxPayloadBytes: 65536 } as const;
+
+/** Body of `POST /api/channels/:ch/generator`. */
+export const generatorRequestSchema = z.object({
+  rate: z.number().min(0).max(GENERATOR_LIMITS.maxRate),
+  payloadBytes: z.number().int().min(0).max(GENERATOR_LIMITS.maxPayloadBytes).default(64),
+});
+
+/** A validated generator request. */
+export type GeneratorRequest = z.infer<typeof generatorRequestSchema>;
+
+/** Answer of the generator endpoint. */
+export interface GeneratorState {
+  readonly channel: string;
+  readonly rate: number;
+  readonly payloadBytes: number;
+  readonly running: boolean;
+}
+
+/** Long-poll `timeout` bounds in ms. */
+export const LONG_POLL_TIMEOUT = { default: 25000, min: 1, max: 60000 } as const;
+
+/** The four ways a channel is served. */
+export const TRANSPORT_NAMES = ["ws", "sse", "longPoll", "poll"] as const;
+/** One of {@link TRANSPORT_NAMES}. */
+export type TransportName = (typeof TRANSPORT_NAMES)[number];
+
+/** `GET /api/channels/:ch`. */
+export interface ChannelInfo {
+  readonly channel: string;
+  readonly epoch: string;
+  readonly seq: number;
+  /** Oldest retained seq (seq + 1 when nothing is retained). */
+  readonly oldestSeq: number;
+  readonly subscribers: { readonly ws: number; readonly sse: number; readonly longPoll: number };
+  readonly generator: { readonly rate: number; readonly payloadBytes: number; readonly running: boolean };
+}
+
+/** Per-transport server counters in `GET /api/metrics`. */
+export interface TransportCounters {
+  connections: number;
+  requests: number;
+  messagesOut: number;
+  bytesOut: number;
+  errors: number;
+}
+
+/** `GET /api/metrics`. */
+export interface ServerMetrics {
+  readonly transports: Record<TransportName, TransportCounters>;
+  readonly publishes: {
+    readonly http: number;
+    readonly ws: number;
+    readonly generator: number;
+    readonly rateLimited: number;
+  };
+  readonly channels: number;
+  readonly process: {
+    readonly rss: number;
+    readonly heapUsed: number;
+    /** CPU use of the server process over the last sampling second, in % of one core. */
+    readonly cpu: number;
+    /** Event-loop delay p99 over the last sampling window, ms. */
+    readonly eventLoopDelayP99: number;
+  };
+  /** Seconds since the server started. */
+  readonly uptime: number;
+}
