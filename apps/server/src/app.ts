@@ -1,0 +1,79 @@
+import { Hono } from "hono";
+import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
+import { type AppContext, every, type NodeBindings } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import { Hub } from "./hub.ts";
+import { createPrometheusRegistry } from "./prometheus.ts";
+import { createKeyedRateLimiter } from "./rate-limit.ts";
+import { mountRoutes } from "./routes.ts";
+import { createServerCounters } from "./server-metrics.ts";
+import { mountStatic } from "./static.ts";
+import { mountLongPoll } from "./transports/long-poll.ts";
+import { mountPoll } from "./transports/poll.ts";
+import { mountSse } from "./transports/sse.ts";
+import { mountWs } from "./transports/ws.ts";
+
+/** Which transport's error counter a failed request belongs to, from its path. */
+function transportOf(path: string) {
+  if (path.endsWith("/ws")) return "ws";
+  if (path.endsWith("/sse")) return "sse";
+  if (path.endsWith("/long-poll")) return "longPoll";
+  if (path.endsWith("/poll")) return "poll";
+  return undefined;
+}
+
+/** A server instance's Hono app and the state behind it. Not listening: see `startServer`. */
+export interface TransportLabApp {
+  readonly app: Hono<NodeBindings>;
+  readonly context: AppContext;
+  /** Stops timers and generators, cuts every connection as at shutdown (WS 1001, SSE ends, long-polls answer). */
+  shutdown(): void;
+}
+
+/** Builds the app: every route of DESIGN.md over one hub of channels. */
+export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabApp {
+  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const counters = createServerCounters();
+  const context: AppContext = {
+    options,
+    counters,
+    hub: new Hub(options, counters),
+    httpLimiter: createKeyedRateLimiter(options.rateLimit, options.rateBurst),
+    intervals: new Set(),
+  };
+  counters.start();
+  every(context, 10_000, () => context.httpLimiter.sweep());
+  const prometheus = createPrometheusRegistry(() => counters.snapshot(context.hub.list().length));
+
+  const app = new Hono<NodeBindings>();
+  app.onError((err, c) => {
+    const apiError =
+      err instanceof ApiError ? err : new ApiError(500, "internal", "internal error; see the server log");
+    if (!(err instanceof ApiError)) console.error(err);
+    const transport = transportOf(c.req.path);
+    if (transport) counters.transports[transport].errors += 1;
+    return c.json(apiError.toBody(), apiError.status);
+  });
+  app.notFound((c) =>
+    c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404),
+  );
+  mountRoutes(app, context, prometheus);
+  mountWs(app, context);
+  mountSse(app, context);
+  mountLongPoll(app, context);
+  mountPoll(app, context);
+  mountStatic(app, options.staticDir);
+
+  return {
+    app,
+    context,
+    shutdown() {
+      context.hub.shuttingDown = true;
+      for (const timer of context.intervals) clearInterval(timer);
+      context.intervals.clear();
+      counters.stop();
+      context.hub.stopGenerators();
+      context.hub.cut("shutdown");
+    },
+  };
+}

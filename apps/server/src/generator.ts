@@ -1,0 +1,81 @@
+import type { GeneratorState } from "@transport-lab/protocol";
+
+/** Options of {@link createGenerator}. */
+export interface GeneratorOptions {
+  channel: string;
+  /** Publishes one already-serialized `data` JSON. */
+  publish: (dataJson: string) => void;
+  /** True while any client uses the channel; the generator stops after `idleMs` without one. */
+  hasClients: () => boolean;
+  idleMs: number;
+}
+
+/** Most messages one timer tick may catch up on, so a stalled loop cannot burst unboundedly. */
+const MAX_CATCH_UP = 500;
+
+/** `{"tick":n,"pad":"…"}` padded so that its JSON is `payloadBytes` long (or as short as possible). */
+export function generatorData(tick: number, payloadBytes: number): string {
+  const bare = `{"tick":${tick},"pad":""}`;
+  const pad = Math.max(0, payloadBytes - bare.length);
+  return `{"tick":${tick},"pad":"${"x".repeat(pad)}"}`;
+}
+
+/**
+ * A per-channel message generator. Messages are scheduled at exact times
+ * (start + n/rate), so a late timer catches up instead of silently lowering
+ * the rate.
+ */
+export function createGenerator(opts: GeneratorOptions) {
+  let rate = 0;
+  let payloadBytes = 64;
+  let tick = 0;
+  let startedAt = 0;
+  let sent = 0;
+  let idleSince: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const stop = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    rate = 0;
+  };
+
+  const run = () => {
+    timer = undefined;
+    const now = performance.now();
+    if (opts.hasClients()) idleSince = undefined;
+    else if (idleSince === undefined) idleSince = now;
+    else if (now - idleSince >= opts.idleMs) return stop();
+    const due = Math.floor(((now - startedAt) * rate) / 1000);
+    let n = Math.min(due - sent, MAX_CATCH_UP);
+    if (due - sent > MAX_CATCH_UP) sent = due - MAX_CATCH_UP; // drop what cannot be caught up
+    while (n-- > 0) {
+      tick += 1;
+      sent += 1;
+      opts.publish(generatorData(tick, payloadBytes));
+    }
+    const next = startedAt + ((sent + 1) * 1000) / rate;
+    timer = setTimeout(run, Math.max(1, Math.min(1000, next - performance.now())));
+  };
+
+  return {
+    /** Sets rate (msgs/s, 0 stops) and payload size; restarts the schedule. */
+    set(newRate: number, newPayloadBytes: number): void {
+      stop();
+      payloadBytes = newPayloadBytes;
+      if (newRate <= 0) return;
+      rate = newRate;
+      startedAt = performance.now();
+      sent = 0;
+      idleSince = undefined;
+      timer = setTimeout(run, Math.max(1, 1000 / rate));
+    },
+    stop,
+    state(): GeneratorState {
+      return { channel: opts.channel, rate, payloadBytes, running: timer !== undefined };
+    },
+  };
+}
+
+/** A channel's generator. */
+export type Generator = ReturnType<typeof createGenerator>;

@@ -1,0 +1,46 @@
+import { formatCursor } from "@transport-lab/protocol";
+
+/**
+ * One sequenced message. It keeps the client's `data` as its JSON text and
+ * builds each wire format the first time a transport asks for it, once for
+ * every subscriber of that format.
+ */
+export class LogEntry {
+  #json: string | undefined;
+  #wsFrame: Buffer | undefined;
+  #sseEvent: Buffer | undefined;
+  #pollBody: string | undefined;
+
+  constructor(
+    readonly channel: string,
+    readonly epoch: string,
+    readonly seq: number,
+    readonly time: number,
+    /** `JSON.stringify(data)`, computed once at publish. */
+    readonly dataJson: string,
+  ) {}
+
+  /** The envelope as JSON text: `{"channel","seq","time","data"}`. */
+  get json(): string {
+    this.#json ??= `{"channel":${JSON.stringify(this.channel)},"seq":${this.seq},"time":${this.time},"data":${this.dataJson}}`;
+    return this.#json;
+  }
+
+  /** The WebSocket `message` frame, encoded once (ws would re-encode a string per client). */
+  get wsFrame(): Buffer {
+    this.#wsFrame ??= Buffer.from(`{"type":"message",${this.json.slice(1)}`);
+    return this.#wsFrame;
+  }
+
+  /** The SSE event: `id: <cursor>` + `data: <envelope>`; JSON text never contains a raw newline. */
+  get sseEvent(): Buffer {
+    this.#sseEvent ??= Buffer.from(`id: ${formatCursor(this.epoch, this.seq)}\ndata: ${this.json}\n\n`);
+    return this.#sseEvent;
+  }
+
+  /** The long-poll answer for a client whose cursor was just before this entry (the common wake-up). */
+  get pollBody(): string {
+    this.#pollBody ??= `{"cursor":"${formatCursor(this.epoch, this.seq)}","messages":[${this.json}]}`;
+    return this.#pollBody;
+  }
+}

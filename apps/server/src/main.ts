@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadConfig, usage } from "./config.ts";
+import { startServer } from "./server.ts";
+
+/** The production entry: config from flags and env, one process serving the API and the built web app. */
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error(`transport-lab-server: ${err instanceof Error ? err.message : err}\n\n${usage()}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    console.log(usage());
+    return;
+  }
+  const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+  const staticDir = config.options.staticDir ?? (existsSync(webDist) ? webDist : undefined);
+  const server = await startServer({ ...config.options, staticDir, ...config.listen });
+  const shown = config.listen.host === "0.0.0.0" ? `http://localhost:${server.port}` : server.url;
+  console.log(`Transport Lab listening on ${shown} (host ${config.listen.host})`);
+  if (!staticDir) console.log("No web build found: serving a placeholder page at /");
+  if (config.options.adminToken) console.log("Admin token set: generator and disconnect need it");
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: closing connections…`);
+    server.close().then(() => {
+      console.log("closed");
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import {
+  type ServerMetrics,
+  TRANSPORT_NAMES,
+  type TransportCounters,
+  type TransportName,
+} from "@transport-lab/protocol";
+
+/** The server's own counters: plain numbers on the hot path, read by `/api/metrics` and `/metrics`. */
+export interface ServerCounters {
+  readonly transports: Record<TransportName, TransportCounters>;
+  readonly publishes: { http: number; ws: number; generator: number; rateLimited: number };
+  /** Starts the 1 s process sampler (CPU %, event-loop delay). */
+  start(): void;
+  stop(): void;
+  /** Everything in the `GET /api/metrics` shape. */
+  snapshot(channels: number): ServerMetrics;
+}
+
+const SAMPLE_MS = 1000;
+
+/** Creates zeroed counters; `start()` begins process sampling. */
+export function createServerCounters(): ServerCounters {
+  const transports = Object.fromEntries(
+    TRANSPORT_NAMES.map((t) => [t, { connections: 0, requests: 0, messagesOut: 0, bytesOut: 0, errors: 0 }]),
+  ) as Record<TransportName, TransportCounters>;
+  const publishes = { http: 0, ws: 0, generator: 0, rateLimited: 0 };
+  const startedAt = performance.now();
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  let timer: NodeJS.Timeout | undefined;
+  let lastCpu = process.cpuUsage();
+  let lastAt = performance.now();
+  let cpuPercent = 0;
+  let eldP99 = 0;
+
+  const sample = () => {
+    const cpu = process.cpuUsage(lastCpu);
+    const at = performance.now();
+    cpuPercent = ((cpu.user + cpu.system) / 1000 / (at - lastAt)) * 100;
+    lastCpu = process.cpuUsage();
+    lastAt = at;
+    eldP99 = eld.count > 0 ? eld.percentile(99) / 1e6 : 0;
+    eld.reset();
+  };
+
+  return {
+    transports,
+    publishes,
+    start() {
+      if (timer) return;
+      eld.enable();
+      timer = setInterval(sample, SAMPLE_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+      eld.disable();
+    },
+    snapshot(channels) {
+      const mem = process.memoryUsage();
+      return {
+        transports: structuredClone(transports),
+        publishes: { ...publishes },
+        channels,
+        process: {
+          rss: mem.rss,
+          heapUsed: mem.heapUsed,
+          cpu: Math.round(cpuPercent * 10) / 10,
+          eventLoopDelayP99: Math.round(eldP99 * 100) / 100,
+        },
+        uptime: Math.round((performance.now() - startedAt) / 10) / 100,
+      };
+    },
+  };
+}

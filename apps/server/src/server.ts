@@ -1,0 +1,70 @@
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { WebSocketServer } from "ws";
+import { createApp, type TransportLabApp } from "./app.ts";
+import type { ServerOptions } from "./config.ts";
+
+/** Options of {@link startServer}: listening address plus any {@link ServerOptions}. */
+export interface StartOptions extends Partial<ServerOptions> {
+  /** 0 picks a free port. Default 3000. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly instance: TransportLabApp;
+  /** Graceful stop: shutdown frames/answers first, then sockets; resolves when all are gone (≤ `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts a server (HTTP + WebSocket on one port) and resolves once it listens. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const { port = 3000, host = "127.0.0.1", ...overrides } = opts;
+  const instance = createApp(overrides);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: instance.context.options.maxFrameBytes,
+    perMessageDeflate: false,
+  });
+  // node-server's WebSocketServerLike wants `noServer: true` as a literal type; ws types it boolean.
+  const websocket = { server: wss } as unknown as NonNullable<
+    Parameters<typeof createAdaptorServer>[0]["websocket"]
+  >;
+  const server = createAdaptorServer({ fetch: instance.app.fetch, websocket });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const publicHost = urlHost === "0.0.0.0" || urlHost === "[::]" ? "localhost" : urlHost;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${publicHost}:${address.port}`,
+    port: address.port,
+    instance,
+    close(graceMs = 3000) {
+      closing ??= new Promise<void>((resolve) => {
+        instance.shutdown();
+        const hard = setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+          if ("closeAllConnections" in server) server.closeAllConnections();
+        }, graceMs);
+        hard.unref();
+        server.close(() => {
+          clearTimeout(hard);
+          resolve();
+        });
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

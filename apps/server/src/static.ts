@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Hono } from "hono";
+import type { NodeBindings } from "./context.ts";
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Transport Lab</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<h1>Transport Lab server</h1>
+<p>The web app is not built yet (<code>pnpm --filter @transport-lab/web build</code>). The API is up:</p>
+<ul>
+<li><a href="/healthz">/healthz</a>, <a href="/api/time">/api/time</a>, <a href="/api/channels">/api/channels</a>, <a href="/api/metrics">/api/metrics</a>, <a href="/metrics">/metrics</a></li>
+<li><code>curl -N "http://HOST/api/channels/chat/sse?cursor=earliest"</code></li>
+</ul>
+</body></html>`;
+
+/**
+ * Serves the built web app at `/` (hashed assets cached for a year,
+ * `index.html` for every other non-API path so client-side routes work), or
+ * a small placeholder page when there is no build.
+ */
+export function mountStatic(app: Hono<NodeBindings>, dir: string | undefined): void {
+  const indexPath = dir === undefined ? undefined : join(dir, "index.html");
+  if (indexPath === undefined || !existsSync(indexPath)) {
+    app.get("/", (c) => c.html(PLACEHOLDER));
+    return;
+  }
+  const root = dir as string;
+  app.use(
+    "/assets/*",
+    serveStatic({
+      root,
+      onFound: (_path, c) => {
+        c.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    }),
+  );
+  app.use("/*", serveStatic({ root }));
+  const index = readFileSync(indexPath, "utf8");
+  app.get("*", (c, next) => {
+    if (c.req.path.startsWith("/api/")) return next();
+    c.header("cache-control", "no-cache");
+    return c.html(index);
+  });
+}
