@@ -103,7 +103,9 @@ export function loadConfig(
     help: { type: "boolean" },
   };
   for (const name of Object.keys(NUMERIC)) flags[flagName(name)] = { type: "string" };
-  const { values } = parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false });
+  // `pnpm start -- --port 4000` passes the `--` through; it is not a positional here.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  const { values } = parseArgs({ args, options: flags, strict: true, allowPositionals: false });
   const read = (envName: string): string | undefined => {
     const v = values[flagName(envName)];
     return typeof v === "string" ? v : env[envName] || undefined;

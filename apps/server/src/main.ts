@@ -41,7 +41,11 @@ async function main() {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: NodeJS.ErrnoException) => {
+  if (err.code === "EADDRINUSE" || err.code === "EACCES") {
+    console.error(`transport-lab-server: cannot listen: ${err.message}. Pick another port with PORT=… or --port.`);
+  } else {
+    console.error(err);
+  }
   process.exit(1);
 });
