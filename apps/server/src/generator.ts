@@ -66,6 +66,8 @@ export function createGenerator(opts: GeneratorOptions) {
       if (newRate <= 0) return;
       rate = newRate;
       startedAt = performance.now();
+      // Ticks count from 1 in each run, so tick n was due at start + n/rate (the load generator relies on it).
+      tick = 0;
       sent = 0;
       idleSince = undefined;
       timer = setTimeout(run, Math.max(1, 1000 / rate));

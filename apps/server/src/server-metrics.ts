@@ -18,6 +18,8 @@ export interface ServerCounters {
 }
 
 const SAMPLE_MS = 1000;
+/** monitorEventLoopDelay records whole timer intervals, so its resolution is subtracted to get the delay. */
+const ELD_RESOLUTION_MS = 10;
 
 /** Creates zeroed counters; `start()` begins process sampling. */
 export function createServerCounters(): ServerCounters {
@@ -26,7 +28,7 @@ export function createServerCounters(): ServerCounters {
   ) as Record<TransportName, TransportCounters>;
   const publishes = { http: 0, ws: 0, generator: 0, rateLimited: 0 };
   const startedAt = performance.now();
-  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   let timer: NodeJS.Timeout | undefined;
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
@@ -39,7 +41,7 @@ export function createServerCounters(): ServerCounters {
     cpuPercent = ((cpu.user + cpu.system) / 1000 / (at - lastAt)) * 100;
     lastCpu = process.cpuUsage();
     lastAt = at;
-    eldP99 = eld.count > 0 ? eld.percentile(99) / 1e6 : 0;
+    eldP99 = eld.count > 0 ? Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS) : 0;
     eld.reset();
   };
 

@@ -1,0 +1,47 @@
+/**
+ * The generator schedule the baselines share with the real server: message n
+ * is due at start + n/rate, each carrying `{"tick":n,"pad":"…"}` padded to
+ * `payloadBytes` of JSON. Kept tiny and dependency-free on purpose.
+ */
+export function startSchedule(
+  rate: number,
+  payloadBytes: number,
+  emit: (tick: number, dataJson: string) => void,
+) {
+  const startedAt = performance.now();
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    const due = Math.floor(((performance.now() - startedAt) * rate) / 1000);
+    while (sent < due) {
+      sent += 1;
+      const bare = `{"tick":${sent},"pad":""}`;
+      emit(sent, `{"tick":${sent},"pad":"${"x".repeat(Math.max(0, payloadBytes - bare.length))}"}`);
+    }
+    const next = startedAt + ((sent + 1) * 1000) / rate;
+    timer = setTimeout(run, Math.max(1, Math.min(1000, next - performance.now())));
+  };
+  if (rate > 0) timer = setTimeout(run, Math.max(1, 1000 / rate));
+  return () => clearTimeout(timer);
+}
+
+/** `{rss, cpu}` for `/api/metrics`, in the real server's shape where it matters. */
+export function processFigures(sample: { cpu: number }) {
+  const mem = process.memoryUsage();
+  return { process: { rss: mem.rss, heapUsed: mem.heapUsed, cpu: sample.cpu, eventLoopDelayP99: 0 } };
+}
+
+/** CPU % of one core over the last second, updated by a 1 s unref'd timer. */
+export function cpuSampler() {
+  const sample = { cpu: 0 };
+  let last = process.cpuUsage();
+  let lastAt = performance.now();
+  setInterval(() => {
+    const used = process.cpuUsage(last);
+    const at = performance.now();
+    sample.cpu = Math.round(((used.user + used.system) / 1000 / (at - lastAt)) * 1000) / 10;
+    last = process.cpuUsage();
+    lastAt = at;
+  }, 1000).unref();
+  return sample;
+}

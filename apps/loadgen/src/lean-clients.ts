@@ -1,0 +1,169 @@
+import http from "node:http";
+import WebSocket from "ws";
+
+/** Transports the load generator drives (names as in the protocol package). */
+export type LoadTransport = "ws" | "sse" | "longPoll" | "poll";
+
+/** Called once per delivered message with its seq, server time and generator tick. */
+export type OnMessage = (seq: number, time: number, tick: number) => void;
+
+/** What every lean client reports back. */
+export interface LeanClient {
+  close(): void;
+}
+
+/** Per-client callbacks and counters shared by all lean clients of one worker. */
+export interface ClientHooks {
+  onMessage: OnMessage;
+  onOpen: () => void;
+  onFail: (err: Error) => void;
+  onRequest: () => void;
+  onBytes: (n: number) => void;
+}
+
+/** Options of one lean client. */
+export interface LeanClientOptions {
+  base: string;
+  channel: string;
+  localAddress: string;
+  agent: http.Agent;
+  pollIntervalMs: number;
+}
+
+/**
+ * Reads the number after `"key":` without parsing the whole message: the load
+ * client must cost less than the server it measures, and JSON.parse of a
+ * 16 KiB payload per delivery would dominate.
+ */
+export function numberAfter(text: string, key: string, from = 0): number {
+  const at = text.indexOf(key, from);
+  if (at < 0) return Number.NaN;
+  let end = at + key.length;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    if ((c < 48 || c > 57) && c !== 46 && c !== 45 && c !== 101 && c !== 43) break;
+    end += 1;
+  }
+  return Number(text.slice(at + key.length, end));
+}
+
+/** Seq, time and tick of one envelope's JSON text (any of the four framings). */
+function report(text: string, from: number, onMessage: OnMessage) {
+  const seq = numberAfter(text, '"seq":', from);
+  onMessage(seq, numberAfter(text, '"time":', from), numberAfter(text, '"tick":', from));
+}
+
+function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
+  const url = `${o.base.replace(/^http/, "ws")}/api/channels/${o.channel}/ws`;
+  h.onRequest();
+  const ws = new WebSocket(url, { localAddress: o.localAddress, perMessageDeflate: false });
+  ws.on("open", h.onOpen);
+  ws.on("error", h.onFail);
+  ws.on("message", (data: Buffer) => {
+    h.onBytes(data.length + (data.length < 126 ? 2 : data.length < 65536 ? 4 : 10));
+    // The frames are `{"type":"message",…}`; everything else (hello, reset) is skipped.
+    if (data[9] !== 0x6d) return; // 'm' of "message" at offset 9
+    report(data.toString("latin1"), 0, h.onMessage);
+  });
+  return { close: () => ws.terminate() };
+}
+
+function openSse(o: LeanClientOptions, h: ClientHooks): LeanClient {
+  let buffered = "";
+  h.onRequest();
+  const req = http.get(`${o.base}/api/channels/${o.channel}/sse`, {
+    agent: o.agent,
+    localAddress: o.localAddress,
+  });
+  req.on("response", (res) => {
+    if (res.statusCode !== 200) return h.onFail(new Error(`SSE answered ${res.statusCode}`));
+    h.onOpen();
+    res.setEncoding("latin1");
+    res.on("data", (chunk: string) => {
+      h.onBytes(chunk.length);
+      buffered += chunk;
+      let end = buffered.indexOf("\n\n");
+      let start = 0;
+      while (end >= 0) {
+        // A message event is `id: …` then `data: …`; hello (retry/event), reset (event) and `: ping` are skipped.
+        if (
+          buffered.startsWith("id: ", start) &&
+          buffered.startsWith("data: ", buffered.indexOf("\n", start) + 1)
+        ) {
+          report(buffered, start, h.onMessage);
+        }
+        start = end + 2;
+        end = buffered.indexOf("\n\n", start);
+      }
+      buffered = buffered.slice(start);
+    });
+  });
+  req.on("error", h.onFail);
+  return { close: () => req.destroy() };
+}
+
+/** Long polling and interval polling: one request at a time, resuming from the answered cursor. */
+function openPolling(o: LeanClientOptions, h: ClientHooks, long: boolean): LeanClient {
+  let cursor = "";
+  let closed = false;
+  let current: http.ClientRequest | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let opened = false;
+  const path = `${o.base}/api/channels/${o.channel}/${long ? "long-poll" : "poll"}`;
+  const next = () => {
+    if (closed) return;
+    h.onRequest();
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+    current = http.get(path + query, { agent: o.agent, localAddress: o.localAddress }, (res) => {
+      if (!opened) {
+        opened = true;
+        h.onOpen();
+      }
+      let body = "";
+      res.setEncoding("latin1");
+      res.on("data", (c: string) => {
+        body += c;
+      });
+      res.on("end", () => {
+        h.onBytes(body.length);
+        const parsed = JSON.parse(body) as { cursor: string };
+        cursor = parsed.cursor;
+        for (let at = body.indexOf('{"channel"'); at >= 0; at = body.indexOf('{"channel"', at + 1)) {
+          report(body, at, h.onMessage);
+        }
+        if (long) next();
+        else timer = setTimeout(next, o.pollIntervalMs);
+      });
+    });
+    current.on("error", (err) => {
+      if (!closed) h.onFail(err);
+    });
+    // A held long-poll is "open" once the request is on the wire.
+    if (long && !opened) {
+      opened = true;
+      h.onOpen();
+    }
+  };
+  next();
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      current?.destroy();
+    },
+  };
+}
+
+/** Opens one lean client of `transport`. */
+export function openLeanClient(transport: LoadTransport, o: LeanClientOptions, h: ClientHooks): LeanClient {
+  switch (transport) {
+    case "ws":
+      return openWs(o, h);
+    case "sse":
+      return openSse(o, h);
+    case "longPoll":
+      return openPolling(o, h, true);
+    case "poll":
+      return openPolling(o, h, false);
+  }
+}

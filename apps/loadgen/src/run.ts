@@ -1,0 +1,221 @@
+import { Worker } from "node:worker_threads";
+import {
+  createHistogram,
+  type HistogramJSON,
+  histogramFromJSON,
+  type LatencySummary,
+  summarize,
+} from "@transport-lab/metrics";
+import type { LoadTransport } from "./lean-clients.ts";
+import type { Target } from "./targets.ts";
+import type { ToWorker, WorkerProgress, WorkerSetup } from "./worker.ts";
+
+/** One measured cell: a transport, a client count, a rate and a payload against one target. */
+export interface RunSpec {
+  transport: LoadTransport;
+  clients: number;
+  /** Messages per second from the target's generator; 0 measures idle connections only. */
+  rate: number;
+  payloadBytes: number;
+  warmupMs: number;
+  durationMs: number;
+  workers: number;
+  /** How many 127.0.0.x source addresses to spread clients over. */
+  addresses: number;
+  pollIntervalMs: number;
+}
+
+/** Server-side figures sampled during a run. */
+export interface ServerSample {
+  rss: number;
+  cpu: number;
+  eventLoopDelayP99: number;
+  /** Round trip of GET /healthz, ms: is the server still answering promptly? */
+  healthzMs: number;
+}
+
+/** Everything one run measured. */
+export interface RunResult {
+  spec: RunSpec;
+  target: Target["kind"];
+  open: number;
+  failed: number;
+  firstError: string | undefined;
+  /** (RSS with all clients connected − RSS before) / open, bytes. */
+  memoryPerConnection: number | null;
+  rssBefore: number;
+  rssConnected: number;
+  received: number;
+  expected: number;
+  deliveriesPerSecond: number;
+  /** Publish → receive, using the server's sequencing time (same machine, same clock). */
+  latency: LatencySummary;
+  /** Scheduled send time → receive: shows overload as latency, not only as a lower rate. */
+  latencyScheduled: LatencySummary;
+  requestsPerSecond: number;
+  bytesPerMessage: number | null;
+  gaps: number;
+  duplicates: number;
+  server: { cpuMax: number; cpuMean: number; rssMax: number; eldP99Max: number; healthzMsMax: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  return (await res.json()) as T;
+}
+
+/** One sample of the target's /api/metrics and /healthz. */
+export async function sampleServer(base: string): Promise<ServerSample> {
+  const t0 = performance.now();
+  await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) });
+  const healthzMs = performance.now() - t0;
+  const m = await getJson<{ process: { rss: number; cpu: number; eventLoopDelayP99: number } }>(
+    `${base}/api/metrics`,
+  );
+  return {
+    rss: m.process.rss,
+    cpu: m.process.cpu,
+    eventLoopDelayP99: m.process.eventLoopDelayP99,
+    healthzMs,
+  };
+}
+
+async function setGenerator(base: string, rate: number, payloadBytes: number): Promise<number> {
+  const t0 = performance.timeOrigin + performance.now();
+  const res = await fetch(`${base}/api/channels/bench/generator`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ rate, payloadBytes }),
+  });
+  if (!res.ok) throw new Error(`generator answered ${res.status}: ${await res.text()}`);
+  const t1 = performance.timeOrigin + performance.now();
+  return (t0 + t1) / 2;
+}
+
+/** Runs one cell; `onProgress` gets a one-line status about twice a second. */
+export async function runOnce(
+  spec: RunSpec,
+  target: Target,
+  onProgress: (line: string) => void,
+): Promise<RunResult> {
+  const before = await sampleServer(target.base);
+  const addresses = Array.from({ length: Math.max(1, spec.addresses) }, (_, i) => `127.0.0.${i + 1}`);
+  const workers: Worker[] = [];
+  let workerError: Error | undefined;
+  const latest = new Map<Worker, WorkerProgress>();
+  const per = Math.ceil(spec.clients / spec.workers);
+  for (let w = 0; w < spec.workers; w++) {
+    const clients = Math.min(per, spec.clients - w * per);
+    if (clients <= 0) break;
+    const setup: WorkerSetup = {
+      transport: spec.transport,
+      base: target.base,
+      channel: "bench",
+      clients,
+      addresses,
+      pollIntervalMs: spec.pollIntervalMs,
+      openPerTick: 20,
+    };
+    const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: setup });
+    worker.on("message", (m: WorkerProgress) => latest.set(worker, m));
+    worker.on("error", (err) => {
+      workerError ??= err;
+    });
+    workers.push(worker);
+  }
+  const tell = (msg: ToWorker) => {
+    for (const w of workers) w.postMessage(msg);
+  };
+  const total = (key: "open" | "failed" | "received" | "requests" | "bytesIn" | "gaps" | "duplicates") =>
+    [...latest.values()].reduce((sum, p) => sum + p[key], 0);
+
+  // Connect, bounded in time: ~1 s per 500 clients plus slack.
+  const connectDeadline = performance.now() + 20_000 + spec.clients * 2;
+  while (performance.now() < connectDeadline) {
+    tell({ type: "report" });
+    await sleep(500);
+    onProgress(
+      `${spec.transport} → ${target.kind}: connecting ${total("open")}/${spec.clients} (failed ${total("failed")})`,
+    );
+    if (workerError) throw new Error(`load worker failed: ${workerError.message}`);
+    if (total("open") + total("failed") >= spec.clients) break;
+  }
+  await sleep(1500); // let the server settle before reading its memory
+  const connected = await sampleServer(target.base);
+  const open = total("open");
+
+  const samples: ServerSample[] = [];
+  let genStart = 0;
+  if (spec.rate > 0) {
+    genStart = await setGenerator(target.base, spec.rate, spec.payloadBytes);
+    await sleep(spec.warmupMs);
+    tell({ type: "measure", scheduleStart: genStart, rate: spec.rate });
+    const end = performance.now() + spec.durationMs;
+    while (performance.now() < end) {
+      await sleep(Math.min(1000, end - performance.now()));
+      samples.push(await sampleServer(target.base));
+      tell({ type: "report" });
+      onProgress(
+        `${spec.transport} → ${target.kind}: ${spec.rate} msg/s × ${open} clients, received ${total("received")}, cpu ${samples.at(-1)?.cpu}%`,
+      );
+    }
+  }
+  // Stop measuring before the generator stops so the window is exact.
+  const finals = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON }>((resolve) => {
+          w.on("message", (m: { type: string }) => {
+            if (m.type === "final")
+              resolve(m as WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON });
+          });
+          w.postMessage({ type: "stop" } satisfies ToWorker);
+        }),
+    ),
+  );
+  if (spec.rate > 0) await setGenerator(target.base, 0, spec.payloadBytes);
+  await Promise.all(workers.map((w) => new Promise((r) => w.once("exit", r))));
+
+  const actual = createHistogram();
+  const scheduled = createHistogram();
+  for (const f of finals) {
+    actual.merge(histogramFromJSON(f.actual));
+    scheduled.merge(histogramFromJSON(f.scheduled));
+  }
+  const sum = (key: "received" | "requests" | "bytesIn" | "gaps" | "duplicates" | "failed") =>
+    finals.reduce((s, f) => s + f[key], 0);
+  const received = sum("received");
+  const seconds = spec.durationMs / 1000;
+  const max = (f: (s: ServerSample) => number) => (samples.length ? Math.max(...samples.map(f)) : 0);
+  return {
+    spec,
+    target: target.kind,
+    open,
+    failed: sum("failed"),
+    firstError: finals.find((f) => f.firstError)?.firstError,
+    memoryPerConnection: open > 0 ? (connected.rss - before.rss) / open : null,
+    rssBefore: before.rss,
+    rssConnected: connected.rss,
+    received,
+    expected: spec.rate * seconds * open,
+    deliveriesPerSecond: spec.rate > 0 ? received / seconds : 0,
+    latency: summarize(actual),
+    latencyScheduled: summarize(scheduled),
+    requestsPerSecond: spec.rate > 0 ? sum("requests") / seconds : 0,
+    bytesPerMessage: received > 0 ? sum("bytesIn") / received : null,
+    gaps: sum("gaps"),
+    duplicates: sum("duplicates"),
+    server: {
+      cpuMax: max((s) => s.cpu),
+      cpuMean: samples.length ? samples.reduce((s, x) => s + x.cpu, 0) / samples.length : 0,
+      rssMax: max((s) => s.rss),
+      eldP99Max: max((s) => s.eventLoopDelayP99),
+      healthzMsMax: Math.max(
+        connected.healthzMs,
+        max((s) => s.healthzMs),
+      ),
+    },
+  };
+}
