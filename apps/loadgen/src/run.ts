@@ -88,6 +88,7 @@ async function setGenerator(base: string, rate: number, payloadBytes: number): P
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ rate, payloadBytes }),
+    signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`generator answered ${res.status}: ${await res.text()}`);
   const t1 = performance.timeOrigin + performance.now();
@@ -104,6 +105,7 @@ export async function runOnce(
   const addresses = Array.from({ length: Math.max(1, spec.addresses) }, (_, i) => `127.0.0.${i + 1}`);
   const workers: Worker[] = [];
   let workerError: Error | undefined;
+  const exited: Promise<unknown>[] = [];
   const latest = new Map<Worker, WorkerProgress>();
   const per = Math.ceil(spec.clients / spec.workers);
   for (let w = 0; w < spec.workers; w++) {
@@ -120,6 +122,8 @@ export async function runOnce(
     };
     const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: setup });
     worker.on("message", (m: WorkerProgress) => latest.set(worker, m));
+    // Listen for exit from the start: a worker may be gone before anyone awaits it.
+    exited.push(new Promise((resolve) => worker.once("exit", resolve)));
     worker.on("error", (err) => {
       workerError ??= err;
     });
@@ -163,20 +167,31 @@ export async function runOnce(
     }
   }
   // Stop measuring before the generator stops so the window is exact.
+  type Final = WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON };
   const finals = await Promise.all(
     workers.map(
       (w) =>
-        new Promise<WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON }>((resolve) => {
+        new Promise<Final>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error("a load worker did not report within 15 s")),
+            15_000,
+          );
           w.on("message", (m: { type: string }) => {
-            if (m.type === "final")
-              resolve(m as WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON });
+            if (m.type !== "final") return;
+            clearTimeout(timer);
+            resolve(m as Final);
           });
+          w.once("exit", () => {
+            clearTimeout(timer);
+            reject(new Error(`a load worker exited early${workerError ? `: ${workerError.message}` : ""}`));
+          });
+          if (w.threadId === -1) reject(new Error("a load worker had already exited"));
           w.postMessage({ type: "stop" } satisfies ToWorker);
         }),
     ),
   );
   if (spec.rate > 0) await setGenerator(target.base, 0, spec.payloadBytes);
-  await Promise.all(workers.map((w) => new Promise((r) => w.once("exit", r))));
+  await Promise.all(exited);
 
   const actual = createHistogram();
   const scheduled = createHistogram();
