@@ -1,0 +1,40 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "./support/find-chromium.ts";
+import { freePort } from "./support/free-port.ts";
+
+// Resolved once in the main process; workers inherit it through the environment.
+process.env.E2E_PORT ??= String(freePort());
+process.env.E2E_CHROMIUM ??= findChromium();
+const port = Number(process.env.E2E_PORT);
+const serverDir = fileURLToPath(new URL("../apps/server", import.meta.url));
+
+export default defineConfig({
+  testDir: "tests",
+  timeout: 30_000,
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [
+    ["list"],
+    ["html", { open: "never", outputFolder: "playwright-report" }],
+    ["json", { outputFile: "test-results/playwright.json" }],
+  ],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: process.env.E2E_CHROMIUM, args: CHROMIUM_ARGS },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  // The production server (not Vite's dev proxy, which hides SSE disconnects), serving the web build.
+  webServer: {
+    command: "node --import tsx src/main.ts",
+    cwd: serverDir,
+    url: `http://127.0.0.1:${port}/healthz`,
+    env: { PORT: String(port), HOST: "127.0.0.1", RATE_LIMIT: "0" },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});
