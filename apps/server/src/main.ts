@@ -43,7 +43,9 @@ async function main() {
 
 main().catch((err: NodeJS.ErrnoException) => {
   if (err.code === "EADDRINUSE" || err.code === "EACCES") {
-    console.error(`transport-lab-server: cannot listen: ${err.message}. Pick another port with PORT=… or --port.`);
+    console.error(
+      `transport-lab-server: cannot listen: ${err.message}. Pick another port with PORT=… or --port.`,
+    );
   } else {
     console.error(err);
   }

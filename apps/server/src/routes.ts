@@ -6,22 +6,26 @@ import { wallClock } from "./channel-log.ts";
 import type { AppContext, NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import type { createPrometheusRegistry } from "./prometheus.ts";
+import { validate } from "./validate.ts";
 
-/** Reads a JSON body and validates it; 400 `bad_json` / `bad_param` with the first issue. */
-async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+/**
+ * Reads a JSON body and validates it; 400 `bad_json` / `bad_param` with the first issue.
+ * Returns zod's output and the body as parsed: zod rebuilds objects and drops `__proto__`
+ * keys, so a message's `data` must be taken from `raw` to stay exactly what the client sent.
+ */
+async function readJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<{ value: z.infer<T>; raw: unknown }> {
   let body: unknown;
   try {
     body = JSON.parse(await c.req.text());
   } catch {
     throw new ApiError(400, "bad_json", "request body is not valid JSON");
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new ApiError(400, "bad_param", `${where}${issue?.message ?? "invalid body"}`);
-  }
-  return parsed.data;
+  const parsed = validate(schema, body);
+  if (!parsed.ok) throw new ApiError(400, "bad_param", parsed.message);
+  return { value: parsed.value, raw: body };
 }
 
 /** The JSON API: health, time, channel info, publish, generator, disconnect, metrics. */
@@ -33,7 +37,10 @@ export function mountRoutes(
   const { hub, counters, options } = ctx;
   const limitBody = bodyLimit({
     maxSize: options.maxBodyBytes,
-    onError: () => {
+    onError: (c) => {
+      // The rest of the body is left unread and the socket is dropped after the answer: tell the
+      // client, or it reuses the connection and its next request fails ("other side closed").
+      c.header("connection", "close");
       throw new ApiError(413, "payload_too_large", `request body is over ${options.maxBodyBytes} bytes`);
     },
   });
@@ -55,12 +62,14 @@ export function mountRoutes(
   });
 
   app.post("/api/channels/:ch/messages", limitBody, async (c) => {
-    const channel = hub.obtain(c.req.param("ch"));
-    const { data } = await readJson(c, publishRequestSchema);
+    // Everything that can refuse the request comes before `obtain`: a refused request creates no channel.
+    const { raw } = await readJson(c, publishRequestSchema);
+    const { data } = raw as { data: unknown };
     if (!ctx.httpLimiter.take(clientIp(c))) {
       counters.publishes.rateLimited += 1;
       throw new ApiError(429, "rate_limited", `publish rate limit is ${options.rateLimit} msg/s per client`);
     }
+    const channel = hub.obtain(c.req.param("ch"));
     counters.publishes.http += 1;
     const entry = await channel.log.append(JSON.stringify(data));
     return c.json({ seq: entry.seq, cursor: formatCursor(entry.epoch, entry.seq), time: entry.time }, 201);
@@ -68,8 +77,8 @@ export function mountRoutes(
 
   app.post("/api/channels/:ch/generator", limitBody, async (c) => {
     requireAdmin(c);
+    const { rate, payloadBytes } = (await readJson(c, generatorRequestSchema)).value;
     const channel = hub.obtain(c.req.param("ch"));
-    const { rate, payloadBytes } = await readJson(c, generatorRequestSchema);
     channel.generator.set(rate, payloadBytes);
     return c.json(channel.generator.state());
   });

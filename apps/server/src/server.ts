@@ -58,11 +58,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           if ("closeAllConnections" in server) server.closeAllConnections();
         }, graceMs);
         hard.unref();
+        // Held long-polls are answered asynchronously by shutdown(), after server.close() has closed
+        // the connections idle at that instant; keep closing the ones that fall idle meanwhile, or
+        // each keep-alive socket would hold close() until the hard deadline.
+        const closeIdle = () => {
+          if ("closeIdleConnections" in server) server.closeIdleConnections();
+        };
+        const sweep = setInterval(closeIdle, 20);
+        sweep.unref();
         server.close(() => {
           clearTimeout(hard);
+          clearInterval(sweep);
           resolve();
         });
-        if ("closeIdleConnections" in server) server.closeIdleConnections();
+        closeIdle();
       });
       return closing;
     },

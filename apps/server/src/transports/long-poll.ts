@@ -31,9 +31,9 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
   const stats = counters.transports.longPoll;
   app.get("/api/channels/:ch/long-poll", async (c) => {
     stats.requests += 1;
-    const channel = hub.obtain(c.req.param("ch"));
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));
+    const channel = hub.obtain(c.req.param("ch"));
     const start = resolveCursor(channel.log.state(), cursor);
     const answer = (body: string, count: number) => {
       stats.messagesOut += count;

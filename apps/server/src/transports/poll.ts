@@ -11,8 +11,9 @@ export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
   const stats = ctx.counters.transports.poll;
   app.get("/api/channels/:ch/poll", async (c) => {
     stats.requests += 1;
+    const cursor = requireCursor(c.req.query("cursor"));
     const channel = ctx.hub.obtain(c.req.param("ch"));
-    const start = resolveCursor(channel.log.state(), requireCursor(c.req.query("cursor")));
+    const start = resolveCursor(channel.log.state(), cursor);
     const entries = await channel.log.readAfter(start.afterSeq, ctx.options.historySize);
     const body = pollBody(channel.log.state().epoch, start, entries);
     stats.messagesOut += entries.length;

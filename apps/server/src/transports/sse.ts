@@ -38,11 +38,11 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
 
   app.get("/api/channels/:ch/sse", async (c) => {
     stats.requests += 1;
-    const channel = hub.obtain(c.req.param("ch"));
     const lastEventId = c.req.header("last-event-id");
     const cursor = requireCursor(lastEventId ? lastEventId : c.req.query("cursor"));
-    const start = resolveCursor(channel.log.state(), cursor);
     hub.checkCapacity();
+    const channel = hub.obtain(c.req.param("ch"));
+    const start = resolveCursor(channel.log.state(), cursor);
     const res = c.env.outgoing;
     if (!res) throw new Error("SSE needs @hono/node-server's outgoing response");
 

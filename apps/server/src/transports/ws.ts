@@ -23,6 +23,7 @@ import type { Channel } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { createTokenBucket } from "../rate-limit.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
+import { validate } from "../validate.ts";
 
 type WsEnv = NodeBindings & { Variables: { channel: Channel; cursor: Cursor } };
 
@@ -77,10 +78,10 @@ export function mountWs(app: Hono<NodeBindings>, ctx: AppContext): void {
           `origin ${c.req.header("origin")} may not open WebSockets`,
         );
       }
-      const channel = hub.obtain(c.req.param("ch") ?? "");
       const cursor = requireCursor(c.req.query("cursor"));
-      resolveCursor(channel.log.state(), cursor); // 400 before the upgrade if the cursor is beyond the head
       hub.checkCapacity();
+      const channel = hub.obtain(c.req.param("ch") ?? "");
+      resolveCursor(channel.log.state(), cursor); // 400 before the upgrade if the cursor is beyond the head
       c.set("channel", channel);
       c.set("cursor", cursor);
       await next();
@@ -178,19 +179,18 @@ export function mountWs(app: Hono<NodeBindings>, ctx: AppContext): void {
           } catch {
             return sendError("bad_json", "frame is not valid JSON");
           }
-          const frame = clientFrameSchema.safeParse(parsed);
-          if (!frame.success) {
+          const frame = validate(clientFrameSchema, parsed);
+          if (!frame.ok) {
             const ref = (parsed as { ref?: unknown } | null)?.ref;
             const validRef = typeof ref === "string" || typeof ref === "number" ? ref : undefined;
-            const issue = frame.error.issues[0];
-            const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-            return sendError("bad_frame", `${where}${issue?.message ?? "invalid frame"}`, validRef);
+            return sendError("bad_frame", frame.message, validRef);
           }
-          if (frame.data.type === "ping") {
-            return sendJson({ type: "pong", ref: frame.data.ref ?? null, time: wallClock() });
+          if (frame.value.type === "ping") {
+            return sendJson({ type: "pong", ref: frame.value.ref ?? null, time: wallClock() });
           }
-          publish(frame.data.data, frame.data.ref).catch((err: unknown) => {
-            sendError("internal", err instanceof Error ? err.message : "publish failed", frame.data.ref);
+          // `data` as parsed, not zod's rebuilt copy, which would drop `__proto__` keys.
+          publish((parsed as { data: unknown }).data, frame.value.ref).catch((err: unknown) => {
+            sendError("internal", err instanceof Error ? err.message : "publish failed", frame.value.ref);
           });
         },
         onClose() {

@@ -1,0 +1,23 @@
+import type { z } from "zod";
+
+/** Outcome of {@link validate}: zod's output, or the first issue as `path: message`. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Validates untrusted JSON against a schema. zod validates recursively, so
+ * input nested deeply enough (a few thousand levels fit in 64 KiB) overflows
+ * the stack: that is a client error like any other, not a 500.
+ */
+export function validate<T extends z.ZodType>(schema: T, value: unknown): Validated<z.infer<T>> {
+  let result: z.ZodSafeParseResult<z.infer<T>>;
+  try {
+    result = schema.safeParse(value);
+  } catch (err) {
+    if (err instanceof RangeError) return { ok: false, message: "JSON is nested too deeply" };
+    throw err;
+  }
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  return { ok: false, message: `${where}${issue?.message ?? "invalid value"}` };
+}

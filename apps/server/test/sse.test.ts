@@ -1,0 +1,77 @@
+import { get, type IncomingMessage } from "node:http";
+import { describe, expect, it } from "vitest";
+import { startServer } from "../src/index.ts";
+import { openEventSource } from "./clients.ts";
+import { eventually, range, withServer } from "./helpers.ts";
+
+describe("SSE streams", () => {
+  it("a too-slow reader is cut (maxBufferedBytes) after a gapless prefix and unregistered", async () => {
+    await withServer({ maxBufferedBytes: 64 * 1024, maxBodyBytes: 1024 * 1024, rateLimit: 0 }, async (h) => {
+      let text = "";
+      let closed = false;
+      const res = await new Promise<IncomingMessage>((resolve) => get(h.channelUrl("chat", "sse"), resolve));
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("error", () => {});
+      res.on("close", () => {
+        closed = true;
+      });
+      await eventually(() => expect(text).toContain("event: hello"));
+      res.pause(); // stop reading
+      let published = 0;
+      while (published < 200 && (await h.metrics()).transports.sse.errors === 0) {
+        await h.publish("chat", "p".repeat(512 * 1024));
+        published += 1;
+      }
+      expect((await h.metrics()).transports.sse.errors).toBe(1);
+      res.resume();
+      await eventually(() => expect(closed).toBe(true), 5000);
+      expect(res.complete).toBe(false); // cut, not ended
+      const ids = [...text.matchAll(/^id: [^:\n]+:(\d+)\ndata: /gm)].map((m) => Number(m[1]));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.length).toBeLessThan(published);
+      expect(ids).toEqual(range(1, ids.length));
+      await eventually(async () => expect((await h.info("chat")).subscribers.sse).toBe(0));
+    });
+  });
+
+  it("EventSource reconnecting to a restarted server gets a reset with reason `epoch` and the new messages", async () => {
+    const first = await startServer({ port: 0, host: "127.0.0.1" });
+    const port = first.port;
+    let es: Awaited<ReturnType<typeof openEventSource>> | undefined;
+    let second: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      const url = `${first.url}/api/channels/chat/sse`;
+      es = await openEventSource(url);
+      const hello1 = JSON.parse((await es.events.next()).data);
+      await fetch(`${first.url}/api/channels/chat/messages`, {
+        method: "POST",
+        body: JSON.stringify({ data: "before" }),
+      });
+      expect((await es.messages(1)).map((e) => e.data)).toEqual(["before"]);
+      await first.close();
+      second = await startServer({ port, host: "127.0.0.1" });
+      await fetch(`${second.url}/api/channels/chat/messages`, {
+        method: "POST",
+        body: JSON.stringify({ data: "after" }),
+      });
+      // retry: 1000 — the client comes back on its own with Last-Event-ID <old epoch>:1.
+      const hello2 = await es.events.next(5000);
+      expect(hello2.type).toBe("hello");
+      const { epoch } = JSON.parse(hello2.data);
+      expect(epoch).not.toBe(hello1.epoch);
+      const reset = await es.events.next();
+      expect([reset.type, JSON.parse(reset.data)]).toEqual([
+        "reset",
+        { reason: "epoch", cursor: `${epoch}:0` },
+      ]);
+      expect((await es.messages(1)).map((e) => [e.seq, e.data])).toEqual([[1, "after"]]);
+    } finally {
+      es?.close();
+      await first.close();
+      await second?.close();
+    }
+  });
+});
