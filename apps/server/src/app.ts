@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { WebSocketServer } from "ws";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
@@ -11,7 +12,7 @@ import { mountStatic } from "./static.ts";
 import { mountLongPoll } from "./transports/long-poll.ts";
 import { mountPoll } from "./transports/poll.ts";
 import { mountSse } from "./transports/sse.ts";
-import { mountWs } from "./transports/ws.ts";
+import { mountWs, type UpgradeHandler } from "./transports/ws.ts";
 
 /** Which transport's error counter a failed request belongs to, from its path. */
 function transportOf(path: string) {
@@ -26,6 +27,10 @@ function transportOf(path: string) {
 export interface TransportLabApp {
   readonly app: Hono<NodeBindings>;
   readonly context: AppContext;
+  /** Takes WebSocket upgrades: `server.on("upgrade", handleUpgrade)`. */
+  readonly handleUpgrade: UpgradeHandler;
+  /** The `ws` server behind {@link handleUpgrade} (noServer mode). */
+  readonly wss: WebSocketServer;
   /** Stops timers and generators, cuts every connection as at shutdown (WS 1001, SSE ends, long-polls answer). */
   shutdown(): void;
 }
@@ -58,7 +63,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
     c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404),
   );
   mountRoutes(app, context, prometheus);
-  mountWs(app, context);
+  const { handleUpgrade, wss } = mountWs(app, context);
   mountSse(app, context);
   mountLongPoll(app, context);
   mountPoll(app, context);
@@ -67,6 +72,8 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
   return {
     app,
     context,
+    handleUpgrade,
+    wss,
     shutdown() {
       context.hub.shuttingDown = true;
       for (const timer of context.intervals) clearInterval(timer);

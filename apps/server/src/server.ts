@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { WebSocketServer } from "ws";
 import { createApp, type TransportLabApp } from "./app.ts";
 import type { ServerOptions } from "./config.ts";
 
@@ -25,16 +24,8 @@ export interface RunningServer {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const { port = 3000, host = "127.0.0.1", ...overrides } = opts;
   const instance = createApp(overrides);
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: instance.context.options.maxFrameBytes,
-    perMessageDeflate: false,
-  });
-  // node-server's WebSocketServerLike wants `noServer: true` as a literal type; ws types it boolean.
-  const websocket = { server: wss } as unknown as NonNullable<
-    Parameters<typeof createAdaptorServer>[0]["websocket"]
-  >;
-  const server = createAdaptorServer({ fetch: instance.app.fetch, websocket });
+  const server = createAdaptorServer({ fetch: instance.app.fetch });
+  server.on("upgrade", instance.handleUpgrade);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -54,7 +45,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       closing ??= new Promise<void>((resolve) => {
         instance.shutdown();
         const hard = setTimeout(() => {
-          for (const ws of wss.clients) ws.terminate();
+          for (const ws of instance.wss.clients) ws.terminate();
           if ("closeAllConnections" in server) server.closeAllConnections();
         }, graceMs);
         hard.unref();
@@ -69,6 +60,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         server.close(() => {
           clearTimeout(hard);
           clearInterval(sweep);
+          instance.wss.close();
           resolve();
         });
         closeIdle();

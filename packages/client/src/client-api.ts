@@ -1,0 +1,102 @@
+import type { ClockOffset, HistogramOptions, MetricsSnapshot } from "@transport-lab/metrics";
+import type { Envelope, Json, ResetReason, TransportName } from "@transport-lab/protocol";
+import type { BackoffOptions } from "./backoff.ts";
+import type { Listener } from "./emitter.ts";
+import type { DeliveryCounts } from "./sequencer.ts";
+import type { ClientState } from "./state.ts";
+import type { PublishResult, TransportFactory } from "./transport.ts";
+import type { TransportExtras } from "./transport-stats.ts";
+import type { WireEvent } from "./wire-log.ts";
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The server, e.g. `http://127.0.0.1:8080` (a path prefix is kept). */
+  readonly baseUrl: string;
+  readonly channel: string;
+  readonly transport: TransportName;
+  /** Absent: start live; `earliest`; or `<epoch>:<seq>` to resume. */
+  readonly cursor?: string;
+  /** Interval polling: wait between an answer and the next request (default 1000 ms). */
+  readonly pollIntervalMs?: number;
+  /** Long polling: the server-side hold time asked for (default 25000 ms, 1–60000). */
+  readonly longPollTimeoutMs?: number;
+  /** Reconnection backoff (default 0–250 ms doubling to 0–10 s, full jitter). */
+  readonly backoff?: Partial<BackoffOptions>;
+  /**
+   * Clock offset for delivery latency: `true` (default) estimates it at the
+   * first open (WS ping frames or `GET /api/time`), a {@link ClockOffset} is
+   * used as given (the load generator shares one), `false` records no latency.
+   */
+  readonly clock?: boolean | ClockOffset;
+  /** Round trips for the clock estimate (default 5). */
+  readonly clockSamples?: number;
+  /** Wire events kept for the wire view (default 200; 0 keeps none and skips building them). */
+  readonly wireLogSize?: number;
+  /** Wall clock in ms since 1970 (default `performance.timeOrigin + performance.now()`). */
+  readonly now?: () => number;
+  /**
+   * Latency histogram layout per transport. The default (1 µs resolution, 3 digits, 1 h) takes
+   * ~180 KB; a load generator running thousands of clients wants e.g. `{ significantDigits: 2, maxValue: 60_000 }`.
+   */
+  readonly histogram?: HistogramOptions;
+}
+
+/** Everything a client emits. */
+export interface ClientEvents {
+  /** Envelopes in seq order, each exactly once. */
+  message: Envelope;
+  state: ClientState;
+  /** The server could not honour the cursor; delivery continues after `cursor`. */
+  reset: ClientReset;
+  wire: WireEvent;
+}
+
+/**
+ * A reset surfaced to the caller. `epoch`/`expired` come from the server; `bad_cursor` means a
+ * reconnect's cursor was refused with 400 (it cannot exist on this server: docs/protocol.md §15.6),
+ * and the client starts again from `earliest`.
+ */
+export interface ClientReset {
+  readonly reason: ResetReason | "bad_cursor";
+  /** Where delivery continues after (server resets), or the refused cursor (`bad_cursor`). */
+  readonly cursor: string;
+  readonly transport: TransportName;
+}
+
+/** All of a client's figures at one moment. */
+export interface ClientSnapshot {
+  readonly transport: TransportName;
+  readonly state: ClientState;
+  readonly cursor: string | undefined;
+  readonly delivery: DeliveryCounts;
+  readonly clock: ClockOffset | null;
+  /** One entry per transport this client has used. */
+  readonly transports: Partial<Record<TransportName, { metrics: MetricsSnapshot; extras: TransportExtras }>>;
+}
+
+/** A subscription to one channel over one transport at a time. */
+export interface Client {
+  readonly state: ClientState;
+  /** The transport in use. */
+  readonly transport: TransportName;
+  /** `<epoch>:<seq>` of the last delivered envelope (or where the server placed the client). */
+  readonly cursor: string | undefined;
+  readonly delivery: Readonly<DeliveryCounts>;
+  readonly clock: ClockOffset | null;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void;
+  /** Publishes `data`; resolves with the seq the server assigned (WS: on its ack; others: the POST's answer). */
+  publish(data: Json): Promise<PublishResult>;
+  /** Moves to another transport, resuming from the cursor: nothing lost, nothing repeated. */
+  switchTransport(name: TransportName): void;
+  /** Closes every connection, request and timer; resolves once sockets are closed. */
+  close(): Promise<void>;
+  /** The shared metrics snapshot of one transport (default: the current one). */
+  metrics(name?: TransportName, histogram?: boolean): MetricsSnapshot;
+  snapshot(): ClientSnapshot;
+  /** The retained wire events, oldest first. */
+  wireEvents(): WireEvent[];
+}
+
+/** The transports a platform provides. */
+export type TransportRegistry = Readonly<Record<TransportName, TransportFactory>>;

@@ -1,0 +1,93 @@
+import type { Envelope, Json, ResetReason, TransportName } from "@transport-lab/protocol";
+import type { Emitter } from "./emitter.ts";
+import type { Platform } from "./platform.ts";
+import type { TransportStats } from "./transport-stats.ts";
+import type { WireTap } from "./wire-tap.ts";
+
+/** Why a transport's connection ended without the client asking for it. */
+export type DropReason =
+  /** Socket error, refused connection, aborted long-poll, unreadable answer. */
+  | "network"
+  /** The server ended the connection (stream end, WS close without a more specific code). */
+  | "server_closed"
+  /** WS 1012: the server cut the connection on purpose (its disconnect endpoint). */
+  | "server_restart"
+  /** WS 1001: the server is shutting down. */
+  | "going_away"
+  /** WS 1013: the client read too slowly; the server gave up on it. */
+  | "too_slow"
+  /** An HTTP error status on the stream, poll or handshake (detail holds it). */
+  | "http_error"
+  /** The client saw a seq gap and is resuming from its cursor to refetch it. */
+  | "gap"
+  /** No heartbeat or answer within the expected time. */
+  | "timeout";
+
+/** The end of one connection. `fatal` ones (a 4xx such as bad_cursor) are not retried. */
+export interface TransportDrop {
+  readonly reason: DropReason;
+  /** Close code, HTTP status or error message. */
+  readonly detail: string;
+  readonly fatal: boolean;
+}
+
+/** Events every transport emits; nothing is emitted after `close()`. */
+export interface TransportEvents {
+  /** The connection is up (WS/SSE hello, first poll answer). */
+  open: { readonly cursor: string };
+  /** The server says delivery continues after `cursor` (hello, poll answer): a start position. */
+  sync: { readonly cursor: string };
+  /** The requested cursor could not be honoured; delivery continues after `cursor`. */
+  reset: { readonly reason: ResetReason; readonly cursor: string };
+  /** One envelope, in the order the server sent it (the client's sequencer checks it). */
+  message: Envelope;
+  /** The connection ended; the client decides whether and when to `open()` again. */
+  close: TransportDrop;
+}
+
+/**
+ * One way of talking to a channel (engine.io-client `transport.ts`). A
+ * transport instance belongs to one client; `open()` starts a connection from
+ * `ctx.cursor()` and may be called again after a `close` event.
+ */
+export interface Transport {
+  readonly name: TransportName;
+  readonly events: Emitter<TransportEvents>;
+  /** Starts connecting from the context's current cursor. */
+  open(): void;
+  /** Ends the connection and every request, timer and socket it holds; resolves once sockets are closed. */
+  close(): Promise<void>;
+  /** True when publish() needs the connection to be open (WebSocket); HTTP publishes go any time. */
+  readonly publishNeedsOpen: boolean;
+  /** Publishes `data` on this transport: WS frame with ack, or HTTP POST. */
+  publish(data: Json): Promise<PublishResult>;
+  /** One clock sample over the connection itself (WS ping frame); absent where that needs a request. */
+  readonly ping?: () => Promise<number>;
+  /** The client found a gap: make the next delivery start from `ctx.cursor()` again. */
+  resync(): void;
+}
+
+/** What a publish resolves with: the seq the server assigned and the cursor just after it. */
+export interface PublishResult {
+  readonly seq: number;
+  readonly cursor: string;
+}
+
+/** Everything a transport needs from its client. */
+export interface TransportContext {
+  /** `http://host:port`, no trailing slash. */
+  readonly baseUrl: string;
+  readonly channel: string;
+  readonly pollIntervalMs: number;
+  readonly longPollTimeoutMs: number;
+  readonly platform: Platform;
+  readonly stats: TransportStats;
+  readonly wire: WireTap;
+  /** Where the next delivery should start: the client's tracked cursor, or its initial one. */
+  cursor(): string | undefined;
+  /** Wall clock in ms since 1970 (fractional). */
+  now(): number;
+}
+
+/** Creates a transport for a client. */
+export type TransportFactory = (ctx: TransportContext) => Transport;

@@ -1,0 +1,56 @@
+import type { ByteSource } from "@transport-lab/metrics";
+import type { TransportName } from "@transport-lab/protocol";
+
+/** One thing that crossed the wire, for the UI's wire view. */
+export interface WireEvent {
+  readonly transport: TransportName;
+  /** `out` = client → server. */
+  readonly direction: "in" | "out";
+  /** HTTP request/response, WebSocket frame, or SSE event (comments included). */
+  readonly kind: "request" | "response" | "frame" | "event";
+  /** Bytes on the wire, headers and framing included. */
+  readonly size: number;
+  readonly source: ByteSource;
+  /** Client wall clock (ms since 1970) when it was sent or received. */
+  readonly time: number;
+  /** A short human line, e.g. `GET /poll?cursor=…` or `message #42`. */
+  readonly summary: string;
+}
+
+/**
+ * The last `capacity` wire events in a ring buffer. Capacity 0 keeps nothing
+ * (the load generator's setting: a summary string per message is not free).
+ */
+export class WireLog {
+  readonly #buffer: (WireEvent | undefined)[];
+  #next = 0;
+  #size = 0;
+
+  constructor(readonly capacity: number) {
+    this.#buffer = new Array<WireEvent | undefined>(capacity);
+  }
+
+  /** Appends one event, evicting the oldest when full. */
+  push(event: WireEvent): void {
+    if (this.capacity === 0) return;
+    this.#buffer[this.#next] = event;
+    this.#next = (this.#next + 1) % this.capacity;
+    if (this.#size < this.capacity) this.#size += 1;
+  }
+
+  /** The retained events, oldest first. */
+  toArray(): WireEvent[] {
+    const out: WireEvent[] = [];
+    const start = (this.#next - this.#size + this.capacity) % Math.max(this.capacity, 1);
+    for (let i = 0; i < this.#size; i++) {
+      const event = this.#buffer[(start + i) % this.capacity];
+      if (event !== undefined) out.push(event);
+    }
+    return out;
+  }
+
+  /** Number of retained events. */
+  get size(): number {
+    return this.#size;
+  }
+}

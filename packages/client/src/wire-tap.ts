@@ -1,0 +1,37 @@
+import type { ByteSource } from "@transport-lab/metrics";
+import type { TransportName } from "@transport-lab/protocol";
+import type { WireEvent } from "./wire-log.ts";
+
+/**
+ * Where a transport reports what crossed the wire. `enabled` is false when
+ * nobody looks (no wire log, no listener), so callers skip building summaries.
+ */
+export interface WireTap {
+  readonly enabled: boolean;
+  emit(
+    direction: WireEvent["direction"],
+    kind: WireEvent["kind"],
+    size: number,
+    source: ByteSource,
+    summary: string,
+    /** When it happened, if not now. */
+    time?: number,
+  ): void;
+}
+
+/** A tap for one transport that stamps events and hands them to `sink`. */
+export function createWireTap(
+  transport: TransportName,
+  now: () => number,
+  isEnabled: () => boolean,
+  sink: (event: WireEvent) => void,
+): WireTap {
+  return {
+    get enabled() {
+      return isEnabled();
+    },
+    emit(direction, kind, size, source, summary, time) {
+      sink({ transport, direction, kind, size, source, time: time ?? now(), summary });
+    },
+  };
+}
