@@ -1,0 +1,37 @@
+import type { TransportName } from "@transport-lab/protocol";
+import type { LabView } from "../lib/lab-connection.ts";
+import { CostChart } from "./cost-chart.tsx";
+import { LatencyChart } from "./latency-chart.tsx";
+import { TransportPanel } from "./transport-panel.tsx";
+
+interface CompareViewProps {
+  readonly view: LabView;
+  readonly large: boolean;
+  /** Empty chart stretches up to this long are drawn through (from the poll interval). */
+  readonly bridgeMs: number;
+  readonly onTogglePause: (transport: TransportName) => void;
+  readonly onRetry: (transport: TransportName) => void;
+}
+
+/** The default view: the same channel over all four transports, side by side, with the two charts. */
+export function CompareView({ view, large, bridgeMs, onTogglePause, onRetry }: CompareViewProps) {
+  return (
+    <>
+      <h2 className="visually-hidden">Compare the four transports</h2>
+      <div className="panel-grid">
+        {view.lanes.map((lane) => (
+          <TransportPanel
+            key={lane.transport}
+            lane={lane}
+            onTogglePause={() => onTogglePause(lane.transport)}
+            onRetry={() => onRetry(lane.transport)}
+          />
+        ))}
+      </div>
+      <div className="chart-row">
+        <LatencyChart data={view.chart} large={large} bridgeMs={bridgeMs} />
+        <CostChart lanes={view.lanes} />
+      </div>
+    </>
+  );
+}

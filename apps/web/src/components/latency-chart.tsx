@@ -1,0 +1,145 @@
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
+import { useEffect, useRef, useState } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { formatMs } from "../lib/format.ts";
+import { type AlignedSeries, bridgeGaps } from "../lib/latency-series.ts";
+import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { LegendSwatch } from "./legend-swatch.tsx";
+
+/** Smallest value drawn on the log scale: latencies at or below it (clock skew) sit on the floor. */
+const LOG_FLOOR_MS = 0.05;
+/** Bucket width of the series (LatencySeries' default). */
+const BUCKET_MS = 250;
+/** Minimum ms between two redraws of the chart. */
+const REDRAW_MS = 250;
+
+interface LatencyChartProps {
+  readonly data: AlignedSeries;
+  /** Empty stretches up to this long are drawn through (interval polling's quiet time between polls). */
+  readonly bridgeMs: number;
+  readonly large: boolean;
+  readonly title?: string;
+}
+
+/**
+ * Mean delivery latency per 250 ms bucket, one line per transport (uPlot:
+ * canvas, redrawn with setData, no React work per point). Log scale by
+ * default, because WebSocket's milliseconds and polling's seconds differ a
+ * thousandfold.
+ */
+export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency, live" }: LatencyChartProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const [log, setLog] = useState(true);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const bridge = Math.ceil(bridgeMs / BUCKET_MS);
+
+  useEffect(() => {
+    const box = boxRef.current;
+    if (box === null) return;
+    const font = large ? "16px system-ui, sans-serif" : "12px system-ui, sans-serif";
+    const opts: uPlot.Options = {
+      width: Math.max(300, box.clientWidth),
+      height: large ? 360 : 280,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: true },
+        y: log
+          ? { distr: 3, log: 10 }
+          : { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+      },
+      axes: [
+        { font, stroke: "#59606b", grid: { stroke: "#eceef1" } },
+        {
+          font,
+          stroke: "#59606b",
+          grid: { stroke: "#eceef1" },
+          size: large ? 80 : 64,
+          values: (_u, splits) => splits.map((v) => formatMs(v)),
+        },
+      ],
+      series: [
+        {},
+        ...TRANSPORT_NAMES.map((t) => ({
+          label: TRANSPORT_STYLE[t].label,
+          stroke: TRANSPORT_STYLE[t].color,
+          width: large ? 3 : 2,
+          dash: [...TRANSPORT_STYLE[t].dash],
+          spanGaps: false,
+          points: { show: false },
+        })),
+      ],
+    };
+    const plot = new uPlot(opts, toPlotData(dataRef.current, log, bridge), box);
+    plotRef.current = plot;
+    const resize = new ResizeObserver(() => {
+      plot.setSize({ width: Math.max(300, box.clientWidth), height: opts.height });
+    });
+    resize.observe(box);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      plotRef.current = null;
+    };
+  }, [large, log, bridge]);
+
+  // Buckets are 250 ms wide, so redrawing more often than that only burns frames at high rates.
+  const lastDraw = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    const draw = () => {
+      pending.current = undefined;
+      lastDraw.current = performance.now();
+      plotRef.current?.setData(toPlotData(dataRef.current, log, bridge));
+    };
+    const since = performance.now() - lastDraw.current;
+    if (since >= REDRAW_MS) draw();
+    else pending.current ??= setTimeout(draw, REDRAW_MS - since);
+  }, [data, log, bridge]);
+  useEffect(() => () => clearTimeout(pending.current), []);
+
+  const latest = TRANSPORT_NAMES.map((t, i) => {
+    const ys = data[i + 1] ?? [];
+    for (let k = ys.length - 1; k >= Math.max(0, ys.length - 8); k--) {
+      const v = ys[k];
+      if (v !== null && v !== undefined) return [t, v] as const;
+    }
+    return [t, null] as const;
+  });
+
+  return (
+    <section className="card" aria-labelledby="latency-chart-title">
+      <div className="card-head">
+        <h2 id="latency-chart-title">{title}</h2>
+        <span className="note">mean per 250 ms, last minute</span>
+        <span className="spacer" />
+        <label className="note">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
+        </label>
+      </div>
+      <ul className="legend" aria-label="Latest latency per transport">
+        {latest.map(([t, v]) => (
+          <li key={t}>
+            <LegendSwatch transport={t} />
+            {TRANSPORT_STYLE[t].short}: <strong>{formatMs(v)}</strong>
+          </li>
+        ))}
+      </ul>
+      <div
+        ref={boxRef}
+        className="chart-box"
+        role="img"
+        aria-label="Line chart of delivery latency over the last minute, one line per transport; the latest values are listed above."
+      />
+    </section>
+  );
+}
+
+function toPlotData(data: AlignedSeries, log: boolean, bridge: number): uPlot.AlignedData {
+  const [xs, ...ys] = data;
+  const floor = (v: number | null) => (v === null || !log ? v : Math.max(LOG_FLOOR_MS, v));
+  return [xs, ...ys.map((y) => bridgeGaps(y.map(floor), bridge))] as uPlot.AlignedData;
+}

@@ -1,0 +1,131 @@
+import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import type { CSSProperties } from "react";
+import { switchVerdict } from "../lib/continuity.ts";
+import { formatClock, formatCount } from "../lib/format.ts";
+import type { LabView } from "../lib/lab-connection.ts";
+import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { FiguresTable } from "./figures-table.tsx";
+import { LatencyChart } from "./latency-chart.tsx";
+import { TransportPanel } from "./transport-panel.tsx";
+
+const VERDICT_WORDS = {
+  waiting: "waiting for the next message…",
+  seamless: "nothing lost, nothing repeated",
+  lost: "messages lost",
+  repeated: "messages repeated",
+} as const;
+
+interface SingleViewProps {
+  readonly view: LabView;
+  readonly large: boolean;
+  /** Empty chart stretches up to this long are drawn through (from the poll interval). */
+  readonly bridgeMs: number;
+  readonly onSwitch: (transport: TransportName) => void;
+  readonly onRetry: (transport: TransportName) => void;
+}
+
+/** One client, one transport at a time; switching resumes from the cursor, and the page checks that it did. */
+export function SingleView({ view, large, bridgeMs, onSwitch, onRetry }: SingleViewProps) {
+  const lane = view.lanes[0];
+  if (lane === undefined) return null;
+  const c = lane.continuity;
+  const clean = c.skips === 0 && c.repeats === 0;
+  return (
+    <>
+      <section className="card" aria-labelledby="switch-title" style={{ marginBottom: "0.8rem" }}>
+        <h2 id="switch-title">Transport</h2>
+        <fieldset className="switcher" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend className="visually-hidden">Switch transport</legend>
+          {TRANSPORT_NAMES.map((t) => (
+            <button
+              key={t}
+              type="button"
+              aria-pressed={lane.transport === t}
+              style={{ "--transport-color": TRANSPORT_STYLE[t].color } as CSSProperties}
+              onClick={() => onSwitch(t)}
+            >
+              {TRANSPORT_STYLE[t].label}
+            </button>
+          ))}
+        </fieldset>
+        <p className="note">
+          A switch closes the current connection and opens the next one from the same cursor: the next message
+          must be the one after the last delivered, whatever the transport.
+        </p>
+      </section>
+      <div className="two-col">
+        <TransportPanel lane={lane} onRetry={() => onRetry(lane.transport)} />
+        <section className="card" aria-labelledby="continuity-title">
+          <h2 id="continuity-title">Nothing lost, nothing repeated?</h2>
+          <p>
+            This page checked every seq it was handed since it connected:{" "}
+            <strong>{formatCount(c.delivered)}</strong> messages, last #{c.lastSeq}.{" "}
+            <span className={clean ? "verdict-good" : "verdict-bad"}>
+              {clean
+                ? "Every seq was the previous one + 1."
+                : `${c.skips} jump(s) skipping ${c.skipped} seq(s), ${c.repeats} repeat(s).`}
+            </span>
+            {c.resets > 0 &&
+              ` The server reset the position ${c.resets} time(s) (shown, not counted as loss).`}
+          </p>
+          <div className="table-scroll">
+            <table className="figures-table">
+              <caption>Switches (latest last)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">At</th>
+                  <th scope="col">From → to</th>
+                  <th scope="col">Cursor</th>
+                  <th scope="col">Last before</th>
+                  <th scope="col">First after</th>
+                  <th scope="col">Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.switches.map((s) => {
+                  const verdict = switchVerdict(s);
+                  return (
+                    <tr key={s.at}>
+                      <td>{formatClock(s.at)}</td>
+                      <td>
+                        {TRANSPORT_STYLE[s.from].short} → {TRANSPORT_STYLE[s.to].short}
+                      </td>
+                      <td>
+                        <code>{s.cursor ?? "–"}</code>
+                      </td>
+                      <td>#{s.lastSeqBefore}</td>
+                      <td>{s.firstSeqAfter === null ? "–" : `#${s.firstSeqAfter}`}</td>
+                      <td
+                        className={
+                          verdict === "seamless" ? "verdict-good" : verdict === "waiting" ? "" : "verdict-bad"
+                        }
+                      >
+                        {VERDICT_WORDS[verdict]}
+                      </td>
+                    </tr>
+                  );
+                })}
+                {view.switches.length === 0 && (
+                  <tr>
+                    <td colSpan={6}>No switch yet: pick another transport above.</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          <p className="note">
+            “First after” needs a message to arrive: start the generator, or send a chat line, after
+            switching.
+          </p>
+        </section>
+      </div>
+      <section className="card" style={{ marginBottom: "0.8rem" }}>
+        <FiguresTable
+          rows={view.perTransport}
+          caption="Every transport this client has used, since it connected"
+        />
+      </section>
+      <LatencyChart data={view.chart} large={large} bridgeMs={bridgeMs} />
+    </>
+  );
+}

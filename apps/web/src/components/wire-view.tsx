@@ -1,0 +1,140 @@
+import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { type CSSProperties, useEffect, useRef, useState } from "react";
+import { useThrottled } from "../hooks/use-throttled.ts";
+import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
+import type { LabView } from "../lib/lab-connection.ts";
+import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { toWireRows } from "../lib/wire-rows.ts";
+
+/** Rows drawn per transport: enough to read the pattern, few enough to redraw ten times a second. */
+const ROWS_SHOWN = 80;
+
+const ARROW = { in: "←", out: "→", exchange: "⇄" } as const;
+const ARROW_WORDS = { in: "received", out: "sent", exchange: "request and answer" } as const;
+
+function WireColumn({ view, transport }: { readonly view: LabView; readonly transport: TransportName }) {
+  const style = TRANSPORT_STYLE[transport];
+  const rows = toWireRows(view.wire[transport], ROWS_SHOWN);
+  const id = `wire-${transport}`;
+  return (
+    <section
+      className="card"
+      style={{ "--transport-color": style.color, borderTop: `0.3rem solid ${style.color}` } as CSSProperties}
+      aria-labelledby={id}
+    >
+      <div className="card-head">
+        <h2 id={id}>{style.label}</h2>
+        <span className="spacer" />
+        <span className="note">
+          {formatCount(view.wireTotals[transport])} seen · {Math.min(rows.length, ROWS_SHOWN)} shown
+        </span>
+      </div>
+      <ol className="wire-list" aria-label={`Wire events of ${style.label}, newest first`}>
+        {rows.map((row) => (
+          <li
+            key={row.key}
+            className={
+              row.direction === "exchange" ? (row.empty ? "empty-answer" : "data-answer") : undefined
+            }
+          >
+            <span>{formatClock(row.time)}</span>
+            <span
+              className={row.direction === "in" ? "dir-in" : "dir-out"}
+              title={ARROW_WORDS[row.direction]}
+            >
+              <span aria-hidden="true">{ARROW[row.direction]}</span>
+              <span className="visually-hidden">{ARROW_WORDS[row.direction]}</span>
+            </span>
+            <span
+              className="size"
+              title={row.sizeSource === "measured" ? "measured" : "computed from the protocol"}
+            >
+              {formatBytes(row.size)}
+            </span>
+            <span className="what" title={row.full}>
+              {row.label}
+              {row.answer !== null && (
+                <>
+                  {" "}
+                  <span className="held">
+                    {transport === "longPoll" ? "held" : "took"} {formatMs(row.heldMs)}
+                  </span>{" "}
+                  → <strong>{row.empty ? "nothing new" : row.answer}</strong>
+                </>
+              )}
+            </span>
+          </li>
+        ))}
+        {rows.length === 0 && <li>Nothing on the wire yet.</li>}
+      </ol>
+    </section>
+  );
+}
+
+/**
+ * What each transport puts on the wire, as it happens: WebSocket frames, SSE
+ * events, HTTP requests paired with their answers. Freeze to read it.
+ */
+export function WireView({ view }: { readonly view: LabView }) {
+  const [shown, setShown] = useState<TransportName | "all">("all");
+  const [frozen, setFrozen] = useState<LabView | null>(null);
+  const latest = useRef(view);
+  latest.current = view;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === " " && e.target === document.body) {
+        e.preventDefault();
+        setFrozen((f) => (f === null ? latest.current : null));
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  // Four columns of rows redrawn ten times a second cost more than anyone can read: four is enough.
+  const throttled = useThrottled(view, 250);
+  const data = frozen ?? throttled;
+  const transports =
+    shown === "all"
+      ? TRANSPORT_NAMES.filter((t) => view.mode === "single" || view.lanes.some((l) => l.transport === t))
+      : [shown];
+  return (
+    <>
+      <fieldset className="controls">
+        <legend className="visually-hidden">Wire view options</legend>
+        <span className="field">
+          <label htmlFor="wire-filter">Transport</label>
+          <select
+            id="wire-filter"
+            value={shown}
+            onChange={(e) => setShown(e.target.value as TransportName | "all")}
+          >
+            <option value="all">All four</option>
+            {TRANSPORT_NAMES.map((t) => (
+              <option key={t} value={t}>
+                {TRANSPORT_STYLE[t].label}
+              </option>
+            ))}
+          </select>
+        </span>
+        <button
+          type="button"
+          aria-pressed={frozen !== null}
+          onClick={() => setFrozen(frozen === null ? view : null)}
+        >
+          {frozen === null ? "Freeze (space)" : "Unfreeze (space)"}
+        </button>
+        <p className="note" style={{ margin: 0, maxWidth: "48rem" }}>
+          → sent, ← received, ⇄ an HTTP request and its answer (shown when the answer arrives; the time is
+          when it was sent). <span style={{ background: "#fff4e5" }}>Orange</span>: “anything new?” “no.”{" "}
+          <span style={{ background: "#eaf7ee" }}>Green</span>: an answer with messages. Sizes include headers
+          and framing. Each transport keeps its last 300 events.
+        </p>
+      </fieldset>
+      <div className="wire-grid">
+        {transports.map((t) => (
+          <WireColumn key={t} view={data} transport={t} />
+        ))}
+      </div>
+    </>
+  );
+}

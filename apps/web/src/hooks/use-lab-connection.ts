@@ -1,0 +1,49 @@
+import { useEffect, useState, useSyncExternalStore } from "react";
+import {
+  createLabConnection,
+  type LabConfig,
+  type LabConnection,
+  type LabView,
+} from "../lib/lab-connection.ts";
+import type { ServerApi } from "../lib/server-api.ts";
+
+const noopSubscribe = () => () => {};
+const nullView = () => null;
+
+/**
+ * Owns the page's LabConnection: a new one when the channel or the mode
+ * changes, closed on unmount; timing and pauses are applied to the live one.
+ */
+export function useLabConnection(
+  config: LabConfig,
+  api: ServerApi,
+): { connection: LabConnection | null; view: LabView | null } {
+  const [connection, setConnection] = useState<LabConnection | null>(null);
+  const { baseUrl, channel, mode } = config;
+
+  useEffect(() => {
+    const created = createLabConnection({ config, api });
+    setConnection(created);
+    return () => {
+      void created.close();
+    };
+  }, [baseUrl, channel, mode, api]);
+
+  useEffect(() => {
+    connection?.setTiming(config.pollIntervalMs, config.longPollTimeoutMs);
+  }, [connection, config.pollIntervalMs, config.longPollTimeoutMs]);
+
+  const pausedKey = config.paused.join(",");
+  useEffect(() => {
+    if (connection === null || mode !== "compare") return;
+    for (const t of ["ws", "sse", "longPoll", "poll"] as const)
+      connection.setPaused(t, config.paused.includes(t));
+  }, [connection, pausedKey, mode]);
+
+  const view = useSyncExternalStore(
+    connection?.subscribe ?? noopSubscribe,
+    connection?.getView ?? nullView,
+    nullView,
+  );
+  return { connection, view };
+}

@@ -1,0 +1,92 @@
+import type { TransportName } from "@transport-lab/protocol";
+
+/** One transport switch in single mode and what it proved. */
+export interface SwitchRecord {
+  readonly from: TransportName;
+  readonly to: TransportName;
+  /** Client wall clock when the switch was asked for. */
+  readonly at: number;
+  /** The cursor the new transport resumes from. */
+  readonly cursor: string | undefined;
+  /** Last seq delivered before the switch (0 when none yet). */
+  readonly lastSeqBefore: number;
+  /** First seq delivered after it; null until one arrives. */
+  readonly firstSeqAfter: number | null;
+}
+
+/** Whether a switch lost or repeated anything, in words for the page. */
+export function switchVerdict(record: SwitchRecord): "waiting" | "seamless" | "lost" | "repeated" {
+  if (record.firstSeqAfter === null) return "waiting";
+  if (record.firstSeqAfter === record.lastSeqBefore + 1) return "seamless";
+  return record.firstSeqAfter > record.lastSeqBefore + 1 ? "lost" : "repeated";
+}
+
+/**
+ * The page's own check of what a client delivered, independent of the
+ * client's sequencer: within an epoch every seq must be the previous one + 1.
+ * It also records transport switches and the first seq after each.
+ */
+export class ContinuityCheck {
+  /** Envelopes seen. */
+  delivered = 0;
+  /** Times a seq came more than one ahead (messages lost to this page). */
+  skips = 0;
+  /** Seqs skipped over in total. */
+  skipped = 0;
+  /** Times a seq came again or went backwards (repeated to this page). */
+  repeats = 0;
+  /** Server resets seen (a new epoch or an expired cursor restarts the count). */
+  resets = 0;
+  lastSeq = 0;
+  #switches: SwitchRecord[] = [];
+  #expectFresh = true;
+
+  /** Where delivery starts (a hello or poll's cursor seq): the next seq must be this + 1. */
+  start(seq: number): void {
+    this.lastSeq = seq;
+    this.#expectFresh = false;
+  }
+
+  /**
+   * The server reset the position to `seq` (null: to somewhere unknown, e.g. a refused cursor;
+   * the next seq is then taken as it comes). Not a loss the transport caused.
+   */
+  reset(seq: number | null): void {
+    this.resets += 1;
+    if (seq === null) {
+      this.#expectFresh = true;
+      return;
+    }
+    this.lastSeq = seq;
+    this.#expectFresh = false;
+  }
+
+  /** One delivered envelope's seq. */
+  accept(seq: number): void {
+    this.delivered += 1;
+    if (this.#expectFresh) {
+      this.#expectFresh = false;
+    } else if (seq > this.lastSeq + 1) {
+      this.skips += 1;
+      this.skipped += seq - this.lastSeq - 1;
+    } else if (seq <= this.lastSeq) {
+      this.repeats += 1;
+    }
+    const last = this.#switches[this.#switches.length - 1];
+    if (last !== undefined && last.firstSeqAfter === null) {
+      this.#switches[this.#switches.length - 1] = { ...last, firstSeqAfter: seq };
+    }
+    this.lastSeq = seq;
+  }
+
+  /** A switch from `from` to `to` is starting, resuming from `cursor`. */
+  switched(from: TransportName, to: TransportName, at: number, cursor: string | undefined): void {
+    this.#switches.push({ from, to, at, cursor, lastSeqBefore: this.lastSeq, firstSeqAfter: null });
+    if (this.#switches.length > 20) this.#switches.shift();
+  }
+
+  /** The recorded switches, oldest first (at most 20). */
+  get switches(): readonly SwitchRecord[] {
+    return this.#switches;
+  }
+}

@@ -1,0 +1,294 @@
+import type { Client, ClientEvents, ClientOptions, ClientState } from "@transport-lab/client";
+import { createTransportMetrics, type TransportMetrics } from "@transport-lab/metrics";
+import type { Envelope, Json, PollResponse, TransportName } from "@transport-lab/protocol";
+import { describe, expect, it, vi } from "vitest";
+import type { FrameScheduler } from "./frame-batcher.ts";
+import { createLabConnection, type LabConfig } from "./lab-connection.ts";
+import { chatData } from "./message-kind.ts";
+import type { ServerApi } from "./server-api.ts";
+
+/** A client that delivers what the test tells it to, with real metrics recorders. */
+class FakeClient {
+  readonly listeners: { [K in keyof ClientEvents]?: ((v: ClientEvents[K]) => void)[] } = {};
+  readonly recorders = new Map<TransportName, TransportMetrics>();
+  state: ClientState;
+  transport: TransportName;
+  cursor: string | undefined;
+  closed = false;
+  readonly published: Json[] = [];
+
+  constructor(readonly options: ClientOptions) {
+    this.transport = options.transport;
+    this.cursor = options.cursor;
+    this.state = {
+      kind: "open",
+      transport: options.transport,
+      reason: "connected",
+      cursor: options.cursor ?? "",
+    };
+    this.#recorder(options.transport);
+  }
+
+  #recorder(name: TransportName): TransportMetrics {
+    let r = this.recorders.get(name);
+    if (r === undefined) {
+      r = createTransportMetrics({ transport: name, now: () => 1000 });
+      this.recorders.set(name, r);
+    }
+    return r;
+  }
+
+  get delivery() {
+    return { delivered: 0, duplicates: 0, gaps: 0, missing: 0, discarded: 0, reordered: 0, resets: 0 };
+  }
+
+  get clock() {
+    return null;
+  }
+
+  on<K extends keyof ClientEvents>(type: K, listener: (v: ClientEvents[K]) => void): () => void {
+    this.listeners[type] ??= [];
+    const list = this.listeners[type] as ((v: ClientEvents[K]) => void)[];
+    list.push(listener);
+    return () => list.splice(list.indexOf(listener), 1);
+  }
+
+  emit<K extends keyof ClientEvents>(type: K, value: ClientEvents[K]): void {
+    for (const l of (this.listeners[type] ?? []) as ((v: ClientEvents[K]) => void)[]) l(value);
+  }
+
+  /** Delivers seq with the given data, as the client would after its sequencer. */
+  deliver(seq: number, data: Json = { tick: seq, pad: "" }): void {
+    const epoch = (this.cursor ?? "e:0").split(":")[0];
+    this.cursor = `${epoch}:${seq}`;
+    this.#recorder(this.transport).recordMessage(5);
+    this.#recorder(this.transport).recordRequest();
+    const envelope: Envelope = { channel: "chat", seq, time: 900, data };
+    this.emit("message", envelope);
+  }
+
+  async publish(data: Json) {
+    this.published.push(data);
+    return { seq: 99, cursor: "e:99" };
+  }
+
+  switchTransport(name: TransportName): void {
+    this.transport = name;
+    this.#recorder(name);
+    this.state = { kind: "connecting", transport: name, reason: "switch" };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  metrics(name: TransportName = this.transport, histogram = false) {
+    return this.#recorder(name).snapshot({ histogram });
+  }
+
+  snapshot() {
+    const transports: Record<string, unknown> = {};
+    for (const [name, r] of this.recorders) transports[name] = { metrics: r.snapshot(), extras: null };
+    return {
+      transport: this.transport,
+      state: this.state,
+      cursor: this.cursor,
+      delivery: this.delivery,
+      clock: null,
+      transports,
+    };
+  }
+
+  wireEvents() {
+    return [];
+  }
+}
+
+const microtaskFrames: FrameScheduler = (callback) => {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) callback(performance.now());
+  });
+  return () => {
+    cancelled = true;
+  };
+};
+
+function fakeApi(head = "e:10"): ServerApi {
+  return {
+    time: async () => Date.now(),
+    peek: async (_channel: string, cursor?: string): Promise<PollResponse> =>
+      cursor === undefined
+        ? { cursor: head, messages: [] }
+        : {
+            cursor: head,
+            messages: [
+              { channel: "chat", seq: 9, time: 1, data: chatData("Ada", "hi") },
+              { channel: "chat", seq: 10, time: 2, data: { tick: 1, pad: "" } },
+            ],
+          },
+    healthy: async () => true,
+    metrics: vi.fn(),
+    channel: vi.fn(),
+    setGenerator: vi.fn(),
+    disconnect: vi.fn(),
+  } as unknown as ServerApi;
+}
+
+const config: LabConfig = {
+  baseUrl: "http://lab",
+  channel: "chat",
+  mode: "compare",
+  transport: "ws",
+  pollIntervalMs: 1000,
+  longPollTimeoutMs: 25000,
+  paused: [],
+};
+
+function setup(overrides: Partial<LabConfig> = {}, factory?: (o: ClientOptions) => FakeClient) {
+  const clients: FakeClient[] = [];
+  const connection = createLabConnection({
+    config: { ...config, ...overrides },
+    api: fakeApi(),
+    createClient: (options) => {
+      const client = factory?.(options) ?? new FakeClient(options);
+      clients.push(client);
+      return client as unknown as Client;
+    },
+    schedule: microtaskFrames,
+    minIntervalMs: 0,
+  });
+  const running = () => vi.waitFor(() => expect(connection.getView().phase.kind).toBe("running"));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const live = (t: TransportName) => clients.filter((c) => !c.closed && c.transport === t);
+  return { connection, clients, running, settle, live };
+}
+
+describe("createLabConnection", () => {
+  it("starts one client per transport from the channel head, sharing one clock offset", async () => {
+    const { connection, clients, running } = setup();
+    await running();
+    expect(clients.map((c) => c.options.transport)).toEqual(["ws", "sse", "longPoll", "poll"]);
+    expect(clients.every((c) => c.options.cursor === "e:10")).toBe(true);
+    const clock = clients[0]?.options.clock;
+    expect(typeof clock).toBe("object");
+    expect(clients.every((c) => c.options.clock === clock)).toBe(true);
+    expect(connection.getView().startCursor).toBe("e:10");
+    await connection.close();
+    expect(clients.every((c) => c.closed)).toBe(true);
+  });
+
+  it("keeps only chat lines from before the page joined as history", async () => {
+    const { connection, running, settle } = setup();
+    await running();
+    await settle();
+    expect(connection.getView().history.map((m) => m.seq)).toEqual([9]);
+    await connection.close();
+  });
+
+  it("counts across a pause: the resumed client starts from the cursor and the figures add up", async () => {
+    const { connection, clients, running, settle, live } = setup();
+    await running();
+    live("sse")[0]?.deliver(11);
+    live("sse")[0]?.deliver(12);
+    connection.setPaused("sse", true);
+    await settle();
+    expect(live("sse")).toEqual([]);
+    const paused = connection.getView().lanes.find((l) => l.transport === "sse");
+    expect(paused?.paused).toBe(true);
+    expect(paused?.figures?.metrics.messages).toBe(2);
+    connection.setPaused("sse", false);
+    const resumed = live("sse")[0];
+    expect(resumed?.options.cursor).toBe("e:12");
+    resumed?.deliver(13);
+    await settle();
+    const lane = connection.getView().lanes.find((l) => l.transport === "sse");
+    expect(lane?.figures?.metrics.messages).toBe(3);
+    expect(lane?.figures?.metrics.httpRequests).toBe(3);
+    expect(lane?.continuity).toMatchObject({ delivered: 3, skips: 0, repeats: 0, lastSeq: 13 });
+    expect(clients.length).toBe(5);
+    await connection.close();
+  });
+
+  it("reset zeroes the figures and the chart but resumes from the same cursor", async () => {
+    const { connection, running, settle, live } = setup();
+    await running();
+    live("ws")[0]?.deliver(11);
+    connection.resetMetrics();
+    await settle();
+    const ws = live("ws")[0];
+    expect(ws?.options.cursor).toBe("e:11");
+    const view = connection.getView();
+    expect(view.lanes[0]?.figures?.metrics.messages).toBe(0);
+    expect(view.chart[0]).toEqual([]);
+    ws?.deliver(12);
+    await settle();
+    expect(connection.getView().lanes[0]?.continuity).toMatchObject({ delivered: 1, skips: 0 });
+    await connection.close();
+  });
+
+  it("records a single-mode switch and the first seq after it", async () => {
+    const { connection, clients, running, settle } = setup({ mode: "single", transport: "ws" });
+    await running();
+    const client = clients[0] as FakeClient;
+    client.deliver(11);
+    connection.switchTransport("poll");
+    client.deliver(12);
+    await settle();
+    const view = connection.getView();
+    expect(view.switches).toEqual([
+      {
+        from: "ws",
+        to: "poll",
+        at: expect.any(Number),
+        cursor: "e:11",
+        lastSeqBefore: 11,
+        firstSeqAfter: 12,
+      },
+    ]);
+    expect(view.perTransport.map((f) => [f.transport, f.metrics.messages])).toEqual([
+      ["ws", 1],
+      ["poll", 1],
+    ]);
+    expect(view.lanes[0]?.transport).toBe("poll");
+    await connection.close();
+  });
+
+  it("keeps the other transports running when one cannot start", async () => {
+    const { connection, running, settle, live } = setup({}, (options) => {
+      if (options.transport === "sse") throw new Error("no EventSource here");
+      return new FakeClient(options);
+    });
+    await running();
+    await settle();
+    const lanes = connection.getView().lanes;
+    expect(lanes.find((l) => l.transport === "sse")?.error).toBe("no EventSource here");
+    expect(live("ws").length).toBe(1);
+    await expect(connection.publish(null, "sse")).rejects.toThrow(
+      "sse is not connected (no EventSource here)",
+    );
+    await connection.close();
+  });
+
+  it("publishes over the chosen lane, and refuses a paused one", async () => {
+    const { connection, running, live } = setup({ paused: ["poll"] });
+    await running();
+    expect(await connection.publish("hello", "longPoll")).toEqual({ seq: 99 });
+    expect(live("longPoll")[0]?.published).toEqual(["hello"]);
+    await expect(connection.publish("x", "poll")).rejects.toThrow("poll is paused");
+    await connection.close();
+  });
+
+  it("replaces only the affected client when the poll interval changes", async () => {
+    const { connection, clients, running } = setup();
+    await running();
+    connection.setTiming(250, 25000);
+    expect(clients.filter((c) => c.closed).map((c) => c.transport)).toEqual(["poll"]);
+    expect(live(clients, "poll")?.options.pollIntervalMs).toBe(250);
+    await connection.close();
+  });
+});
+
+function live(clients: FakeClient[], t: TransportName): FakeClient | undefined {
+  return clients.find((c) => !c.closed && c.transport === t);
+}
