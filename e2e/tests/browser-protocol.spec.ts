@@ -58,8 +58,7 @@ async function subscribeAll(page: Page, channel: string) {
   }, channel);
 }
 
-const seqs = (page: Page) =>
-  page.evaluate(() => (window as unknown as { got: Got }).got);
+const seqs = (page: Page) => page.evaluate(() => (window as unknown as { got: Got }).got);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 test("all four transports deliver 1..N in order, once, in Chromium", async ({ page, baseURL }) => {
