@@ -1,3 +1,5 @@
+import type { HelloFrame } from "@transport-lab/protocol";
+import { type LogState, wallClock } from "./channel-log.ts";
 import type { Channel } from "./hub.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
@@ -40,4 +42,16 @@ export async function openDelivery(
     pending = undefined;
   }
   return unsubscribe;
+}
+
+/** The `hello` both streaming transports send first: the head (`seq`) and where this delivery starts. */
+export function helloFrame(channel: Channel, state: LogState, start: StartPoint): HelloFrame {
+  return {
+    type: "hello",
+    channel: channel.name,
+    epoch: state.epoch,
+    seq: state.seq,
+    cursor: start.cursor,
+    time: wallClock(),
+  };
 }

@@ -2,7 +2,7 @@
 // Every generated message is encoded once and written to every open stream / held request.
 //   node --import tsx src/baselines/http-broadcast.ts <port>
 import { createServer, type ServerResponse } from "node:http";
-import { cpuSampler, processFigures, startSchedule } from "./schedule.ts";
+import { cpuSampler, onGeneratorRequest, processFigures, startSchedule } from "./schedule.ts";
 
 const port = Number(process.argv[2] ?? 0);
 const cpu = cpuSampler();
@@ -15,12 +15,7 @@ const epoch = "baseline";
 const server = createServer((req, res) => {
   const url = req.url ?? "/";
   if (req.method === "POST" && url.endsWith("/generator")) {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      const { rate, payloadBytes } = JSON.parse(body);
+    onGeneratorRequest(req, res, (rate, payloadBytes) => {
       stop();
       stop = startSchedule(rate, payloadBytes, (_tick, dataJson) => {
         seq += 1;
@@ -33,7 +28,6 @@ const server = createServer((req, res) => {
         waiters = new Set();
         for (const w of held) w.end(poll);
       });
-      res.end("{}");
     });
     return;
   }

@@ -25,6 +25,23 @@ export function startSchedule(
   return () => clearTimeout(timer);
 }
 
+/** Reads a `POST …/generator` body `{rate, payloadBytes}` and hands it to `start`; answers `{}`. */
+export function onGeneratorRequest(
+  req: import("node:http").IncomingMessage,
+  res: import("node:http").ServerResponse,
+  start: (rate: number, payloadBytes: number) => void,
+) {
+  let body = "";
+  req.on("data", (c) => {
+    body += c;
+  });
+  req.on("end", () => {
+    const { rate, payloadBytes } = JSON.parse(body) as { rate: number; payloadBytes: number };
+    start(rate, payloadBytes);
+    res.end("{}");
+  });
+}
+
 /** `{rss, cpu}` for `/api/metrics`, in the real server's shape where it matters. */
 export function processFigures(sample: { cpu: number }) {
   const mem = process.memoryUsage();

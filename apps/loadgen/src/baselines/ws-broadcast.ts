@@ -3,7 +3,7 @@
 //   node --import tsx src/baselines/ws-broadcast.ts <port>
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
-import { cpuSampler, processFigures, startSchedule } from "./schedule.ts";
+import { cpuSampler, onGeneratorRequest, processFigures, startSchedule } from "./schedule.ts";
 
 const port = Number(process.argv[2] ?? 0);
 const cpu = cpuSampler();
@@ -11,12 +11,7 @@ let stop = () => {};
 let seq = 0;
 const server = createServer((req, res) => {
   if (req.method === "POST" && req.url?.endsWith("/generator")) {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      const { rate, payloadBytes } = JSON.parse(body);
+    onGeneratorRequest(req, res, (rate, payloadBytes) => {
       stop();
       stop = startSchedule(rate, payloadBytes, (_tick, dataJson) => {
         seq += 1;
@@ -26,7 +21,6 @@ const server = createServer((req, res) => {
         );
         for (const ws of wss.clients) ws.send(frame, { binary: false });
       });
-      res.end("{}");
     });
     return;
   }

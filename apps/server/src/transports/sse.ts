@@ -1,10 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { formatCursor, type HelloFrame, type ResetReason } from "@transport-lab/protocol";
+import { formatCursor, type ResetReason } from "@transport-lab/protocol";
 import type { Hono } from "hono";
-import { wallClock } from "../channel-log.ts";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
-import { openDelivery } from "../delivery.ts";
+import { helloFrame, openDelivery } from "../delivery.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 
@@ -47,14 +46,7 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     if (!res) throw new Error("SSE needs @hono/node-server's outgoing response");
 
     const state = channel.log.state();
-    const hello: HelloFrame = {
-      type: "hello",
-      channel: channel.name,
-      epoch: state.epoch,
-      seq: state.seq,
-      cursor: start.cursor,
-      time: wallClock(),
-    };
+    const hello = helloFrame(channel, state, start);
     res.writeHead(200, SSE_HEADERS);
     res.write(controlEvent("hello", start.cursor, hello, `retry: ${RETRY_MS}\n`));
     const sendReset = (reason: ResetReason, afterSeq: number) => {

@@ -18,7 +18,7 @@ import type { Hono } from "hono";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { wallClock } from "../channel-log.ts";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
-import { openDelivery } from "../delivery.ts";
+import { helloFrame, openDelivery } from "../delivery.ts";
 import { ApiError } from "../errors.ts";
 import type { Channel } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
@@ -216,14 +216,7 @@ export function mountWs(
       ws.close(1008, "bad cursor");
       return;
     }
-    sendJson({
-      type: "hello",
-      channel: channel.name,
-      epoch: state.epoch,
-      seq: state.seq,
-      cursor: start.cursor,
-      time: wallClock(),
-    });
+    sendJson(helloFrame(channel, state, start));
     if (start.reset !== undefined) sendReset(state.epoch, start.reset, start.afterSeq);
     openDelivery(channel, start, send, (afterSeq) => sendReset(state.epoch, "expired", afterSeq)).then(
       (stop) => {
