@@ -56,7 +56,15 @@ export interface RunResult {
   bytesPerMessage: number | null;
   gaps: number;
   duplicates: number;
-  server: { cpuMax: number; cpuMean: number; rssMax: number; eldP99Max: number; healthzMsMax: number };
+  server: {
+    cpuMax: number;
+    cpuMean: number;
+    rssMax: number;
+    eldP99Max: number;
+    healthzMsMax: number;
+    /** Samples of /healthz + /api/metrics that took over 10 s or failed. */
+    missedSamples: number;
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -151,6 +159,7 @@ export async function runOnce(
   const open = total("open");
 
   const samples: ServerSample[] = [];
+  let missedSamples = 0;
   let genStart = 0;
   if (spec.rate > 0) {
     genStart = await setGenerator(target.base, spec.rate, spec.payloadBytes);
@@ -159,7 +168,10 @@ export async function runOnce(
     const end = performance.now() + spec.durationMs;
     while (performance.now() < end) {
       await sleep(Math.min(1000, end - performance.now()));
-      samples.push(await sampleServer(target.base));
+      // A busy server may miss a sample: that is a finding (counted), not a reason to abort the run.
+      const sample = await sampleServer(target.base).catch(() => undefined);
+      if (sample) samples.push(sample);
+      else missedSamples += 1;
       tell({ type: "report" });
       onProgress(
         `${spec.transport} → ${target.kind}: ${spec.rate} msg/s × ${open} clients, received ${total("received")}, cpu ${samples.at(-1)?.cpu}%`,
@@ -231,6 +243,7 @@ export async function runOnce(
         connected.healthzMs,
         max((s) => s.healthzMs),
       ),
+      missedSamples,
     },
   };
 }
