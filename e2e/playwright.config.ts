@@ -28,7 +28,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   // The production server (not Vite's dev proxy, which hides SSE disconnects), serving the web build.
   webServer: {
-    command: "node --import tsx src/main.ts",
+    command: "node dist/main.mjs",
     cwd: serverDir,
     url: `http://127.0.0.1:${port}/healthz`,
     env: { PORT: String(port), HOST: "127.0.0.1", RATE_LIMIT: "0" },

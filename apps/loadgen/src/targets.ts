@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** What a benchmark can run against. */
@@ -14,7 +15,8 @@ export interface Target {
 }
 
 const SCRIPTS: Record<Exclude<TargetKind, "url">, string> = {
-  server: "./serve-under-test.ts",
+  // The production build (`pnpm build`), as deployed: not the TypeScript through tsx.
+  server: "../../server/dist/main.mjs",
   "ws-baseline": "./baselines/ws-broadcast.ts",
   "http-baseline": "./baselines/http-broadcast.ts",
 };
@@ -30,9 +32,23 @@ export function assertLoopback(url: string): void {
 
 /** Starts a target in its own process and resolves once it listens. */
 export async function startTarget(kind: Exclude<TargetKind, "url">): Promise<Target> {
-  const child: ChildProcess = fork(fileURLToPath(new URL(SCRIPTS[kind], import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` first`);
+  const child: ChildProcess = fork(script, [], {
+    execArgv: kind === "server" ? [] : ["--import", "tsx"],
+    stdio: ["ignore", kind === "server" ? "ignore" : "inherit", "inherit", "ipc"],
+    // The server under test: no publish rate limit, room for the connection counts benchmarks open.
+    env:
+      kind === "server"
+        ? {
+            ...process.env,
+            PORT: "0",
+            HOST: "127.0.0.1",
+            RATE_LIMIT: "0",
+            MAX_CONNECTIONS: "60000",
+            MAX_BUFFERED_BYTES: String(64 * 1024 * 1024),
+          }
+        : process.env,
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} did not start within 20 s`)), 20_000);

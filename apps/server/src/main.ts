@@ -39,6 +39,11 @@ async function main() {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (process.send) {
+    // Started by another program (the load generator): tell it the port, stop when it goes.
+    process.send({ port: server.port });
+    process.on("disconnect", () => stop("parent gone"));
+  }
 }
 
 main().catch((err: NodeJS.ErrnoException) => {

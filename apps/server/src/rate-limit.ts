@@ -6,27 +6,44 @@ export interface TokenBucket {
   full(now?: number): boolean;
 }
 
+/**
+ * A bucket as a plain object with prototype methods: one per WebSocket, so it
+ * must cost a few fields, not a set of closures.
+ */
+class Bucket implements TokenBucket {
+  #tokens: number;
+  #last = performance.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.#tokens = burst;
+  }
+
+  #refill(now: number) {
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.rate) / 1000);
+    this.#last = now;
+  }
+
+  take(now = performance.now()): boolean {
+    this.#refill(now);
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  full(now = performance.now()): boolean {
+    this.#refill(now);
+    return this.#tokens >= this.burst;
+  }
+}
+
+const UNLIMITED: TokenBucket = { take: () => true, full: () => true };
+
 /** Creates a full bucket. `rate` 0 means unlimited. */
 export function createTokenBucket(rate: number, burst: number): TokenBucket {
-  if (rate <= 0) return { take: () => true, full: () => true };
-  let tokens = burst;
-  let last = performance.now();
-  const refill = (now: number) => {
-    tokens = Math.min(burst, tokens + ((now - last) * rate) / 1000);
-    last = now;
-  };
-  return {
-    take(now = performance.now()) {
-      refill(now);
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-    full(now = performance.now()) {
-      refill(now);
-      return tokens >= burst;
-    },
-  };
+  return rate <= 0 ? UNLIMITED : new Bucket(rate, burst);
 }
 
 /** One bucket per key (client IP); buckets that have refilled are dropped by `sweep()`. */

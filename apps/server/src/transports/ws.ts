@@ -1,30 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import {
-  type AckFrame,
-  CLOSE_CODES,
-  type Cursor,
-  clientFrameSchema,
-  type ErrorCode,
-  type ErrorFrame,
-  formatCursor,
-  type HelloFrame,
-  type PongFrame,
-  type Ref,
-  type ResetFrame,
-  type ResetReason,
-} from "@transport-lab/protocol";
+import type { Cursor } from "@transport-lab/protocol";
 import type { Hono } from "hono";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
-import { wallClock } from "../channel-log.ts";
+import { WebSocketServer } from "ws";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
-import { helloFrame, openDelivery } from "../delivery.ts";
 import { ApiError } from "../errors.ts";
 import type { Channel } from "../hub.ts";
-import type { LogEntry } from "../log-entry.ts";
-import { createTokenBucket } from "../rate-limit.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
-import { validate } from "../validate.ts";
+import { sessionOf, WsSession } from "./ws-session.ts";
 
 const WS_PATH = /^\/api\/channels\/([^/]+)\/ws$/;
 
@@ -74,15 +57,16 @@ export function mountWs(
     perMessageDeflate: false,
     clientTracking: true,
   });
-  const alive = new Map<WebSocket, boolean>();
   every(ctx, options.heartbeatMs, () => {
-    for (const [socket, answered] of alive) {
-      if (!answered) {
+    for (const socket of wss.clients) {
+      const session = sessionOf(socket);
+      if (!session) continue;
+      if (!session.alive) {
         stats.errors += 1;
         socket.terminate();
         continue;
       }
-      alive.set(socket, false);
+      session.alive = false;
       socket.ping();
     }
   });
@@ -118,113 +102,7 @@ export function mountWs(
       refuse(socket, status, text);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, channel, cursor));
-  };
-
-  /** One open socket: hello, optional reset, the messages; publish and ping frames in. */
-  const serve = (ws: WebSocket, channel: Channel, cursor: Cursor) => {
-    let unsubscribe = () => {};
-    let closed = false;
-    const bucket = createTokenBucket(options.rateLimit, options.rateBurst);
-    const sendJson = (frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame) => {
-      if (ws.readyState === 1) ws.send(JSON.stringify(frame));
-    };
-    const sendError = (code: ErrorCode, message: string, ref?: Ref) => {
-      stats.errors += 1;
-      sendJson(ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref });
-    };
-    const sendReset = (epoch: string, reason: ResetReason, afterSeq: number) =>
-      sendJson({ type: "reset", reason, cursor: formatCursor(epoch, afterSeq) });
-    const send = (entry: LogEntry) => {
-      if (ws.readyState !== 1) return;
-      if (ws.bufferedAmount > options.maxBufferedBytes) {
-        stats.errors += 1;
-        ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
-        return;
-      }
-      const frame = entry.wsFrame;
-      ws.send(frame, { binary: false });
-      stats.messagesOut += 1;
-      stats.bytesOut += frame.length;
-    };
-    const publish = async (data: unknown, ref: Ref | undefined) => {
-      if (!bucket.take()) {
-        counters.publishes.rateLimited += 1;
-        return sendError("rate_limited", `publish rate limit is ${options.rateLimit} msg/s`, ref);
-      }
-      const dataJson = JSON.stringify(data);
-      if (Buffer.byteLength(dataJson) > options.maxBodyBytes) {
-        return sendError("payload_too_large", `data is over ${options.maxBodyBytes} bytes`, ref);
-      }
-      counters.publishes.ws += 1;
-      const entry = await channel.log.append(dataJson);
-      sendJson({
-        type: "ack",
-        ref: ref ?? null,
-        seq: entry.seq,
-        cursor: formatCursor(entry.epoch, entry.seq),
-      });
-    };
-    const onMessage = (raw: RawData, isBinary: boolean) => {
-      if (isBinary) return sendError("bad_frame", "frames must be JSON text");
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw.toString());
-      } catch {
-        return sendError("bad_json", "frame is not valid JSON");
-      }
-      const frame = validate(clientFrameSchema, parsed);
-      if (!frame.ok) {
-        const ref = (parsed as { ref?: unknown } | null)?.ref;
-        const validRef = typeof ref === "string" || typeof ref === "number" ? ref : undefined;
-        return sendError("bad_frame", frame.message, validRef);
-      }
-      if (frame.value.type === "ping") {
-        return sendJson({ type: "pong", ref: frame.value.ref ?? null, time: wallClock() });
-      }
-      // `data` as parsed, not zod's rebuilt copy, which would drop `__proto__` keys.
-      publish((parsed as { data: unknown }).data, frame.value.ref).catch((err: unknown) => {
-        sendError("internal", err instanceof Error ? err.message : "publish failed", frame.value.ref);
-      });
-    };
-
-    alive.set(ws, true);
-    ws.on("pong", () => alive.set(ws, true));
-    ws.on("message", onMessage);
-    ws.on("error", () => {
-      stats.errors += 1;
-    });
-    const detach = hub.attach(channel, {
-      transport: "ws",
-      cut(reason) {
-        ws.close(reason === "shutdown" ? CLOSE_CODES.goingAway : CLOSE_CODES.serviceRestart, reason);
-      },
-    });
-    ws.once("close", () => {
-      closed = true;
-      alive.delete(ws);
-      unsubscribe();
-      detach();
-    });
-
-    const state = channel.log.state();
-    let start: ReturnType<typeof resolveCursor>;
-    try {
-      start = resolveCursor(state, cursor);
-    } catch (err) {
-      sendError("bad_cursor", err instanceof Error ? err.message : String(err));
-      ws.close(1008, "bad cursor");
-      return;
-    }
-    sendJson(helloFrame(channel, state, start));
-    if (start.reset !== undefined) sendReset(state.epoch, start.reset, start.afterSeq);
-    openDelivery(channel, start, send, (afterSeq) => sendReset(state.epoch, "expired", afterSeq)).then(
-      (stop) => {
-        if (closed) stop();
-        else unsubscribe = stop;
-      },
-      () => ws.close(1011, "delivery failed"),
-    );
+    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, ctx).start(cursor));
   };
 
   return { handleUpgrade, wss };

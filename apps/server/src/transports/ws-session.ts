@@ -1,0 +1,187 @@
+import {
+  type AckFrame,
+  CLOSE_CODES,
+  type Cursor,
+  clientFrameSchema,
+  type ErrorCode,
+  type ErrorFrame,
+  formatCursor,
+  type HelloFrame,
+  type PongFrame,
+  type Ref,
+  type ResetFrame,
+  type ResetReason,
+} from "@transport-lab/protocol";
+import type { RawData, WebSocket } from "ws";
+import { wallClock } from "../channel-log.ts";
+import type { AppContext } from "../context.ts";
+import { helloFrame, openDelivery } from "../delivery.ts";
+import type { Channel, Connection, CutReason } from "../hub.ts";
+import type { LogEntry } from "../log-entry.ts";
+import { createTokenBucket, type TokenBucket } from "../rate-limit.ts";
+import { resolveCursor } from "../resolve-cursor.ts";
+import { validate } from "../validate.ts";
+
+const SESSION = Symbol("transport-lab.session");
+type SessionSocket = WebSocket & { [SESSION]?: WsSession };
+
+/** The session of a socket, if it has one. */
+export const sessionOf = (ws: WebSocket): WsSession | undefined => (ws as SessionSocket)[SESSION];
+
+/**
+ * One open WebSocket: hello, an optional reset, then the messages; takes
+ * publish and ping frames. A class with shared listeners rather than a set
+ * of closures per socket, because at 10,000 idle sockets every closure and
+ * context is felt in memory per connection.
+ */
+export class WsSession implements Connection {
+  readonly transport = "ws";
+  /** Answered the last heartbeat ping. */
+  alive = true;
+  #closed = false;
+  #unsubscribe: () => void = noop;
+  #detach: () => void = noop;
+  readonly #bucket: TokenBucket;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly channel: Channel,
+    readonly ctx: AppContext,
+  ) {
+    this.#bucket = createTokenBucket(ctx.options.rateLimit, ctx.options.rateBurst);
+    (ws as SessionSocket)[SESSION] = this;
+  }
+
+  /** Attaches listeners and starts delivery from `cursor`. */
+  start(cursor: Cursor): void {
+    const { ws, channel } = this;
+    ws.on("pong", onPong);
+    ws.on("message", onMessage);
+    ws.on("error", onError);
+    ws.once("close", onClose);
+    this.#detach = this.ctx.hub.attach(channel, this);
+    const state = channel.log.state();
+    let start: ReturnType<typeof resolveCursor>;
+    try {
+      start = resolveCursor(state, cursor);
+    } catch (err) {
+      this.error("bad_cursor", err instanceof Error ? err.message : String(err));
+      ws.close(1008, "bad cursor");
+      return;
+    }
+    this.json(helloFrame(channel, state, start));
+    if (start.reset !== undefined) this.reset(start.reset, start.afterSeq);
+    openDelivery(
+      channel,
+      start,
+      (entry) => this.deliver(entry),
+      (afterSeq) => this.reset("expired", afterSeq),
+    ).then(
+      (stop) => {
+        if (this.#closed) stop();
+        else this.#unsubscribe = stop;
+      },
+      () => ws.close(1011, "delivery failed"),
+    );
+  }
+
+  /** Hub contract: disconnect (1012, a simulated fault) or shutdown (1001). */
+  cut(reason: CutReason): void {
+    this.ws.close(reason === "shutdown" ? CLOSE_CODES.goingAway : CLOSE_CODES.serviceRestart, reason);
+  }
+
+  deliver(entry: LogEntry): void {
+    const { ws } = this;
+    const stats = this.ctx.counters.transports.ws;
+    if (ws.readyState !== 1) return;
+    if (ws.bufferedAmount > this.ctx.options.maxBufferedBytes) {
+      stats.errors += 1;
+      ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
+      return;
+    }
+    const frame = entry.wsFrame;
+    ws.send(frame, { binary: false });
+    stats.messagesOut += 1;
+    stats.bytesOut += frame.length;
+  }
+
+  json(frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame): void {
+    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
+  }
+
+  error(code: ErrorCode, message: string, ref?: Ref): void {
+    this.ctx.counters.transports.ws.errors += 1;
+    this.json(ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref });
+  }
+
+  reset(reason: ResetReason, afterSeq: number): void {
+    this.json({ type: "reset", reason, cursor: formatCursor(this.channel.log.state().epoch, afterSeq) });
+  }
+
+  receive(raw: RawData, isBinary: boolean) {
+    if (isBinary) return this.error("bad_frame", "frames must be JSON text");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString());
+    } catch {
+      return this.error("bad_json", "frame is not valid JSON");
+    }
+    const frame = validate(clientFrameSchema, parsed);
+    if (!frame.ok) {
+      const ref = (parsed as { ref?: unknown } | null)?.ref;
+      const validRef = typeof ref === "string" || typeof ref === "number" ? ref : undefined;
+      return this.error("bad_frame", frame.message, validRef);
+    }
+    if (frame.value.type === "ping") {
+      return this.json({ type: "pong", ref: frame.value.ref ?? null, time: wallClock() });
+    }
+    // `data` as parsed, not zod's rebuilt copy, which would drop `__proto__` keys.
+    this.publish((parsed as { data: unknown }).data, frame.value.ref).catch((err: unknown) => {
+      this.error("internal", err instanceof Error ? err.message : "publish failed", frame.value.ref);
+    });
+  }
+
+  async publish(data: unknown, ref: Ref | undefined) {
+    const { options, counters } = this.ctx;
+    if (!this.#bucket.take()) {
+      counters.publishes.rateLimited += 1;
+      return this.error("rate_limited", `publish rate limit is ${options.rateLimit} msg/s`, ref);
+    }
+    const dataJson = JSON.stringify(data);
+    if (Buffer.byteLength(dataJson) > options.maxBodyBytes) {
+      return this.error("payload_too_large", `data is over ${options.maxBodyBytes} bytes`, ref);
+    }
+    counters.publishes.ws += 1;
+    const entry = await this.channel.log.append(dataJson);
+    this.json({
+      type: "ack",
+      ref: ref ?? null,
+      seq: entry.seq,
+      cursor: formatCursor(entry.epoch, entry.seq),
+    });
+  }
+
+  closed(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#detach();
+  }
+}
+
+function noop() {}
+
+// Shared listeners: `this` is the socket that emitted.
+function onPong(this: WebSocket) {
+  const session = sessionOf(this);
+  if (session) session.alive = true;
+}
+function onMessage(this: WebSocket, raw: RawData, isBinary: boolean) {
+  sessionOf(this)?.receive(raw, isBinary);
+}
+function onError(this: WebSocket) {
+  const session = sessionOf(this);
+  if (session) session.ctx.counters.transports.ws.errors += 1;
+}
+function onClose(this: WebSocket) {
+  sessionOf(this)?.closed();
+}
