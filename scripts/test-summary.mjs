@@ -14,7 +14,10 @@ const walk = (dir, depth) => {
     const path = join(dir, name);
     if (!statSync(path).isDirectory()) continue;
     if (name === "test-results") {
-      for (const file of readdirSync(path)) if (file.endsWith(".json")) reports.push(join(path, file));
+      // Dotfiles are runner bookkeeping (Playwright's .last-run.json), not reports.
+      for (const file of readdirSync(path)) {
+        if (file.endsWith(".json") && !file.startsWith(".")) reports.push(join(path, file));
+      }
     } else walk(path, depth + 1);
   }
 };
