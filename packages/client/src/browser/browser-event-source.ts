@@ -20,7 +20,7 @@ export function openBrowserEventSource(
   const source = new EventSource(url);
   let ended = false;
   stats.metrics.recordRequest();
-  stats.computedOut(estimateFetchRequestHead("GET", new URL(url), undefined), false);
+  stats.computedOut(estimateFetchRequestHead("GET", new URL(url), undefined, "text/event-stream"), false);
   source.onopen = () => {
     stats.computedIn(estimateEventStreamResponseHead(), false);
     h.open();

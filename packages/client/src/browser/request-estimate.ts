@@ -1,19 +1,18 @@
 import { httpRequestHeadBytes, httpResponseHeadBytes } from "@transport-lab/metrics";
 
 /**
- * Header lines a desktop Chromium adds to a same-origin `fetch` besides
- * Host, User-Agent and the body headers (captured from Chrome 13x DevTools,
- * "Provisional headers" excluded). Browsers differ by tens of bytes: this is
- * the "HTTP header estimate" docs/metrics.md lists among the computed figures.
+ * Header lines a desktop Chromium adds to a same-origin `fetch` besides Host, User-Agent,
+ * Accept-Language, the client hints and the body headers (checked against Chromium 156 through
+ * CDP, e2e/tests/honest-numbers.spec.ts). `Cache-Control` and `Pragma` are what the Fetch spec
+ * adds for `cache: "no-store"`, which every request of this client uses (EventSource too).
+ * Browsers differ by tens of bytes: this is the "HTTP header estimate" docs/metrics.md lists
+ * among the computed figures.
  */
 const FETCH_HEADERS: readonly (readonly [string, string])[] = [
   ["Connection", "keep-alive"],
-  ["Accept", "*/*"],
   ["Accept-Encoding", "gzip, deflate, br, zstd"],
-  ["Accept-Language", "en-US,en;q=0.9"],
-  ["sec-ch-ua", '"Chromium";v="140", "Not=A?Brand";v="24", "Google Chrome";v="140"'],
-  ["sec-ch-ua-mobile", "?0"],
-  ["sec-ch-ua-platform", '"Linux"'],
+  ["Cache-Control", "no-cache"],
+  ["Pragma", "no-cache"],
   ["Sec-Fetch-Dest", "empty"],
   ["Sec-Fetch-Mode", "cors"],
   ["Sec-Fetch-Site", "same-origin"],
@@ -27,20 +26,65 @@ const WS_HEADERS: readonly (readonly [string, string])[] = [
   ["Upgrade", "websocket"],
   ["Sec-WebSocket-Version", "13"],
   ["Accept-Encoding", "gzip, deflate, br, zstd"],
-  ["Accept-Language", "en-US,en;q=0.9"],
   ["Sec-WebSocket-Key", "x".repeat(24)],
   ["Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"],
 ];
+
+interface UserAgentData {
+  readonly brands: readonly { readonly brand: string; readonly version: string }[];
+  readonly mobile: boolean;
+  readonly platform: string;
+}
 
 function userAgent(): string {
   return typeof navigator === "undefined" ? "" : navigator.userAgent;
 }
 
-/** Estimated head of a browser `fetch` to `url` (path + query sent on the request line). */
-export function estimateFetchRequestHead(method: string, url: URL, bodyBytes: number | undefined): number {
+/**
+ * `Accept-Language` as Chromium builds it from the page's languages (`en-US,en;q=0.9`: each
+ * further language 0.1 lower); the desktop default where the page cannot tell.
+ */
+function acceptLanguage(): string {
+  const languages = typeof navigator === "undefined" ? [] : (navigator.languages ?? []);
+  if (languages.length === 0) return "en-US,en;q=0.9";
+  return languages
+    .map((lang, i) => (i === 0 ? lang : `${lang};q=${Math.max(0.1, 1 - i / 10).toFixed(1)}`))
+    .join(",");
+}
+
+/**
+ * The low-entropy client hints Chromium sends on every request, from the same brand list the page
+ * sees (`navigator.userAgentData`); browsers without it (Firefox, Safari) send none.
+ */
+function clientHints(): (readonly [string, string])[] {
+  const data =
+    typeof navigator === "undefined"
+      ? undefined
+      : (navigator as Navigator & { userAgentData?: UserAgentData }).userAgentData;
+  if (data === undefined) return [];
+  return [
+    ["sec-ch-ua", data.brands.map((b) => `"${b.brand}";v="${b.version}"`).join(", ")],
+    ["sec-ch-ua-mobile", data.mobile ? "?1" : "?0"],
+    ["sec-ch-ua-platform", `"${data.platform}"`],
+  ];
+}
+
+/**
+ * Estimated head of a browser `fetch` to `url` (path + query sent on the request line);
+ * `accept` is `text/event-stream` for an EventSource, which sends the same lines otherwise.
+ */
+export function estimateFetchRequestHead(
+  method: string,
+  url: URL,
+  bodyBytes: number | undefined,
+  accept = "*/*",
+): number {
   const headers: (readonly [string, string])[] = [
     ["Host", url.host],
     ["User-Agent", userAgent()],
+    ["Accept", accept],
+    ["Accept-Language", acceptLanguage()],
+    ...clientHints(),
     ...FETCH_HEADERS,
   ];
   if (bodyBytes !== undefined) {
@@ -61,6 +105,7 @@ export function estimateWebSocketRequestHead(url: URL): number {
     ["Host", url.host],
     ["User-Agent", userAgent()],
     ["Origin", origin],
+    ["Accept-Language", acceptLanguage()],
     ...WS_HEADERS,
   ]);
 }
