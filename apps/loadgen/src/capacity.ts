@@ -74,7 +74,7 @@ export async function runCapacity(argv: string[]) {
         transport,
         clients: fanClients,
         rate,
-        durationMs: quick ? 2000 : 10_000,
+        durationMs: quick ? 2000 : 6000,
       };
       await cell("fanout", "server", spec);
       if (transport === "ws" || transport === "sse")
@@ -93,7 +93,7 @@ export async function runCapacity(argv: string[]) {
           durationMs: quick ? 2000 : 5000,
         };
         const r = await cell("maxrate", target, spec);
-        if ((r.latency.p99 ?? Number.POSITIVE_INFINITY) >= 100 || r.received < r.expected * 0.95) break;
+        if (!sustained(r)) break;
       }
     }
   }
@@ -103,24 +103,40 @@ export async function runCapacity(argv: string[]) {
   mkdirSync(dir, { recursive: true });
   const env = environment();
   writeFileSync(join(dir, "results.json"), `${JSON.stringify({ env, quick, results }, null, 2)}\n`);
-  const { md, html } = render(env, results, quick);
-  writeFileSync(join(dir, "report.md"), md);
-  writeFileSync(join(dir, "report.html"), html);
+  const md = writeReports(dir);
   console.log(`\n${md}\n\nwrote ${dir}/{results.json,report.md,report.html}`);
 }
 
 type Row = { scenario: string; result: RunResult };
 
-/** The sustained maximum per (transport, target): the highest rate whose p99 < 100 ms and ≥ 95 % delivered. */
+/** (Re)writes report.md and report.html from a run's results.json; returns the Markdown. */
+export function writeReports(dir: string): string {
+  const { env, quick, results } = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as {
+    env: ReturnType<typeof environment>;
+    quick: boolean;
+    results: Row[];
+  };
+  const { md, html } = render(env, results, quick);
+  writeFileSync(join(dir, "report.md"), md);
+  writeFileSync(join(dir, "report.html"), html);
+  return md;
+}
+
+/**
+ * A rate is sustained when p99 < 100 ms both from sequencing and from the scheduled send time
+ * (a generator that fell behind hides its backlog from the first), and ≥ 95 % was delivered.
+ */
+function sustained(r: RunResult): boolean {
+  const p99 = r.latency.p99 ?? Number.POSITIVE_INFINITY;
+  const p99Scheduled = r.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY;
+  return p99 < 100 && p99Scheduled < 100 && r.received >= r.expected * 0.95;
+}
+
+/** The sustained maximum per (transport, target): the highest sustained rate. */
 function maxRates(rows: Row[]) {
   const best = new Map<string, RunResult>();
   for (const { scenario, result: r } of rows) {
-    if (
-      scenario !== "maxrate" ||
-      (r.latency.p99 ?? Number.POSITIVE_INFINITY) >= 100 ||
-      r.received < r.expected * 0.95
-    )
-      continue;
+    if (scenario !== "maxrate" || !sustained(r)) continue;
     const key = `${r.spec.transport}|${r.target}`;
     if ((best.get(key)?.deliveriesPerSecond ?? -1) < r.deliveriesPerSecond) best.set(key, r);
   }
@@ -219,7 +235,7 @@ function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean
     "## Fan-out",
     mdTable(fanHead, fanRows),
     "",
-    "## Highest sustained rate (p99 < 100 ms, ≥ 95 % delivered)",
+    "## Highest sustained rate (p99 < 100 ms from sequencing and from schedule, ≥ 95 % delivered)",
     mdTable(maxHead, maxRows),
     "",
   ].join("\n");

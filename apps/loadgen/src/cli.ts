@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { runCapacity } from "./capacity.ts";
+import { runCapacity, writeReports } from "./capacity.ts";
 import type { LoadTransport } from "./lean-clients.ts";
 import { createProgress } from "./progress.ts";
 import { formatRow, TABLE_HEADER } from "./report.ts";
@@ -16,6 +16,7 @@ Usage:
                                     highest sustained rate with p99 < 100 ms, all against raw ws /
                                     node:http baselines started in the same run; writes
                                     bench-results/capacity-<time>/{results.json,report.md,report.html}
+  pnpm loadgen report DIR           rewrite DIR/report.md and report.html from DIR/results.json
 
 Options for run:
   --transport T      ws | sse | long-poll | poll | all           (default ws)
@@ -148,6 +149,7 @@ async function main() {
   if (command === "run") await run(rest);
   else if (command === "smoke") await smoke();
   else if (command === "capacity") await runCapacity(rest);
+  else if (command === "report" && rest[0]) console.log(writeReports(rest[0]));
   else throw new Error(`unknown command "${command}" (try --help)`);
 }
 

@@ -13,6 +13,9 @@ export function startSchedule(
   let timer: NodeJS.Timeout | undefined;
   const run = () => {
     const due = Math.floor(((performance.now() - startedAt) * rate) / 1000);
+    // Like the real server's generator: catch up at most 500 per tick and drop the rest, so an
+    // overloaded target keeps answering HTTP instead of looping on its backlog.
+    if (due - sent > 500) sent = due - 500;
     while (sent < due) {
       sent += 1;
       const bare = `{"tick":${sent},"pad":""}`;
