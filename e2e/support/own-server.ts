@@ -14,7 +14,11 @@ export class OwnServer {
   #child: ChildProcess | undefined;
   readonly url: string;
 
-  constructor(readonly port = freePort()) {
+  /** `env`: extra server settings (e.g. `{ HISTORY: "10000" }`) on top of the test defaults. */
+  constructor(
+    readonly port = freePort(),
+    readonly env: Readonly<Record<string, string>> = {},
+  ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
@@ -23,7 +27,7 @@ export class OwnServer {
     if (this.#child !== undefined) throw new Error("already running");
     const child = spawn(process.execPath, ["dist/main.mjs"], {
       cwd: serverDir,
-      env: { ...process.env, PORT: String(this.port), HOST: "127.0.0.1", RATE_LIMIT: "0" },
+      env: { ...process.env, PORT: String(this.port), HOST: "127.0.0.1", RATE_LIMIT: "0", ...this.env },
       stdio: ["ignore", "ignore", "inherit"],
     });
     this.#child = child;
