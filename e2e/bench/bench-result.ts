@@ -1,0 +1,104 @@
+import type { Transport } from "../support/server-api.ts";
+
+/** One cell of the matrix: the generator's rate and payload. */
+export interface CellSpec {
+  /** Messages per second. */
+  readonly rate: number;
+  /** Generator payload: the JSON of each message's `data` is about this long. */
+  readonly payloadBytes: number;
+}
+
+/** Latency percentiles in ms as the page's histogram reports them; null when nothing was recorded. */
+export interface LatencyFigures {
+  readonly count: number;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  /** Samples below zero (clock error larger than the latency), recorded as 0. */
+  readonly negative: number;
+}
+
+/** Everything one transport's panel measured in one cell's measured window. */
+export interface TransportFiguresResult {
+  readonly transport: Transport;
+  readonly elapsedMs: number;
+  readonly messages: number;
+  readonly latency: LatencyFigures;
+  /** ± ms of the page's clock offset (half the best `/api/time` round trip). */
+  readonly clockUncertainty: number | null;
+  readonly requests: number;
+  readonly requestsPerMessage: number | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** `measured`, `computed` or `mixed` (see docs/metrics.md). */
+  readonly bytesInSource: string | null;
+  readonly bytesOutSource: string | null;
+  readonly bytesInPerMessage: number | null;
+  readonly bytesOutPerMessage: number | null;
+  readonly bytesPerMessage: number | null;
+  readonly emptyResponses: number;
+  readonly gaps: number;
+  readonly missed: number;
+  readonly duplicates: number;
+  readonly reorders: number;
+  readonly resets: number;
+  readonly reconnects: number;
+  readonly errors: number;
+  /** The panel's snapshot as "Export JSON" gave it (histogram and client extras included). */
+  readonly raw: unknown;
+}
+
+/** One measured cell. */
+export interface CellResult extends CellSpec {
+  readonly channel: string;
+  /** Messages the generator published in the measured window (it runs only then, after the reset). */
+  readonly published: number;
+  /** UTF-8 length of one envelope's JSON as the server stores it (what every transport carries). */
+  readonly envelopeBytes: number;
+  /**
+   * What did not go as planned (a transport not caught up after the warm-up or the window, not
+   * reconnected after the reset), with each panel's state; empty when all went well.
+   */
+  readonly problems: readonly string[];
+  readonly transports: Readonly<Record<Transport, TransportFiguresResult>>;
+}
+
+/** Where and with what a run was made. */
+export interface MachineInfo {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryBytes: number;
+  readonly os: string;
+}
+
+/** Versions of what a run measured with. */
+export interface Versions {
+  readonly node: string;
+  readonly chromium: string;
+  readonly playwright: string;
+}
+
+/** Settings shared by every cell. */
+export interface BenchSettings {
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** The page's interval-polling period and long-poll timeout (its defaults unless changed). */
+  readonly pollIntervalMs: number;
+  readonly longPollTimeoutMs: number;
+  /** Extra server settings the run used (environment names), e.g. `HISTORY`. */
+  readonly server: Readonly<Record<string, string>>;
+}
+
+/** `results.json`. */
+export interface BenchResult {
+  readonly kind: "transport-lab/browser-bench";
+  readonly version: 1;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: MachineInfo;
+  readonly versions: Versions;
+  readonly settings: BenchSettings;
+  readonly cells: readonly CellResult[];
+}

@@ -1,0 +1,154 @@
+// `pnpm bench`: the browser benchmark matrix. Starts the built server on a free port, launches
+// Chromium, measures every rate × payload cell with all four transports at once, writes
+// bench-results/<timestamp>/{results.json,report.md,report.html} and prints the summary.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "../support/find-chromium.ts";
+import { OwnServer } from "../support/own-server.ts";
+import { serverApi } from "../support/server-api.ts";
+import type { BenchSettings } from "./bench-result.ts";
+import { type BenchProgress, DEFAULT_PAYLOADS, DEFAULT_RATES, matrix, runBench } from "./run-bench.ts";
+import { cellLabel, count, num, summaryTable, textTable } from "./tables.ts";
+import { runDirName, writeReports } from "./write-reports.ts";
+
+const USAGE = `Usage: pnpm bench [-- options]
+  --rates LIST       msg/s per cell, comma-separated   (default ${DEFAULT_RATES.join(",")})
+  --payloads LIST    payload bytes, comma-separated    (default ${DEFAULT_PAYLOADS.join(",")})
+  --warmup S         warm-up seconds per cell          (default 3)
+  --duration S       measured seconds per cell         (default 10)
+  --quick            1 s warm-up, 3 s measured
+  --poll MS          interval-polling period of the page (default 1000)
+  --timeout MS       long-poll timeout of the page     (default 25000)
+  --history N        messages the server keeps per channel (default 10000: interval polling at
+                     1000 msg/s must not fall off a 1000-message history between two polls)
+  --out DIR          where to write (default bench-results/<timestamp> at the repo root)`;
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+function numbers(list: string, what: string): number[] {
+  const values = list.split(",").map((s) => Number(s.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v < 0)) {
+    throw new Error(`--${what} must be a comma-separated list of numbers, got "${list}"`);
+  }
+  return values;
+}
+
+/** `--warmup 3` → 3000 (ms). */
+function seconds(value: string | undefined, fallbackSeconds: number, what: string): number {
+  const s = value === undefined ? fallbackSeconds : Number(value);
+  if (!Number.isFinite(s) || s <= 0) throw new Error(`--${what} must be a positive number of seconds`);
+  return Math.round(s * 1000);
+}
+
+const clock = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};
+
+/** The progress line: cell, phase with its own count-down, elapsed and an estimate of what is left. */
+function progressLine(p: BenchProgress, settings: BenchSettings): string {
+  const now = performance.now();
+  const inPhase = now - p.phaseStartedAt;
+  const phase =
+    p.plannedMs > 0 ? `${p.phase} ${(inPhase / 1000).toFixed(0)}/${p.plannedMs / 1000} s` : `${p.phase}…`;
+  const perCell = settings.warmupMs + settings.durationMs + 8000;
+  const left = Math.max(0, (p.total - p.index) * perCell - (now - p.phaseStartedAt));
+  return `[${p.index + 1}/${p.total}] ${cellLabel(p.cell)} · ${phase} · ${clock(now - p.startedAt)} elapsed, ~${clock(left)} left`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // `pnpm bench -- --quick` passes the `--` through: accept it as well as `pnpm bench --quick`.
+  if (argv[0] === "--") argv.shift();
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rates: { type: "string" },
+      payloads: { type: "string" },
+      warmup: { type: "string" },
+      duration: { type: "string" },
+      quick: { type: "boolean" },
+      poll: { type: "string" },
+      timeout: { type: "string" },
+      history: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const rates = values.rates === undefined ? [...DEFAULT_RATES] : numbers(values.rates, "rates");
+  const payloads =
+    values.payloads === undefined ? [...DEFAULT_PAYLOADS] : numbers(values.payloads, "payloads");
+  const settings: BenchSettings = {
+    warmupMs: seconds(values.warmup, values.quick ? 1 : 3, "warmup"),
+    durationMs: seconds(values.duration, values.quick ? 3 : 10, "duration"),
+    pollIntervalMs: Number(values.poll ?? 1000),
+    longPollTimeoutMs: Number(values.timeout ?? 25_000),
+    server: { HISTORY: values.history ?? "10000" },
+  };
+  const outDir = values.out ?? path.join(repoRoot, "bench-results", runDirName(new Date()));
+  const cells = matrix(rates, payloads);
+
+  const server = new OwnServer(undefined, settings.server);
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  };
+  process.once("SIGINT", () => void stop().then(() => process.exit(130)));
+  let shown = false;
+  let progress: BenchProgress | undefined;
+  const render = () => {
+    if (progress === undefined) return;
+    const line = progressLine(progress, settings);
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+      shown = true;
+    }
+  };
+  const ticker = setInterval(render, 500);
+  try {
+    await server.start();
+    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+    console.error(
+      `Browser benchmark: ${cells.length} cells × (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s), Chromium ${browser.version()}, server ${server.url}`,
+    );
+    const result = await runBench({
+      browser,
+      api: serverApi(server.url),
+      cells,
+      settings,
+      onProgress: (p) => {
+        progress = p;
+        if (process.stderr.isTTY) render();
+        else if (p.phase === "measure") console.error(progressLine(p, settings));
+      },
+      onCell: (c, i) => {
+        if (shown) process.stderr.write("\r\x1b[2K");
+        shown = false;
+        const ws = c.transports.ws;
+        const poll = c.transports.poll;
+        console.error(
+          `[${i + 1}/${cells.length}] ${cellLabel(c)}: ${count(c.published)} published · p50 ws ${num(ws.latency.p50)} ms, poll ${num(poll.latency.p50)} ms${c.problems.length === 0 ? "" : ` · ${c.problems.length} problem(s), see report`}`,
+        );
+      },
+    });
+    clearInterval(ticker);
+    const files = await writeReports(outDir, result);
+    console.log(`\n${textTable(summaryTable(result))}\n`);
+    console.log(`Wrote ${files.json}\n      ${files.markdown}\n      ${files.html}`);
+  } finally {
+    clearInterval(ticker);
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,236 @@
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Browser, Page } from "@playwright/test";
+import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
+import { type ServerApi, TRANSPORTS, type Transport, uniqueChannel } from "../support/server-api.ts";
+import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
+
+/** What a cell is doing, for the progress line. */
+export type CellPhase = "open" | "warm-up" | "measure" | "drain" | "export";
+
+/** How one cell is run. */
+export interface CellOptions {
+  readonly browser: Browser;
+  readonly api: ServerApi;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Page settings (URL parameters), e.g. `{ poll: "1000" }`; the page's defaults otherwise. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Longest wait for every transport to deliver the last message after the generator stops. */
+  readonly drainTimeoutMs?: number;
+  /** Called when the cell enters a phase, with how long that phase is planned to take (0: open-ended). */
+  readonly onPhase?: (phase: CellPhase, plannedMs: number) => void;
+}
+
+/** Longer than the client's wait for a fetch's Resource Timing entry (2 s). */
+const TIMING_SETTLE_MS = 2500;
+
+/** The part of the page's "Export JSON" document that the benchmark reads (apps/web `ExportDocument`). */
+interface ExportedFigures {
+  readonly kind: string;
+  readonly transports: readonly {
+    readonly transport: Transport;
+    readonly metrics: ExportedSnapshot;
+    readonly extras: unknown;
+  }[];
+}
+
+/** `@transport-lab/metrics`' `MetricsSnapshot`, the fields read here. */
+interface ExportedSnapshot {
+  readonly elapsedMs: number;
+  readonly messages: number;
+  readonly latency: {
+    readonly count: number;
+    readonly mean: number | null;
+    readonly p50: number | null;
+    readonly p90: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+    readonly negative: number;
+  };
+  readonly clock: { readonly uncertainty: number } | null;
+  readonly httpRequests: number;
+  readonly bytesIn: { readonly bytes: number; readonly source: string | null };
+  readonly bytesOut: { readonly bytes: number; readonly source: string | null };
+  readonly requestsPerMessage: number | null;
+  readonly bytesPerMessage: number | null;
+  readonly emptyResponses: number;
+  readonly gaps: number;
+  readonly missed: number;
+  readonly duplicates: number;
+  readonly reorders: number;
+  readonly resets: number;
+  readonly reconnects: number;
+  readonly errors: number;
+}
+
+const perMessage = (value: number, messages: number) => (messages === 0 ? null : value / messages);
+
+function toResult(transport: Transport, m: ExportedSnapshot, extras: unknown): TransportFiguresResult {
+  return {
+    transport,
+    elapsedMs: m.elapsedMs,
+    messages: m.messages,
+    latency: {
+      count: m.latency.count,
+      p50: m.latency.p50,
+      p90: m.latency.p90,
+      p99: m.latency.p99,
+      max: m.latency.max,
+      mean: m.latency.mean,
+      negative: m.latency.negative,
+    },
+    clockUncertainty: m.clock?.uncertainty ?? null,
+    requests: m.httpRequests,
+    requestsPerMessage: m.requestsPerMessage,
+    bytesIn: m.bytesIn.bytes,
+    bytesOut: m.bytesOut.bytes,
+    bytesInSource: m.bytesIn.source,
+    bytesOutSource: m.bytesOut.source,
+    bytesInPerMessage: perMessage(m.bytesIn.bytes, m.messages),
+    bytesOutPerMessage: perMessage(m.bytesOut.bytes, m.messages),
+    bytesPerMessage: m.bytesPerMessage,
+    emptyResponses: m.emptyResponses,
+    gaps: m.gaps,
+    missed: m.missed,
+    duplicates: m.duplicates,
+    reorders: m.reorders,
+    resets: m.resets,
+    reconnects: m.reconnects,
+    errors: m.errors,
+    raw: { metrics: m, extras },
+  };
+}
+
+/** Presses "Export JSON" and reads the downloaded document. */
+async function exportFigures(page: Page): Promise<ExportedFigures> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download", { timeout: 15_000 }),
+    page.getByRole("button", { name: "Export JSON" }).click(),
+  ]);
+  const doc = JSON.parse(await readFile(await download.path(), "utf8")) as ExportedFigures;
+  if (doc.kind !== "transport-lab/web-results") throw new Error(`unexpected export kind ${doc.kind}`);
+  return doc;
+}
+
+/** Waits until every panel's cursor is `cursor` (all delivered); false when `timeoutMs` passed first. */
+async function drained(page: Page, cursor: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let behind = 0;
+    for (const t of TRANSPORTS)
+      if ((await figure(panel(page, t), "Cursor").textContent()) !== cursor) behind++;
+    if (behind === 0) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
+/** UTF-8 length of the envelope of `seq` on `channel`, read with a poll from Node (outside every panel). */
+async function envelopeBytes(api: ServerApi, channel: string, epoch: string, seq: number): Promise<number> {
+  const res = await fetch(`${api.baseUrl}/api/channels/${channel}/poll?cursor=${epoch}:${seq - 1}`);
+  const body = (await res.json()) as { messages: unknown[] };
+  const first = body.messages[0];
+  return first === undefined ? 0 : Buffer.byteLength(JSON.stringify(first));
+}
+
+/** Runs the generator for `ms`, and stops it whatever happens. */
+async function generate(api: ServerApi, channel: string, spec: CellSpec, ms: number): Promise<void> {
+  await api.generator(channel, spec.rate, spec.payloadBytes);
+  try {
+    await sleep(ms);
+  } finally {
+    await api.generator(channel, 0);
+  }
+}
+
+/**
+ * Presses "Reset metrics" and waits until every transport is connected again with zeroed figures
+ * and the long poll is held: the reconnect happens while nothing is published, so that no message
+ * of the measured window waits for it. Resolves with what went wrong, null when nothing did.
+ */
+async function resetFigures(page: Page, api: ServerApi, channel: string): Promise<string | null> {
+  await page.getByRole("button", { name: "Reset metrics" }).click();
+  try {
+    await expect
+      .poll(async () => (await api.head(channel)).subscribers, { timeout: 15_000, intervals: [100] })
+      .toEqual({ ws: 1, sse: 1, longPoll: 1 });
+    for (const t of TRANSPORTS) {
+      await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
+      await expect(figure(panel(page, t), "Messages"), t).toHaveText("0");
+    }
+    return null;
+  } catch {
+    return `15 s after Reset metrics not every transport was connected (${await panelStates(page)}); measured anyway`;
+  }
+}
+
+/** Each panel's state line, for a problem report. */
+async function panelStates(page: Page): Promise<string> {
+  const lines = await Promise.all(
+    TRANSPORTS.map(
+      async (t) => `${t}: ${(await panel(page, t).locator("p.state-line").textContent()) ?? "?"}`,
+    ),
+  );
+  return lines.join("; ");
+}
+
+/**
+ * Measures one cell: a fresh channel and a fresh browser context showing the compare view (all
+ * four transports at once); the generator (started from Node, outside every figure) runs the
+ * warm-up; once every transport has caught up, "Reset metrics" zeroes the panels and reconnects
+ * them; the generator runs the measured window; once every transport has delivered the last
+ * message, the panels' figures are read with "Export JSON".
+ */
+export async function runCell(spec: CellSpec, options: CellOptions): Promise<CellResult> {
+  const { api, browser } = options;
+  const phase = options.onPhase ?? (() => {});
+  const drainMs = options.drainTimeoutMs ?? 20_000;
+  const channel = uniqueChannel(`bench-${spec.rate}-${spec.payloadBytes}`);
+  const context = await browser.newContext({ baseURL: api.baseUrl, acceptDownloads: true });
+  try {
+    const page = await context.newPage();
+    phase("open", 0);
+    await openLab(page, { ...options.query, channel });
+    const problems: string[] = [];
+    const behind = async (when: string, cursor: string) => {
+      if (!(await drained(page, cursor, drainMs)))
+        problems.push(
+          `${when}: not every transport had delivered ${cursor} after ${drainMs / 1000} s (${await panelStates(page)})`,
+        );
+    };
+    phase("warm-up", options.warmupMs);
+    await generate(api, channel, spec, options.warmupMs);
+    const warm = await api.head(channel);
+    phase("drain", 0);
+    await behind("after the warm-up", `${warm.epoch}:${warm.seq}`);
+    const reconnect = await resetFigures(page, api, channel);
+    if (reconnect !== null) problems.push(reconnect);
+    phase("measure", options.durationMs);
+    await generate(api, channel, spec, options.durationMs);
+    const head = await api.head(channel);
+    phase("drain", 0);
+    await behind("after the measured window", `${head.epoch}:${head.seq}`);
+    phase("export", 0);
+    // The page counts a fetch body when its Resource Timing entry arrives (up to 2 s later,
+    // packages/client fetch-http.ts): let the last answers be counted before reading.
+    await sleep(TIMING_SETTLE_MS);
+    const doc = await exportFigures(page);
+    const transports = {} as Record<Transport, TransportFiguresResult>;
+    for (const t of TRANSPORTS) {
+      const entry = doc.transports.find((x) => x.transport === t);
+      if (entry === undefined) throw new Error(`the export has no figures for ${t}`);
+      transports[t] = toResult(t, entry.metrics, entry.extras);
+    }
+    return {
+      ...spec,
+      channel,
+      published: head.seq - warm.seq,
+      envelopeBytes: await envelopeBytes(api, channel, head.epoch, head.seq),
+      problems,
+      transports,
+    };
+  } finally {
+    await context.close();
+  }
+}

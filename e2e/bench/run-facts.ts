@@ -1,0 +1,26 @@
+import type { BenchResult } from "./bench-result.ts";
+
+/** What a report says about its run before any figure: machine, versions, settings, dates. */
+export function runFacts(result: BenchResult): [string, string][] {
+  const { machine, versions, settings } = result;
+  const server = Object.entries(settings.server)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+  return [
+    [
+      "Machine",
+      `${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${machine.os}`,
+    ],
+    ["Versions", `Node ${versions.node}, Chromium ${versions.chromium}, Playwright ${versions.playwright}`],
+    [
+      "Per cell",
+      `${settings.warmupMs / 1000} s warm-up, then Reset metrics and ${settings.durationMs / 1000} s measured; fresh channel and browser context`,
+    ],
+    [
+      "Page settings",
+      `interval polling every ${settings.pollIntervalMs} ms, long-poll timeout ${settings.longPollTimeoutMs} ms`,
+    ],
+    ["Server", server === "" ? "defaults" : server],
+    ["Run", `${result.startedAt} → ${result.finishedAt}`],
+  ];
+}

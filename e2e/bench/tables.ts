@@ -1,0 +1,240 @@
+import { TRANSPORTS, type Transport } from "../support/server-api.ts";
+import type { BenchResult, CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
+
+/** A table as header cells and rows of text, rendered to Markdown, HTML or a terminal elsewhere. */
+export interface Table {
+  readonly title: string;
+  /** One or two sentences under the title: what the figures are. */
+  readonly note: string;
+  readonly head: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Leading columns that name the row (left-aligned); the rest are figures. */
+  readonly keys: number;
+}
+
+/** Short transport names for column heads. */
+export const SHORT: Readonly<Record<Transport, string>> = {
+  ws: "ws",
+  sse: "sse",
+  longPoll: "long-poll",
+  poll: "poll",
+};
+
+/** `64 B`, `1 KiB`, `16 KiB`. */
+export function payloadLabel(bytes: number): string {
+  return bytes >= 1024 && bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} B`;
+}
+
+/** `100 msg/s × 1 KiB`. */
+export function cellLabel(cell: CellSpec): string {
+  return `${cell.rate} msg/s × ${payloadLabel(cell.payloadBytes)}`;
+}
+
+/** A figure with about three significant digits; `–` for none. */
+export function num(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  const abs = Math.abs(value);
+  if (abs === 0) return "0";
+  if (abs >= 100) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 0.01) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+/** A whole count with thousands separators. */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** `a / b` as `×1.23`; `–` when either is missing or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): string {
+  if (a === null || a === undefined || b === null || b === undefined || b === 0) return "–";
+  return `×${num(a / b)}`;
+}
+
+const each = (cell: CellResult, pick: (f: TransportFiguresResult) => string) =>
+  TRANSPORTS.map((t) => pick(cell.transports[t]));
+
+/** Latency percentiles of every transport in every cell. */
+export function latencyTable(result: BenchResult): Table {
+  const rows: string[][] = [];
+  for (const c of result.cells) {
+    for (const t of TRANSPORTS) {
+      const f = c.transports[t];
+      rows.push([
+        String(c.rate),
+        payloadLabel(c.payloadBytes),
+        SHORT[t],
+        count(f.messages),
+        num(f.latency.p50),
+        num(f.latency.p90),
+        num(f.latency.p99),
+        num(f.latency.max),
+        f.clockUncertainty === null ? "–" : `±${num(f.clockUncertainty)}`,
+      ]);
+    }
+  }
+  return {
+    title: "Delivery latency (ms)",
+    note: "Receive time in the page − the server's sequencing time − clock offset; ± is the offset's uncertainty.",
+    head: ["msg/s", "payload", "transport", "messages", "p50", "p90", "p99", "max", "clock"],
+    rows,
+    keys: 3,
+  };
+}
+
+/** HTTP requests per delivered message, and the empty answers of the polling transports. */
+export function requestsTable(result: BenchResult): Table {
+  return {
+    title: "HTTP requests per message",
+    note: "Every request the transport made in the measured window (the reconnect after Reset metrics included) ÷ messages delivered; empty = answers with no message.",
+    head: [
+      "msg/s",
+      "payload",
+      "published",
+      ...TRANSPORTS.map((t) => SHORT[t]),
+      "long-poll empty",
+      "poll empty",
+    ],
+    keys: 2,
+    rows: result.cells.map((c) => [
+      String(c.rate),
+      payloadLabel(c.payloadBytes),
+      count(c.published),
+      ...each(c, (f) => num(f.requestsPerMessage)),
+      count(c.transports.longPoll.emptyResponses),
+      count(c.transports.poll.emptyResponses),
+    ]),
+  };
+}
+
+/** Wire bytes (in + out) per delivered message, and what that adds to the envelope itself. */
+export function bytesTable(result: BenchResult): Table {
+  return {
+    title: "Wire bytes per message (in + out)",
+    note: "Headers and framing included; in brackets, bytes beyond the envelope's own JSON (envelope column).",
+    head: ["msg/s", "payload", "envelope", ...TRANSPORTS.map((t) => SHORT[t])],
+    keys: 2,
+    rows: result.cells.map((c) => [
+      String(c.rate),
+      payloadLabel(c.payloadBytes),
+      count(c.envelopeBytes),
+      ...each(c, (f) =>
+        f.bytesPerMessage === null
+          ? "–"
+          : `${num(f.bytesPerMessage)} (+${num(f.bytesPerMessage - c.envelopeBytes)})`,
+      ),
+    ]),
+  };
+}
+
+/** Each other transport against WebSocket in the same cell. */
+export function ratiosTable(result: BenchResult): Table {
+  const others = TRANSPORTS.filter((t) => t !== "ws");
+  return {
+    title: "Ratios to WebSocket (same cell, same run)",
+    note: "p50 latency, wire bytes per message and HTTP requests, each divided by WebSocket's.",
+    head: [
+      "msg/s",
+      "payload",
+      ...others.map((t) => `${SHORT[t]} p50`),
+      ...others.map((t) => `${SHORT[t]} B/msg`),
+      ...others.map((t) => `${SHORT[t]} requests`),
+    ],
+    keys: 2,
+    rows: result.cells.map((c) => {
+      const ws = c.transports.ws;
+      return [
+        String(c.rate),
+        payloadLabel(c.payloadBytes),
+        ...others.map((t) => ratio(c.transports[t].latency.p50, ws.latency.p50)),
+        ...others.map((t) => ratio(c.transports[t].bytesPerMessage, ws.bytesPerMessage)),
+        ...others.map((t) => ratio(c.transports[t].requests, ws.requests)),
+      ];
+    }),
+  };
+}
+
+/** Messages delivered and anything that went wrong delivering them. */
+export function deliveryTable(result: BenchResult): Table {
+  const cellOf = (f: TransportFiguresResult) =>
+    `${count(f.messages)} · ${f.gaps}/${f.duplicates}/${f.reorders} · ${f.resets}/${f.reconnects}/${f.errors}`;
+  return {
+    title: "Delivery",
+    note: "Per transport: messages · gaps/duplicates/reorders · resets/reconnects/errors. Published = what the generator sent in the window.",
+    head: ["msg/s", "payload", "published", "problems", ...TRANSPORTS.map((t) => SHORT[t])],
+    keys: 2,
+    rows: result.cells.map((c) => [
+      String(c.rate),
+      payloadLabel(c.payloadBytes),
+      count(c.published),
+      c.problems.length === 0 ? "none" : `${c.problems.length} (below)`,
+      ...each(c, cellOf),
+    ]),
+  };
+}
+
+/** The table printed at the end of a run: the main figures of every transport of every cell. */
+export function summaryTable(result: BenchResult): Table {
+  const rows: string[][] = [];
+  for (const c of result.cells) {
+    const ws = c.transports.ws;
+    for (const t of TRANSPORTS) {
+      const f = c.transports[t];
+      rows.push([
+        String(c.rate),
+        payloadLabel(c.payloadBytes),
+        SHORT[t],
+        count(f.messages),
+        num(f.latency.p50),
+        num(f.latency.p99),
+        num(f.requestsPerMessage),
+        num(f.bytesPerMessage),
+        t === "ws" ? "" : ratio(f.bytesPerMessage, ws.bytesPerMessage),
+        `${f.gaps}/${f.duplicates}`,
+      ]);
+    }
+  }
+  return {
+    title: "Summary",
+    note: "Latency in ms; B/msg = wire bytes in + out per message; gaps/dups as the client counted them.",
+    head: [
+      "msg/s",
+      "payload",
+      "transport",
+      "messages",
+      "p50",
+      "p99",
+      "req/msg",
+      "B/msg",
+      "B/msg ×ws",
+      "gaps/dups",
+    ],
+    rows,
+    keys: 3,
+  };
+}
+
+/** Every cell's problems as `cell: problem` lines. */
+export function cellProblems(result: BenchResult): string[] {
+  return result.cells.flatMap((c) => c.problems.map((p) => `${cellLabel(c)}: ${p}`));
+}
+
+/** Every table of a report, in reading order. */
+export function reportTables(result: BenchResult): Table[] {
+  return [
+    latencyTable(result),
+    requestsTable(result),
+    bytesTable(result),
+    ratiosTable(result),
+    deliveryTable(result),
+  ];
+}
+
+/** A fixed-width table for a terminal. */
+export function textTable(table: Table): string {
+  const widths = table.head.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < table.keys ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(table.head), ...table.rows.map(line)].join("\n");
+}

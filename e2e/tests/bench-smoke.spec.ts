@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import { runBench } from "../bench/run-bench.ts";
+import { writeReports } from "../bench/write-reports.ts";
+import { expect, test } from "../support/lab-page.ts";
+import { TRANSPORTS } from "../support/server-api.ts";
+
+// `pnpm bench` in miniature, through the same code: one quiet cell, seconds long, so that the
+// benchmark keeps working between the runs of the full matrix that someone asks for.
+
+test("the browser benchmark measures all four transports in one cell and writes its three reports", async ({
+  browser,
+  api,
+}, testInfo) => {
+  const result = await runBench({
+    browser,
+    api,
+    cells: [{ rate: 10, payloadBytes: 64 }],
+    settings: {
+      warmupMs: 1000,
+      durationMs: 2000,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 25_000,
+      server: {},
+    },
+  });
+
+  expect(result.cells).toHaveLength(1);
+  const [cell] = result.cells;
+  if (cell === undefined) throw new Error("unreachable");
+  expect(cell.problems, "caught up after warm-up and window, reconnected after the reset").toEqual([]);
+  // 10 msg/s for 2 s: about 20, whatever the timers did.
+  expect(cell.published).toBeGreaterThanOrEqual(15);
+  expect(cell.envelopeBytes).toBeGreaterThan(64);
+  for (const t of TRANSPORTS) {
+    const f = cell.transports[t];
+    expect(f.messages, t).toBeGreaterThan(0);
+    expect(f.messages, `${t} delivered exactly what was published in the window`).toBe(cell.published);
+    expect([f.gaps, f.duplicates, f.reorders, f.resets], `${t} gaps/dups/reorders/resets`).toEqual([
+      0, 0, 0, 0,
+    ]);
+    expect(f.latency.count, `${t} latency samples`).toBe(f.messages);
+    expect(f.latency.p50, `${t} p50`).not.toBeNull();
+    expect(f.clockUncertainty, `${t} clock ±`).not.toBeNull();
+  }
+  const { ws, sse, longPoll, poll } = cell.transports;
+  // Streams: the one reconnect that Reset metrics makes (before the window's first message), then
+  // frames and events only.
+  expect(ws.requests).toBe(1);
+  expect(sse.requests).toBe(1);
+  expect(ws.requestsPerMessage).toBeLessThan(0.1);
+  expect(sse.requestsPerMessage).toBeLessThan(0.1);
+  // Long polling: about one request per message at 10 msg/s (+ the handshake and the held one).
+  expect(longPoll.requestsPerMessage).toBeGreaterThan(0.5);
+  expect(longPoll.requestsPerMessage).toBeLessThanOrEqual(1.2);
+  // Interval polling: one request a second, whatever arrives.
+  expect(poll.requestsPerMessage).toBeLessThanOrEqual(1);
+  expect(poll.latency.p50, "polling waits for the next poll").toBeGreaterThan(ws.latency.p50 ?? 0);
+
+  const files = await writeReports(testInfo.outputPath("bench"), result);
+  const json = JSON.parse(await readFile(files.json, "utf8")) as typeof result;
+  expect(json.kind).toBe("transport-lab/browser-bench");
+  expect(json.versions.chromium).toBe(browser.version());
+  expect(json.machine.cores).toBeGreaterThan(0);
+  expect(Object.keys(json.cells[0]?.transports ?? {})).toEqual([...TRANSPORTS]);
+  const md = await readFile(files.markdown, "utf8");
+  for (const title of [
+    "Delivery latency (ms)",
+    "HTTP requests per message",
+    "Wire bytes per message",
+    "Ratios to WebSocket",
+  ])
+    expect(md).toContain(`## ${title}`);
+  const html = await readFile(files.html, "utf8");
+  expect(html.match(/<svg /g)).toHaveLength(4);
+  expect(html).not.toContain("<script");
+});
