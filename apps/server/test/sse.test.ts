@@ -37,6 +37,33 @@ describe("SSE streams", () => {
     });
   });
 
+  it("a reader resuming further behind than maxBufferedBytes still gets the whole backlog, not a cut", async () => {
+    await withServer({ maxBufferedBytes: 64 * 1024, maxBodyBytes: 1024 * 1024, rateLimit: 0 }, async (h) => {
+      const count = 24; // 24 × 512 KiB = 12 MiB of backlog, far beyond the 64 KiB limit and the kernel buffers
+      for (let i = 0; i < count; i++) await h.publish("chat", "b".repeat(512 * 1024));
+      let text = "";
+      let closed = false;
+      const res = await new Promise<IncomingMessage>((resolve) =>
+        get(h.channelUrl("chat", "sse", { cursor: "earliest" }), resolve),
+      );
+      res.pause(); // a slow start: the whole replay is queued before the client reads anything
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("close", () => {
+        closed = true;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      res.resume();
+      const ids = () => [...text.matchAll(/^id: [^:\n]+:(\d+)\ndata: /gm)].map((m) => Number(m[1]));
+      await eventually(() => expect(ids()).toEqual(range(1, count)), 10_000);
+      expect(closed).toBe(false);
+      expect((await h.metrics()).transports.sse.errors).toBe(0);
+      res.destroy();
+    });
+  });
+
   it("EventSource reconnecting to a restarted server gets a reset with reason `epoch` and the new messages", async () => {
     const first = await startServer({ port: 0, host: "127.0.0.1" });
     const port = first.port;

@@ -68,9 +68,14 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
       stats.errors += 1;
     });
 
+    // The replayed backlog may exceed maxBufferedBytes on its own (history × payload); it is
+    // allowed on top of the limit, or a client that fell that far behind would be cut on every
+    // reconnect before it received anything, and never catch up.
+    let replaying = true;
+    let allowance = 0;
     const send = (entry: LogEntry) => {
       if (res.writableEnded || res.destroyed) return;
-      if (res.writableLength > options.maxBufferedBytes) {
+      if (!replaying && res.writableLength > options.maxBufferedBytes + allowance) {
         // Too slow a reader: cut it; EventSource resumes from Last-Event-ID.
         stats.errors += 1;
         res.destroy();
@@ -78,10 +83,12 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
       }
       const event = entry.sseEvent;
       res.write(event);
+      if (replaying) allowance += event.length;
       stats.messagesOut += 1;
       stats.bytesOut += event.length;
     };
     unsubscribe = await openDelivery(channel, start, send, (afterSeq) => sendReset("expired", afterSeq));
+    replaying = false;
     if (res.destroyed || res.writableEnded) cleanup();
     return RESPONSE_ALREADY_SENT;
   });

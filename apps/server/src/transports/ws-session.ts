@@ -42,6 +42,9 @@ export class WsSession implements Connection {
   #unsubscribe: () => void = noop;
   #detach: () => void = noop;
   readonly #bucket: TokenBucket;
+  /** While the backlog is replayed, and how many bytes it added (allowed above maxBufferedBytes). */
+  #replaying = true;
+  #allowance = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -78,6 +81,7 @@ export class WsSession implements Connection {
       (afterSeq) => this.reset("expired", afterSeq),
     ).then(
       (stop) => {
+        this.#replaying = false;
         if (this.#closed) stop();
         else this.#unsubscribe = stop;
       },
@@ -94,13 +98,16 @@ export class WsSession implements Connection {
     const { ws } = this;
     const stats = this.ctx.counters.transports.ws;
     if (ws.readyState !== 1) return;
-    if (ws.bufferedAmount > this.ctx.options.maxBufferedBytes) {
+    // The replayed backlog is allowed on top of the limit: it can exceed it on its own, and a
+    // client cut during every replay would never catch up.
+    if (!this.#replaying && ws.bufferedAmount > this.ctx.options.maxBufferedBytes + this.#allowance) {
       stats.errors += 1;
       ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
       return;
     }
     const frame = entry.wsFrame;
     ws.send(frame, { binary: false });
+    if (this.#replaying) this.#allowance += frame.length;
     stats.messagesOut += 1;
     stats.bytesOut += frame.length;
   }
