@@ -39,8 +39,8 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
     return controller;
   }
 
-  function countBody(url: string, bodyBytes: number): void {
-    const cancel = onResourceTiming(url, TIMING_WAIT_MS, (entry) => {
+  function countBody(url: string, startedAt: number, bodyBytes: number): void {
+    const cancel = onResourceTiming(url, startedAt, TIMING_WAIT_MS, (entry) => {
       pendingTimings.delete(cancel);
       if (entry !== undefined && entry.encodedBodySize > 0)
         stats.measuredIn(entry.encodedBodySize, bodyBytes);
@@ -63,12 +63,13 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
           init.body = body;
           init.headers = { "Content-Type": "application/json" };
         }
+        const startedAt = performance.now();
         const res = await fetch(url, init);
         const text = await res.text();
         const head = httpResponseHeadBytes(res.status, res.statusText, res.headers);
         const responseBodyBytes = utf8Length(text);
         stats.computedIn(head, false);
-        countBody(url.href, responseBodyBytes);
+        countBody(url.href, startedAt, responseBodyBytes);
         return {
           status: res.status,
           body: text,
