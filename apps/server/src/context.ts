@@ -17,9 +17,12 @@ export interface AppContext {
   readonly intervals: Set<NodeJS.Timeout>;
 }
 
-/** Hono bindings provided by @hono/node-server. */
+/**
+ * Hono bindings provided by @hono/node-server. `outgoing` is only absent on its WebSocket
+ * upgrade path, which this server does not use (upgrades go to `transports/ws.ts` directly).
+ */
 export type NodeBindings = {
-  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse | undefined };
+  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse };
 };
 
 /** Parses a cursor from a query value or header; 400 `bad_cursor` when it does not parse. */

@@ -10,6 +10,8 @@ export function startSchedule(
 ) {
   const startedAt = performance.now();
   let sent = 0;
+  // Made once, sliced per message, as the real server's generator does.
+  const padding = "x".repeat(payloadBytes);
   let timer: NodeJS.Timeout | undefined;
   const run = () => {
     const due = Math.floor(((performance.now() - startedAt) * rate) / 1000);
@@ -18,8 +20,8 @@ export function startSchedule(
     if (due - sent > 500) sent = due - 500;
     while (sent < due) {
       sent += 1;
-      const bare = `{"tick":${sent},"pad":""}`;
-      emit(sent, `{"tick":${sent},"pad":"${"x".repeat(Math.max(0, payloadBytes - bare.length))}"}`);
+      const head = `{"tick":${sent},"pad":"`;
+      emit(sent, `${head}${padding.slice(0, Math.max(0, payloadBytes - head.length - 2))}"}`);
     }
     const next = startedAt + ((sent + 1) * 1000) / rate;
     timer = setTimeout(run, Math.max(1, Math.min(1000, next - performance.now())));

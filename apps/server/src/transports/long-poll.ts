@@ -48,7 +48,6 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     }
     hub.checkCapacity();
     const res = c.env.outgoing;
-    if (!res) throw new Error("long-poll needs @hono/node-server's outgoing response");
 
     // The request is held on Node's own response, and the handler returns at once: a pending
     // Hono handler keeps its context, request and AbortSignal alive, which tripled the memory of
