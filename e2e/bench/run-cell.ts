@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "@playwright/test";
+import { type MetricsSnapshot, perMessage } from "@transport-lab/metrics";
 import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
 import { type ServerApi, TRANSPORTS, type Transport, uniqueChannel } from "../support/server-api.ts";
 import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
@@ -30,43 +31,12 @@ interface ExportedFigures {
   readonly kind: string;
   readonly transports: readonly {
     readonly transport: Transport;
-    readonly metrics: ExportedSnapshot;
+    readonly metrics: MetricsSnapshot;
     readonly extras: unknown;
   }[];
 }
 
-/** `@transport-lab/metrics`' `MetricsSnapshot`, the fields read here. */
-interface ExportedSnapshot {
-  readonly elapsedMs: number;
-  readonly messages: number;
-  readonly latency: {
-    readonly count: number;
-    readonly mean: number | null;
-    readonly p50: number | null;
-    readonly p90: number | null;
-    readonly p99: number | null;
-    readonly max: number | null;
-    readonly negative: number;
-  };
-  readonly clock: { readonly uncertainty: number } | null;
-  readonly httpRequests: number;
-  readonly bytesIn: { readonly bytes: number; readonly source: string | null };
-  readonly bytesOut: { readonly bytes: number; readonly source: string | null };
-  readonly requestsPerMessage: number | null;
-  readonly bytesPerMessage: number | null;
-  readonly emptyResponses: number;
-  readonly gaps: number;
-  readonly missed: number;
-  readonly duplicates: number;
-  readonly reorders: number;
-  readonly resets: number;
-  readonly reconnects: number;
-  readonly errors: number;
-}
-
-const perMessage = (value: number, messages: number) => (messages === 0 ? null : value / messages);
-
-function toResult(transport: Transport, m: ExportedSnapshot, extras: unknown): TransportFiguresResult {
+function toResult(transport: Transport, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
   return {
     transport,
     elapsedMs: m.elapsedMs,

@@ -55,25 +55,28 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
 const each = (cell: CellResult, pick: (f: TransportFiguresResult) => string) =>
   TRANSPORTS.map((t) => pick(cell.transports[t]));
 
+/** One row per transport per cell: rate, payload, transport, messages, then `cells(…)`. */
+function transportRows(
+  result: BenchResult,
+  cells: (f: TransportFiguresResult, t: Transport, c: CellResult) => string[],
+): string[][] {
+  return result.cells.flatMap((c) =>
+    TRANSPORTS.map((t) => {
+      const f = c.transports[t];
+      return [String(c.rate), payloadLabel(c.payloadBytes), SHORT[t], count(f.messages), ...cells(f, t, c)];
+    }),
+  );
+}
+
 /** Latency percentiles of every transport in every cell. */
 export function latencyTable(result: BenchResult): Table {
-  const rows: string[][] = [];
-  for (const c of result.cells) {
-    for (const t of TRANSPORTS) {
-      const f = c.transports[t];
-      rows.push([
-        String(c.rate),
-        payloadLabel(c.payloadBytes),
-        SHORT[t],
-        count(f.messages),
-        num(f.latency.p50),
-        num(f.latency.p90),
-        num(f.latency.p99),
-        num(f.latency.max),
-        f.clockUncertainty === null ? "–" : `±${num(f.clockUncertainty)}`,
-      ]);
-    }
-  }
+  const rows = transportRows(result, (f) => [
+    num(f.latency.p50),
+    num(f.latency.p90),
+    num(f.latency.p99),
+    num(f.latency.max),
+    f.clockUncertainty === null ? "–" : `±${num(f.clockUncertainty)}`,
+  ]);
   return {
     title: "Delivery latency (ms)",
     note: "Receive time in the page − the server's sequencing time − clock offset; ± is the offset's uncertainty.",
@@ -176,25 +179,14 @@ export function deliveryTable(result: BenchResult): Table {
 
 /** The table printed at the end of a run: the main figures of every transport of every cell. */
 export function summaryTable(result: BenchResult): Table {
-  const rows: string[][] = [];
-  for (const c of result.cells) {
-    const ws = c.transports.ws;
-    for (const t of TRANSPORTS) {
-      const f = c.transports[t];
-      rows.push([
-        String(c.rate),
-        payloadLabel(c.payloadBytes),
-        SHORT[t],
-        count(f.messages),
-        num(f.latency.p50),
-        num(f.latency.p99),
-        num(f.requestsPerMessage),
-        num(f.bytesPerMessage),
-        t === "ws" ? "" : ratio(f.bytesPerMessage, ws.bytesPerMessage),
-        `${f.gaps}/${f.duplicates}`,
-      ]);
-    }
-  }
+  const rows = transportRows(result, (f, t, c) => [
+    num(f.latency.p50),
+    num(f.latency.p99),
+    num(f.requestsPerMessage),
+    num(f.bytesPerMessage),
+    t === "ws" ? "" : ratio(f.bytesPerMessage, c.transports.ws.bytesPerMessage),
+    `${f.gaps}/${f.duplicates}`,
+  ]);
   return {
     title: "Summary",
     note: "Latency in ms; B/msg = wire bytes in + out per message; gaps/dups as the client counted them.",
