@@ -23,6 +23,7 @@ export {
   histogramFromJSON,
 } from "./hdr-histogram.ts";
 export { type LatencySummary, summarize } from "./latency-summary.ts";
+export { mergeSnapshots } from "./merge-snapshots.ts";
 export { type ByteCount, type ByteSource, byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
 export {
   chunkedEncodingOverhead,

@@ -11,7 +11,12 @@ import {
   type TransportExtras,
   type WireEvent,
 } from "@transport-lab/client";
-import { type ClockOffset, estimateClockOffset, type MetricsSnapshot } from "@transport-lab/metrics";
+import {
+  type ClockOffset,
+  estimateClockOffset,
+  type MetricsSnapshot,
+  mergeSnapshots,
+} from "@transport-lab/metrics";
 import {
   type Envelope,
   type Json,
@@ -22,7 +27,6 @@ import {
 import { ContinuityCheck, type SwitchRecord } from "./continuity.ts";
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
 import { type AlignedSeries, LatencySeries } from "./latency-series.ts";
-import { mergeSnapshots } from "./merge-snapshots.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 import type { ServerApi } from "./server-api.ts";
 

@@ -1,15 +1,10 @@
-import {
-  byteCount,
-  createHistogram,
-  histogramFromJSON,
-  type MetricsSnapshot,
-  perMessage,
-  summarize,
-} from "@transport-lab/metrics";
+import { createHistogram, histogramFromJSON } from "./hdr-histogram.ts";
+import { summarize } from "./latency-summary.ts";
+import { byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
 
 /**
  * Adds up the figures of one transport over several clients in a row: the
- * app ends a client when a transport is paused (or the clock re-measured) and
+ * web app ends a client when a transport is paused (or the clock re-measured) and
  * starts a new one from the same cursor on resume, and the panel must keep
  * counting across that. Counters add, the histograms merge, per-message
  * figures are recomputed from the sums. Snapshots need their `histogram`.

@@ -1,5 +1,5 @@
-import { createTransportMetrics } from "@transport-lab/metrics";
 import { describe, expect, it } from "vitest";
+import { createTransportMetrics } from "./counters.ts";
 import { mergeSnapshots } from "./merge-snapshots.ts";
 
 function recorder(startedAt: number) {
