@@ -29,12 +29,13 @@ describe("createMemoryChannelLog", () => {
   it("notifies subscribers in order before append resolves; unsubscribe stops it", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     const seen: number[] = [];
-    const off = log.subscribe((e) => seen.push(e.seq));
+    const subscriber = { receive: (e: LogEntry) => seen.push(e.seq) };
+    log.subscribe(subscriber);
     const p = log.append("1");
     expect(seen).toEqual([1]);
     await p;
     await log.append("2");
-    off();
+    log.unsubscribe(subscriber);
     await log.append("3");
     expect(seen).toEqual([1, 2]);
   });
@@ -45,10 +46,12 @@ describe("createMemoryChannelLog", () => {
     const error = console.error;
     console.error = () => {};
     try {
-      log.subscribe(() => {
-        throw new Error("boom");
+      log.subscribe({
+        receive() {
+          throw new Error("boom");
+        },
       });
-      log.subscribe((e) => seen.push(e.seq));
+      log.subscribe({ receive: (e) => seen.push(e.seq) });
       await log.append("1");
       await log.append("2");
     } finally {

@@ -10,6 +10,11 @@ export interface LogState {
   readonly oldestSeq: number;
 }
 
+/** Receives a log's new entries: an object, so that a subscription costs no closure. */
+export interface LogSubscriber {
+  receive(entry: LogEntry): void;
+}
+
 /**
  * One channel's ordered log. The in-memory ring buffer is the embedded
  * default; the interface is async where storage might be remote (Redis
@@ -23,8 +28,10 @@ export interface ChannelLog {
   append(dataJson: string): Promise<LogEntry>;
   /** Retained entries with seq > `afterSeq`, oldest first, at most `limit`. */
   readAfter(afterSeq: number, limit: number): Promise<LogEntry[]>;
-  /** Calls `listener` with every entry appended from now on, in order; returns the unsubscribe function. */
-  subscribe(listener: (entry: LogEntry) => void): () => void;
+  /** Hands `subscriber` every entry appended from now on, in order. */
+  subscribe(subscriber: LogSubscriber): void;
+  /** Stops a subscription; a no-op for one that is not subscribed. */
+  unsubscribe(subscriber: LogSubscriber): void;
 }
 
 /** A fresh random epoch: 12 URL-safe characters. */
@@ -51,7 +58,7 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
   const epoch = opts.epoch ?? newEpoch();
   const now = opts.now ?? wallClock;
   const ring: (LogEntry | undefined)[] = new Array(historySize);
-  const listeners = new Set<(entry: LogEntry) => void>();
+  const subscribers = new Set<LogSubscriber>();
   let head = 0;
 
   const oldest = () => Math.max(1, head - historySize + 1);
@@ -63,9 +70,9 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
       head += 1;
       const entry = new LogEntry(channel, epoch, head, now(), dataJson);
       ring[head % historySize] = entry;
-      for (const listener of listeners) {
+      for (const subscriber of subscribers) {
         try {
-          listener(entry);
+          subscriber.receive(entry);
         } catch (err) {
           // One broken subscriber must not stop the fan-out to the others.
           console.error(`[${channel}] subscriber failed`, err);
@@ -80,9 +87,11 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
       for (let s = from; s <= to; s++) out.push(ring[s % historySize] as LogEntry);
       return Promise.resolve(out);
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe(subscriber) {
+      subscribers.add(subscriber);
+    },
+    unsubscribe(subscriber) {
+      subscribers.delete(subscriber);
     },
   };
 }

@@ -1,7 +1,7 @@
+import type { TransportCounters } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { type ChannelLog, createMemoryChannelLog } from "./channel-log.ts";
-import { openDelivery } from "./delivery.ts";
-import type { Channel } from "./hub.ts";
+import { Delivery, type Sink } from "./delivery.ts";
 import type { LogEntry } from "./log-entry.ts";
 import { resolveCursor } from "./resolve-cursor.ts";
 
@@ -19,63 +19,112 @@ function slowLog(historySize: number) {
       return log.readAfter(afterSeq, limit);
     },
   };
-  return { log: slow, release, channel: { log: slow } as unknown as Channel };
+  return { log: slow, release };
 }
 
-describe("openDelivery", () => {
+/** Records what a delivery writes; each entry "buffers" its data length until `drain()`. */
+class RecordingSink implements Sink {
+  got: number[] = [];
+  expiredAt: number[] = [];
+  cut = false;
+  bufferedBytes = 0;
+  get writable() {
+    return !this.cut;
+  }
+  write(entry: LogEntry): number {
+    this.got.push(entry.seq);
+    this.bufferedBytes += entry.dataJson.length;
+    return entry.dataJson.length;
+  }
+  tooSlow() {
+    this.cut = true;
+  }
+  expired(afterSeq: number) {
+    this.expiredAt.push(afterSeq);
+  }
+}
+
+const counters = (): TransportCounters => ({
+  connections: 0,
+  requests: 0,
+  messagesOut: 0,
+  bytesOut: 0,
+  errors: 0,
+});
+
+function deliver(log: ChannelLog, cursor: Parameters<typeof resolveCursor>[1], maxBuffered = 1e9) {
+  const sink = new RecordingSink();
+  const stats = counters();
+  const delivery = new Delivery(log, sink, stats, maxBuffered, resolveCursor(log.state(), cursor));
+  return { sink, stats, delivery };
+}
+
+describe("Delivery", () => {
   it("switches from backlog to live without losing or repeating what arrives during the read", async () => {
-    const { log, release, channel } = slowLog(100);
+    const { log, release } = slowLog(100);
     for (let i = 0; i < 3; i++) await log.append(String(i));
-    const got: number[] = [];
-    const expired: number[] = [];
-    const opening = openDelivery(
-      channel,
-      resolveCursor(log.state(), { kind: "earliest" }),
-      (e: LogEntry) => got.push(e.seq),
-      (s) => expired.push(s),
-    );
+    const { sink, stats, delivery } = deliver(log, { kind: "earliest" });
+    const opening = delivery.start();
     for (let i = 0; i < 3; i++) await log.append(String(i)); // 4..6 arrive while the backlog is read
-    expect(got).toEqual([]);
+    expect(sink.got).toEqual([]);
     release();
-    const stop = await opening;
-    expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+    await opening;
+    expect(sink.got).toEqual([1, 2, 3, 4, 5, 6]);
     await log.append("7");
-    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    stop();
+    expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    delivery.stop();
     await log.append("8");
-    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(expired).toEqual([]);
+    expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(sink.expiredAt).toEqual([]);
+    expect(stats).toMatchObject({ messagesOut: 7, bytesOut: 7, errors: 0 });
   });
 
   it("reports `expired` when history moved past the start during the read, then delivers in order", async () => {
-    const { log, release, channel } = slowLog(3);
+    const { log, release } = slowLog(3);
     await log.append("1");
-    const got: number[] = [];
-    const expired: number[] = [];
-    const opening = openDelivery(
-      channel,
-      resolveCursor(log.state(), { kind: "earliest" }),
-      (e) => got.push(e.seq),
-      (s) => expired.push(s),
-    );
+    const { sink, delivery } = deliver(log, { kind: "earliest" });
+    const opening = delivery.start();
     for (let i = 0; i < 5; i++) await log.append(String(i)); // head 6, oldest 4
     release();
     await opening;
-    expect(expired).toEqual([3]);
-    expect(got).toEqual([4, 5, 6]);
+    expect(sink.expiredAt).toEqual([3]);
+    expect(sink.got).toEqual([4, 5, 6]);
   });
 
   it("from the head delivers only what comes next", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     await log.append("1");
-    const got: number[] = [];
-    await openDelivery(
-      { log } as unknown as Channel,
-      resolveCursor(log.state(), { kind: "live" }),
-      (e) => got.push(e.seq),
-      () => {},
-    );
+    const { sink, delivery } = deliver(log, { kind: "live" });
+    await delivery.start();
     await log.append("2");
-    expect(got).toEqual([2]);
+    expect(sink.got).toEqual([2]);
+  });
+
+  it("stopped while the backlog is read, it writes nothing and stays unsubscribed", async () => {
+    const { log, release } = slowLog(10);
+    await log.append("1");
+    const { sink, delivery } = deliver(log, { kind: "earliest" });
+    const opening = delivery.start();
+    await log.append("2");
+    delivery.stop();
+    release();
+    await opening;
+    await log.append("3");
+    expect(sink.got).toEqual([]);
+  });
+
+  it("allows the replayed backlog above the buffer limit, then cuts a reader that falls further behind", async () => {
+    const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
+    for (let i = 0; i < 5; i++) await log.append('"0123456789"'); // 12 bytes each
+    const { sink, stats, delivery } = deliver(log, { kind: "earliest" }, 20);
+    await delivery.start();
+    expect(sink.got).toEqual([1, 2, 3, 4, 5]); // 60 bytes buffered, 3 × the limit: not cut
+    await log.append('"0123456789"');
+    expect(sink.cut).toBe(false); // still within limit + replayed backlog
+    await log.append('"0123456789"');
+    await log.append('"0123456789"');
+    expect(sink.cut).toBe(true); // 72 bytes buffered > 20 + 60
+    expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(stats.errors).toBe(1);
   });
 });

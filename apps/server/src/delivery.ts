@@ -1,47 +1,100 @@
-import type { HelloFrame } from "@transport-lab/protocol";
-import { type LogState, wallClock } from "./channel-log.ts";
+import type { HelloFrame, TransportCounters } from "@transport-lab/protocol";
+import { type ChannelLog, type LogState, type LogSubscriber, wallClock } from "./channel-log.ts";
 import type { Channel } from "./hub.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
 
+/** One streaming connection (a WebSocket or an SSE response) that a {@link Delivery} writes to. */
+export interface Sink {
+  /** Bytes accepted for writing and not yet taken by the kernel. */
+  readonly bufferedBytes: number;
+  /** False once the connection is closing: nothing more is written. */
+  readonly writable: boolean;
+  /** Writes one entry in the connection's wire format; returns the bytes written. */
+  write(entry: LogEntry): number;
+  /** The reader fell more than `maxBufferedBytes` behind: cut it (it resumes from its cursor). */
+  tooSlow(): void;
+  /** The store dropped part of the requested range: entries after `afterSeq` follow. */
+  expired(afterSeq: number): void;
+}
+
 /**
- * Streams a channel to one subscriber from `start`: the retained backlog,
- * then live entries, each exactly once and in order. Live entries that
- * arrive while the backlog is read are buffered and de-duplicated by seq, so
- * the switch from history to live loses and repeats nothing. `onExpired`
- * fires when the store dropped part of the requested range meanwhile.
- * Returns the unsubscribe function.
+ * Streams a channel to one sink from a start point: the retained backlog,
+ * then live entries, each exactly once and in order. Live entries that arrive
+ * while the backlog is read are held and de-duplicated by seq, so the switch
+ * from history to live loses and repeats nothing.
+ *
+ * A reader more than `maxBufferedBytes` behind is cut, except that the
+ * replayed backlog is allowed on top of the limit: it can exceed the limit on
+ * its own, and a client cut during every replay would never catch up.
+ *
+ * One object per connection, itself the log's subscriber: at 10,000 idle
+ * connections a set of closures per subscription shows in memory.
  */
-export async function openDelivery(
-  channel: Channel,
-  start: StartPoint,
-  send: (entry: LogEntry) => void,
-  onExpired: (afterSeq: number) => void,
-): Promise<() => void> {
-  let lastSeq = start.afterSeq;
-  let pending: LogEntry[] | undefined = [];
-  const deliver = (entry: LogEntry) => {
-    if (entry.seq <= lastSeq) return;
-    lastSeq = entry.seq;
-    send(entry);
-  };
-  const unsubscribe = channel.log.subscribe((entry) => {
-    if (pending) pending.push(entry);
-    else deliver(entry);
-  });
-  try {
-    const backlog = await channel.log.readAfter(start.afterSeq, Number.MAX_SAFE_INTEGER);
-    const first = backlog[0];
-    if (first && first.seq > lastSeq + 1) onExpired(first.seq - 1);
-    for (const entry of backlog) deliver(entry);
-    for (const entry of pending) deliver(entry);
-  } catch (err) {
-    unsubscribe();
-    throw err;
-  } finally {
-    pending = undefined;
+export class Delivery implements LogSubscriber {
+  #lastSeq: number;
+  /** Live entries held while the backlog is read; undefined once live. */
+  #pending: LogEntry[] | undefined = [];
+  /** Bytes of replayed backlog allowed above the buffer limit. */
+  #allowance = 0;
+  #stopped = false;
+
+  constructor(
+    readonly log: ChannelLog,
+    readonly sink: Sink,
+    readonly stats: TransportCounters,
+    readonly maxBufferedBytes: number,
+    start: StartPoint,
+  ) {
+    this.#lastSeq = start.afterSeq;
   }
-  return unsubscribe;
+
+  /** Subscribes and replays the backlog; resolves once delivery is live. */
+  async start(): Promise<void> {
+    this.log.subscribe(this);
+    try {
+      const backlog = await this.log.readAfter(this.#lastSeq, Number.MAX_SAFE_INTEGER);
+      if (this.#stopped) return;
+      const first = backlog[0];
+      if (first && first.seq > this.#lastSeq + 1) this.sink.expired(first.seq - 1);
+      for (const entry of backlog) this.#send(entry);
+      for (const entry of this.#pending ?? []) this.#send(entry);
+    } catch (err) {
+      this.stop();
+      throw err;
+    } finally {
+      this.#pending = undefined;
+    }
+  }
+
+  /** Log subscriber contract. */
+  receive(entry: LogEntry): void {
+    if (this.#pending) this.#pending.push(entry);
+    else this.#send(entry);
+  }
+
+  /** Ends the subscription (idempotent; safe while the backlog is still being read). */
+  stop(): void {
+    this.#stopped = true;
+    this.log.unsubscribe(this);
+  }
+
+  #send(entry: LogEntry): void {
+    if (entry.seq <= this.#lastSeq) return;
+    this.#lastSeq = entry.seq;
+    const { sink, stats } = this;
+    if (this.#stopped || !sink.writable) return;
+    const replaying = this.#pending !== undefined;
+    if (!replaying && sink.bufferedBytes > this.maxBufferedBytes + this.#allowance) {
+      stats.errors += 1;
+      sink.tooSlow();
+      return;
+    }
+    const bytes = sink.write(entry);
+    if (replaying) this.#allowance += bytes;
+    stats.messagesOut += 1;
+    stats.bytesOut += bytes;
+  }
 }
 
 /** The `hello` both streaming transports send first: the head (`seq`) and where this delivery starts. */

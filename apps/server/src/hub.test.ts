@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
-import { type CutReason, Hub } from "./hub.ts";
+import { type Connection, type CutReason, Hub } from "./hub.ts";
 import { createServerCounters } from "./server-metrics.ts";
 
 const makeHub = (overrides: Partial<ServerOptions> = {}) =>
@@ -25,20 +25,22 @@ describe("Hub", () => {
   it("counts attached connections per channel, transport and in total; detach is idempotent", () => {
     const hub = makeHub({ maxConnections: 2 });
     const chat = hub.obtain("chat");
-    const detachWs = hub.attach(chat, { transport: "ws", cut: () => {} });
-    const detachSse = hub.attach(chat, { transport: "sse", cut: () => {} });
+    const ws: Connection = { transport: "ws", cut: () => {} };
+    const sse: Connection = { transport: "sse", cut: () => {} };
+    hub.attach(chat, ws);
+    hub.attach(chat, sse);
     expect(chat.info().subscribers).toEqual({ ws: 1, sse: 1, longPoll: 0 });
     expect(hub.counters.transports.sse.connections).toBe(1);
     expect(hub.connectionCount).toBe(2);
     expect(() => hub.checkCapacity()).toThrow(
       expect.objectContaining({ status: 503, code: "connection_limit" }),
     );
-    detachWs();
-    detachWs();
+    hub.detach(chat, ws);
+    hub.detach(chat, ws);
     expect(hub.connectionCount).toBe(1);
     expect(chat.info().subscribers).toEqual({ ws: 0, sse: 1, longPoll: 0 });
     expect(() => hub.checkCapacity()).not.toThrow();
-    detachSse();
+    hub.detach(chat, sse);
     expect(hub.counters.transports.ws.connections + hub.counters.transports.sse.connections).toBe(0);
   });
 

@@ -118,22 +118,21 @@ export class Hub {
     }
   }
 
-  /** Registers a held connection; the returned function unregisters it (idempotent). */
-  attach(channel: Channel, conn: Connection): () => void {
+  /** Registers a held connection on `channel`. */
+  attach(channel: Channel, conn: Connection): void {
     channel.connections.add(conn);
     channel.counts[conn.transport] += 1;
     this.counters.transports[conn.transport].connections += 1;
     this.#connections += 1;
-    let attached = true;
-    return () => {
-      if (!attached) return;
-      attached = false;
-      channel.connections.delete(conn);
-      channel.counts[conn.transport] -= 1;
-      this.counters.transports[conn.transport].connections -= 1;
-      this.#connections -= 1;
-      channel.lastActivity = performance.now();
-    };
+  }
+
+  /** Unregisters a held connection (idempotent). */
+  detach(channel: Channel, conn: Connection): void {
+    if (!channel.connections.delete(conn)) return;
+    channel.counts[conn.transport] -= 1;
+    this.counters.transports[conn.transport].connections -= 1;
+    this.#connections -= 1;
+    channel.lastActivity = performance.now();
   }
 
   /** Cuts every held connection of `channel` (or of all channels); returns how many. */

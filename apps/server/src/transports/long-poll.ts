@@ -3,6 +3,7 @@ import { LONG_POLL_TIMEOUT } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import type { Connection } from "../hub.ts";
 import { pollBody } from "../poll-body.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 import { POLL_HEADERS } from "./poll.ts";
@@ -56,8 +57,8 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     // true: something arrived; false: timeout or shutdown (answer); null: the client is gone.
     const finish = (answer: boolean | null) => {
       clearTimeout(timer);
-      unsubscribe();
-      detach();
+      channel.log.unsubscribe(subscriber);
+      hub.detach(channel, held);
       res.off("close", onClose);
       if (answer === null) return;
       body().then(
@@ -69,8 +70,8 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
       );
     };
     const onClose = () => finish(null);
-    const unsubscribe = channel.log.subscribe(() => finish(true));
-    const detach = hub.attach(channel, {
+    const subscriber = { receive: () => finish(true) };
+    const held: Connection = {
       transport: "longPoll",
       cut(reason) {
         if (reason === "shutdown") return finish(false);
@@ -78,7 +79,9 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
         finish(null);
         res.destroy();
       },
-    });
+    };
+    channel.log.subscribe(subscriber);
+    hub.attach(channel, held);
     timer = setTimeout(() => finish(false), timeout);
     res.once("close", onClose);
     return RESPONSE_ALREADY_SENT;

@@ -3,7 +3,8 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { formatCursor, type ResetReason } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
-import { helloFrame, openDelivery } from "../delivery.ts";
+import { Delivery, helloFrame, type Sink } from "../delivery.ts";
+import type { Connection } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 
@@ -20,6 +21,49 @@ const RETRY_MS = 1000;
 /** `event: hello` (or reset), with an `id` so EventSource's Last-Event-ID is right even before any message. */
 const controlEvent = (event: "hello" | "reset", id: string, data: object, retry = "") =>
   `${retry}id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** One open event stream: what the hub cuts and what a {@link Delivery} writes to. */
+class SseStream implements Connection, Sink {
+  readonly transport = "sse";
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly epoch: string,
+  ) {}
+
+  /** Hub contract: the stream ends (EventSource reconnects and resumes from Last-Event-ID). */
+  cut(): void {
+    this.res.end();
+  }
+
+  reset(reason: ResetReason, afterSeq: number): void {
+    const cursor = formatCursor(this.epoch, afterSeq);
+    this.res.write(controlEvent("reset", cursor, { reason, cursor }));
+  }
+
+  get bufferedBytes(): number {
+    return this.res.writableLength;
+  }
+
+  get writable(): boolean {
+    return !(this.res.writableEnded || this.res.destroyed);
+  }
+
+  write(entry: LogEntry): number {
+    const event = entry.sseEvent;
+    this.res.write(event);
+    return event.length;
+  }
+
+  /** Too slow a reader: cut; EventSource resumes from Last-Event-ID. */
+  tooSlow(): void {
+    this.res.destroy();
+  }
+
+  expired(afterSeq: number): void {
+    this.reset("expired", afterSeq);
+  }
+}
 
 /**
  * `GET /api/channels/:ch/sse?cursor=` (or `Last-Event-ID`, which wins):
@@ -45,50 +89,23 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     const res = c.env.outgoing;
 
     const state = channel.log.state();
-    const hello = helloFrame(channel, state, start);
+    const stream = new SseStream(res, state.epoch);
     res.writeHead(200, SSE_HEADERS);
-    res.write(controlEvent("hello", start.cursor, hello, `retry: ${RETRY_MS}\n`));
-    const sendReset = (reason: ResetReason, afterSeq: number) => {
-      const cursor = formatCursor(state.epoch, afterSeq);
-      res.write(controlEvent("reset", cursor, { reason, cursor }));
-    };
-    if (start.reset !== undefined) sendReset(start.reset, start.afterSeq);
+    res.write(controlEvent("hello", start.cursor, helloFrame(channel, state, start), `retry: ${RETRY_MS}\n`));
+    if (start.reset !== undefined) stream.reset(start.reset, start.afterSeq);
 
-    let unsubscribe = () => {};
-    const detach = hub.attach(channel, { transport: "sse", cut: () => res.end() });
+    const delivery = new Delivery(channel.log, stream, stats, options.maxBufferedBytes, start);
+    hub.attach(channel, stream);
     open.add(res);
-    const cleanup = () => {
+    res.on("close", () => {
       open.delete(res);
-      unsubscribe();
-      detach();
-    };
-    res.once("close", cleanup);
+      delivery.stop();
+      hub.detach(channel, stream);
+    });
     res.on("error", () => {
       stats.errors += 1;
     });
-
-    // The replayed backlog may exceed maxBufferedBytes on its own (history × payload); it is
-    // allowed on top of the limit, or a client that fell that far behind would be cut on every
-    // reconnect before it received anything, and never catch up.
-    let replaying = true;
-    let allowance = 0;
-    const send = (entry: LogEntry) => {
-      if (res.writableEnded || res.destroyed) return;
-      if (!replaying && res.writableLength > options.maxBufferedBytes + allowance) {
-        // Too slow a reader: cut it; EventSource resumes from Last-Event-ID.
-        stats.errors += 1;
-        res.destroy();
-        return;
-      }
-      const event = entry.sseEvent;
-      res.write(event);
-      if (replaying) allowance += event.length;
-      stats.messagesOut += 1;
-      stats.bytesOut += event.length;
-    };
-    unsubscribe = await openDelivery(channel, start, send, (afterSeq) => sendReset("expired", afterSeq));
-    replaying = false;
-    if (res.destroyed || res.writableEnded) cleanup();
+    delivery.start().catch(() => res.destroy());
     return RESPONSE_ALREADY_SENT;
   });
 }

@@ -15,7 +15,7 @@ import {
 import type { RawData, WebSocket } from "ws";
 import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
-import { helloFrame, openDelivery } from "../delivery.ts";
+import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import type { Channel, Connection, CutReason } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { createTokenBucket, type TokenBucket } from "../rate-limit.ts";
@@ -34,35 +34,30 @@ export const sessionOf = (ws: WebSocket): WsSession | undefined => (ws as Sessio
  * of closures per socket, because at 10,000 idle sockets every closure and
  * context is felt in memory per connection.
  */
-export class WsSession implements Connection {
+export class WsSession implements Connection, Sink {
   readonly transport = "ws";
   /** Answered the last heartbeat ping. */
   alive = true;
-  #closed = false;
-  #unsubscribe: () => void = noop;
-  #detach: () => void = noop;
-  readonly #bucket: TokenBucket;
-  /** While the backlog is replayed, and how many bytes it added (allowed above maxBufferedBytes). */
-  #replaying = true;
-  #allowance = 0;
+  #delivery: Delivery | undefined;
+  /** Made on the first publish: most sockets never publish. */
+  #bucket: TokenBucket | undefined;
 
   constructor(
     readonly ws: WebSocket,
     readonly channel: Channel,
     readonly ctx: AppContext,
   ) {
-    this.#bucket = createTokenBucket(ctx.options.rateLimit, ctx.options.rateBurst);
     (ws as SessionSocket)[SESSION] = this;
   }
 
   /** Attaches listeners and starts delivery from `cursor`. */
   start(cursor: Cursor): void {
-    const { ws, channel } = this;
+    const { ws, channel, ctx } = this;
     ws.on("pong", onPong);
     ws.on("message", onMessage);
     ws.on("error", onError);
-    ws.once("close", onClose);
-    this.#detach = this.ctx.hub.attach(channel, this);
+    ws.on("close", onClose);
+    ctx.hub.attach(channel, this);
     const state = channel.log.state();
     let start: ReturnType<typeof resolveCursor>;
     try {
@@ -74,19 +69,9 @@ export class WsSession implements Connection {
     }
     this.json(helloFrame(channel, state, start));
     if (start.reset !== undefined) this.reset(start.reset, start.afterSeq);
-    openDelivery(
-      channel,
-      start,
-      (entry) => this.deliver(entry),
-      (afterSeq) => this.reset("expired", afterSeq),
-    ).then(
-      (stop) => {
-        this.#replaying = false;
-        if (this.#closed) stop();
-        else this.#unsubscribe = stop;
-      },
-      () => ws.close(1011, "delivery failed"),
-    );
+    const stats = ctx.counters.transports.ws;
+    this.#delivery = new Delivery(channel.log, this, stats, ctx.options.maxBufferedBytes, start);
+    this.#delivery.start().catch(() => ws.close(1011, "delivery failed"));
   }
 
   /** Hub contract: disconnect (1012, a simulated fault) or shutdown (1001). */
@@ -94,22 +79,26 @@ export class WsSession implements Connection {
     this.ws.close(reason === "shutdown" ? CLOSE_CODES.goingAway : CLOSE_CODES.serviceRestart, reason);
   }
 
-  deliver(entry: LogEntry): void {
-    const { ws } = this;
-    const stats = this.ctx.counters.transports.ws;
-    if (ws.readyState !== 1) return;
-    // The replayed backlog is allowed on top of the limit: it can exceed it on its own, and a
-    // client cut during every replay would never catch up.
-    if (!this.#replaying && ws.bufferedAmount > this.ctx.options.maxBufferedBytes + this.#allowance) {
-      stats.errors += 1;
-      ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
-      return;
-    }
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get writable(): boolean {
+    return this.ws.readyState === 1;
+  }
+
+  write(entry: LogEntry): number {
     const frame = entry.wsFrame;
-    ws.send(frame, { binary: false });
-    if (this.#replaying) this.#allowance += frame.length;
-    stats.messagesOut += 1;
-    stats.bytesOut += frame.length;
+    this.ws.send(frame, { binary: false });
+    return frame.length;
+  }
+
+  tooSlow(): void {
+    this.ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
+  }
+
+  expired(afterSeq: number): void {
+    this.reset("expired", afterSeq);
   }
 
   json(frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame): void {
@@ -150,6 +139,7 @@ export class WsSession implements Connection {
 
   async publish(data: unknown, ref: Ref | undefined) {
     const { options, counters } = this.ctx;
+    this.#bucket ??= createTokenBucket(options.rateLimit, options.rateBurst);
     if (!this.#bucket.take()) {
       counters.publishes.rateLimited += 1;
       return this.error("rate_limited", `publish rate limit is ${options.rateLimit} msg/s`, ref);
@@ -169,13 +159,10 @@ export class WsSession implements Connection {
   }
 
   closed(): void {
-    this.#closed = true;
-    this.#unsubscribe();
-    this.#detach();
+    this.#delivery?.stop();
+    this.ctx.hub.detach(this.channel, this);
   }
 }
-
-function noop() {}
 
 // Shared listeners: `this` is the socket that emitted.
 function onPong(this: WebSocket) {
