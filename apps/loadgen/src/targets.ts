@@ -14,11 +14,12 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+// Every target is a bundle made by `pnpm build` and run by plain node: the server as deployed,
+// and the baselines built the same way, so that neither side of a ratio carries tsx.
 const SCRIPTS: Record<Exclude<TargetKind, "url">, string> = {
-  // The production build (`pnpm build`), as deployed: not the TypeScript through tsx.
   server: "../../server/dist/main.mjs",
-  "ws-baseline": "./baselines/ws-broadcast.ts",
-  "http-baseline": "./baselines/http-broadcast.ts",
+  "ws-baseline": "../dist/baselines/ws-broadcast.mjs",
+  "http-baseline": "../dist/baselines/http-broadcast.mjs",
 };
 
 /** Only loopback hosts may be load-test targets (this machine, never a network). */
@@ -35,7 +36,7 @@ export async function startTarget(kind: Exclude<TargetKind, "url">): Promise<Tar
   const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` first`);
   const child: ChildProcess = fork(script, [], {
-    execArgv: kind === "server" ? [] : ["--import", "tsx"],
+    execArgv: [],
     stdio: ["ignore", kind === "server" ? "ignore" : "inherit", "inherit", "ipc"],
     // The server under test: no publish rate limit, room for the connection counts benchmarks open.
     env:

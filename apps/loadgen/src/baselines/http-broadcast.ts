@@ -1,6 +1,6 @@
 // Baseline: the smallest useful node:http server for SSE streams and held long-polls.
 // Every generated message is encoded once and written to every open stream / held request.
-//   node --import tsx src/baselines/http-broadcast.ts <port>
+//   node dist/baselines/http-broadcast.mjs <port>   (bundled by `pnpm build`)
 import { createServer, type ServerResponse } from "node:http";
 import { cpuSampler, onGeneratorRequest, processFigures, startSchedule } from "./schedule.ts";
 

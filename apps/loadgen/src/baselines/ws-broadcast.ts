@@ -1,6 +1,6 @@
 // Baseline: the smallest useful `ws` broadcast server. Every socket gets every
 // generated message, encoded once to a Buffer. Run as its own process:
-//   node --import tsx src/baselines/ws-broadcast.ts <port>
+//   node dist/baselines/ws-broadcast.mjs <port>   (bundled by `pnpm build`)
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 import { cpuSampler, onGeneratorRequest, processFigures, startSchedule } from "./schedule.ts";
