@@ -4,7 +4,7 @@ import type { LoadTransport } from "./lean-clients.ts";
 import { createProgress } from "./progress.ts";
 import { formatRow, TABLE_HEADER } from "./report.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
-import { startTarget, type Target, urlTarget } from "./targets.ts";
+import { checkFileLimit, openFileLimit, startTarget, type Target, urlTarget } from "./targets.ts";
 
 const HELP = `Transport Lab load generator — many clients against one server, on this machine only.
 
@@ -93,6 +93,7 @@ async function run(argv: string[]) {
     addresses: intOpt(values, "addresses", 1, 32, 4),
     pollIntervalMs: intOpt(values, "poll-interval", 50, 60_000, 1000),
   };
+  checkFileLimit(base.clients, openFileLimit());
   const progress = createProgress();
   const results: RunResult[] = [];
   const url = values.url as string | undefined;

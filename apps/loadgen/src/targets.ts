@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** What a benchmark can run against. */
@@ -29,6 +29,35 @@ export function assertLoopback(url: string): void {
   throw new Error(
     `refusing to load-test ${host}: only loopback targets (127.0.0.0/8, ::1, localhost) are allowed`,
   );
+}
+
+/** The soft limit on open files in a /proc/<pid>/limits text, or undefined (unlimited, unknown). */
+export function parseOpenFileLimit(limits: string | undefined): number | undefined {
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits ?? "")?.[1];
+  return soft === undefined || soft === "unlimited" ? undefined : Number(soft);
+}
+
+/** This process's soft limit on open files (Linux); the server it forks inherits it. */
+export function openFileLimit(): number | undefined {
+  try {
+    return parseOpenFileLimit(readFileSync("/proc/self/limits", "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every client is a socket in this process and one in the server (which inherits the limit):
+ * past the open-file limit they would fail one by one with EMFILE, so say so before starting.
+ */
+export function checkFileLimit(clients: number, limit: number | undefined): void {
+  const spare = 200; // the processes' own files, pipes and listening sockets
+  if (limit !== undefined && clients + spare > limit) {
+    throw new Error(
+      `${clients} clients need about ${clients + spare} open files per process, and the limit here is ${limit}: ` +
+        `raise it (ulimit -n ${clients + spare}, if the hard limit allows) or use --clients ${limit - spare} or fewer`,
+    );
+  }
 }
 
 /** Starts a target in its own process and resolves once it listens. */
