@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runCapacity, writeReports } from "./capacity.ts";
 import type { LoadTransport } from "./lean-clients.ts";
@@ -150,7 +151,9 @@ async function main() {
   if (command === "run") await run(rest);
   else if (command === "smoke") await smoke();
   else if (command === "capacity") await runCapacity(rest);
-  else if (command === "report" && rest[0]) console.log(writeReports(rest[0]));
+  // pnpm runs this in apps/loadgen; a relative DIR means where the user typed it (INIT_CWD).
+  else if (command === "report" && rest[0])
+    console.log(writeReports(resolve(process.env.INIT_CWD ?? process.cwd(), rest[0])));
   else throw new Error(`unknown command "${command}" (try --help)`);
 }
 
