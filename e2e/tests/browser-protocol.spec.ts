@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../support/lab-page.ts";
 
 // Chromium's own EventSource, WebSocket and fetch against the real server: the wire protocol
 // must work for clients nobody on the team wrote, exactly as docs/protocol.md says.
@@ -61,10 +62,15 @@ async function subscribeAll(page: Page, channel: string) {
 const seqs = (page: Page) => page.evaluate(() => (window as unknown as { got: Got }).got);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
-test("all four transports deliver 1..N in order, once, in Chromium", async ({ page, baseURL }) => {
+test("all four transports deliver 1..N in order, once, in Chromium", async ({
+  page,
+  baseURL,
+  newChannel,
+}) => {
+  const ch = newChannel("order");
   await page.goto("/");
-  await subscribeAll(page, "e2e-order");
-  await publish(baseURL as string, "e2e-order", N);
+  await subscribeAll(page, ch);
+  await publish(baseURL as string, ch, N);
   await expect
     .poll(async () => Object.values(await seqs(page)).map((s) => s.length), { timeout: 15_000 })
     .toEqual([N, N, N, N]);
@@ -75,15 +81,17 @@ test("all four transports deliver 1..N in order, once, in Chromium", async ({ pa
 test("after the disconnect endpoint, EventSource resumes with Last-Event-ID and loses nothing", async ({
   page,
   baseURL,
+  newChannel,
 }) => {
+  const ch = newChannel("cut");
   await page.goto("/");
-  await subscribeAll(page, "e2e-cut");
-  await publish(baseURL as string, "e2e-cut", 10);
+  await subscribeAll(page, ch);
+  await publish(baseURL as string, ch, 10);
   await expect.poll(async () => (await seqs(page)).sse.length).toBe(10);
-  const cut = await fetch(`${baseURL}/api/channels/e2e-cut/disconnect`, { method: "POST" });
+  const cut = await fetch(`${baseURL}/api/channels/${ch}/disconnect`, { method: "POST" });
   expect(cut.status).toBe(200);
   expect((await cut.json()).disconnected).toBeGreaterThanOrEqual(2);
-  await publish(baseURL as string, "e2e-cut", 10, 11);
+  await publish(baseURL as string, ch, 10, 11);
   // EventSource reconnects by itself (retry: 1000) and sends the last id it saw.
   await expect.poll(async () => (await seqs(page)).sse, { timeout: 15_000 }).toEqual(range(20));
   const opens = await page.evaluate(() => (window as unknown as { sseOpens: string[] }).sseOpens);
