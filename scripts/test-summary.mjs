@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Sums the test runners' own JSON reports (vitest `--reporter=json`, Playwright's JSON reporter)
-// found under */test-results/ and prints one line: "N passed, N failed[, N skipped]".
+// found under */test-results/ and prints one line on stdout: "N passed, N failed" (skipped tests,
+// which are neither, are counted on stderr with the per-report lines).
 // Exits 1 when any test failed or when no report was found (a run that tested nothing is a failure).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -52,5 +53,6 @@ for (const file of reports) {
   skipped += s;
 }
 if (reports.length === 0) console.error("test-summary: no test report found");
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+console.error(`test-summary: ${reports.length} reports, ${skipped} skipped in all`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

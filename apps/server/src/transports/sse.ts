@@ -79,7 +79,7 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     for (const res of open) res.write(PING);
   });
 
-  app.get("/api/channels/:ch/sse", async (c) => {
+  app.get("/api/channels/:ch/sse", (c) => {
     stats.requests += 1;
     const lastEventId = c.req.header("last-event-id");
     const cursor = requireCursor(lastEventId ? lastEventId : c.req.query("cursor"));
