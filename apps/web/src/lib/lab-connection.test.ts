@@ -145,11 +145,15 @@ const config: LabConfig = {
   paused: [],
 };
 
-function setup(overrides: Partial<LabConfig> = {}, factory?: (o: ClientOptions) => FakeClient) {
+function setup(
+  overrides: Partial<LabConfig> = {},
+  factory?: (o: ClientOptions) => FakeClient,
+  api: ServerApi = fakeApi(),
+) {
   const clients: FakeClient[] = [];
   const connection = createLabConnection({
     config: { ...config, ...overrides },
-    api: fakeApi(),
+    api,
     createClient: (options) => {
       const client = factory?.(options) ?? new FakeClient(options);
       clients.push(client);
@@ -277,6 +281,28 @@ describe("createLabConnection", () => {
     expect(live("longPoll")[0]?.published).toEqual(["hello"]);
     await expect(connection.publish("x", "poll")).rejects.toThrow("poll is paused");
     await connection.close();
+  });
+
+  it("starts no extra client when a control is used while the server is unreachable", async () => {
+    const api = fakeApi();
+    const time = api.time;
+    let failures = 1;
+    api.time = () => (failures-- > 0 ? Promise.reject(new Error("connection refused")) : time());
+    const { connection, clients, settle, live } = setup({ paused: ["poll"] }, undefined, api);
+    await vi.waitFor(() => expect(connection.getView().phase.kind).toBe("unreachable"));
+    connection.resetMetrics();
+    connection.setPaused("sse", true);
+    connection.setPaused("sse", false);
+    connection.setPaused("poll", false);
+    connection.retry("ws");
+    expect(clients).toEqual([]);
+    await vi.waitFor(() => expect(connection.getView().phase.kind).toBe("running"), { timeout: 3000 });
+    await settle();
+    for (const t of ["ws", "sse", "longPoll", "poll"] as const) expect(live(t).length).toBe(1);
+    expect(clients.length).toBe(4);
+    expect(clients.every((c) => c.options.cursor === "e:10")).toBe(true);
+    await connection.close();
+    expect(clients.every((c) => c.closed)).toBe(true);
   });
 
   it("replaces only the affected client when the poll interval changes", async () => {

@@ -231,6 +231,8 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   let phase: LabPhase = { kind: "starting", detail: "measuring the clock offset" };
   let clock: ClockOffset | null = null;
   let startCursor: string | undefined;
+  /** Set just before start() creates the first clients: until then no control may create one. */
+  let started = false;
   let history: ReceivedMessage[] = [];
   let wireVisible = false;
   let closed = false;
@@ -253,6 +255,8 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   }
 
   function startClient(lane: Lane, transport: TransportName, cursor: string | undefined): void {
+    // Never overwrite a live client: it would stay connected with nobody holding it.
+    if (lane.client !== null) void retireClient(lane, true);
     let client: Client;
     try {
       client = createOne(transport, cursor);
@@ -451,6 +455,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         }
         if (closed) return;
         startCursor = head.cursor;
+        started = true;
         for (const lane of lanes) {
           lane.check.start(headSeq);
           lane.resumeCursor = startCursor;
@@ -501,7 +506,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       if (lane === undefined || config.mode !== "compare" || lane.paused === paused) return;
       lane.paused = paused;
       if (paused) void retireClient(lane, true);
-      else if (phase.kind !== "starting") startClient(lane, lane.id, lane.resumeCursor);
+      else if (started) startClient(lane, lane.id, lane.resumeCursor);
       batcher.mark();
     },
     switchTransport(transport) {
@@ -523,7 +528,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         check.start(lane.check.lastSeq);
         lane.check = check;
         lane.lastReset = null;
-        if (!lane.paused && phase.kind !== "starting") startClient(lane, transport, lane.resumeCursor);
+        if (!lane.paused && started) startClient(lane, transport, lane.resumeCursor);
       }
       batcher.mark();
     },
@@ -567,7 +572,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     },
     retry(transport) {
       const lane = laneOf(transport);
-      if (lane === undefined || lane.paused || phase.kind === "starting") return;
+      if (lane === undefined || lane.paused || !started) return;
       const current = lane.client?.transport ?? lane.id;
       void retireClient(lane, true);
       startClient(lane, current, lane.resumeCursor);
