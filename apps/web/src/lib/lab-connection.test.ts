@@ -214,6 +214,33 @@ describe("createLabConnection", () => {
     await connection.close();
   });
 
+  it("adds up every client of a lane paused and resumed three times, histograms included", async () => {
+    const { connection, clients, running, settle, live } = setup();
+    await running();
+    let seq = 10;
+    for (let round = 0; round < 3; round++) {
+      live("sse")[0]?.deliver(++seq);
+      live("sse")[0]?.deliver(++seq);
+      connection.setPaused("sse", true);
+      connection.setPaused("sse", false);
+    }
+    live("sse")[0]?.deliver(++seq);
+    await settle();
+    expect(clients.filter((c) => c.transport === "sse").length).toBe(4);
+    const exported = connection.exportFigures().find((f) => f.transport === "sse");
+    expect(exported?.metrics.messages).toBe(7);
+    expect(exported?.metrics.httpRequests).toBe(7);
+    expect(exported?.metrics.histogram?.count).toBe(7);
+    expect(exported?.metrics.latency.count).toBe(7);
+    expect(connection.getView().lanes.find((l) => l.transport === "sse")?.figures?.metrics.messages).toBe(7);
+    connection.setPaused("sse", true);
+    await settle();
+    const paused = connection.exportFigures().find((f) => f.transport === "sse");
+    expect(paused?.metrics.messages).toBe(7);
+    expect(paused?.metrics.histogram?.count).toBe(7);
+    await connection.close();
+  });
+
   it("reset zeroes the figures and the chart but resumes from the same cursor", async () => {
     const { connection, running, settle, live } = setup();
     await running();

@@ -143,8 +143,8 @@ interface Lane {
   paused: boolean;
   /** Where a paused or retired client stopped: the next client resumes here. */
   resumeCursor: string | undefined;
-  /** Snapshots (with histogram) of retired clients, per transport, oldest first. */
-  archive: Map<TransportName, MetricsSnapshot[]>;
+  /** Figures (with histogram) of the lane's retired clients, per transport, merged into one. */
+  archive: Map<TransportName, MetricsSnapshot>;
   recent: RingBuffer<ReceivedMessage>;
   chat: RingBuffer<ReceivedMessage>;
   check: ContinuityCheck;
@@ -329,9 +329,10 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     if (client === null) return Promise.resolve();
     if (keepFigures) {
       for (const transport of Object.keys(client.snapshot().transports) as TransportName[]) {
-        const list = lane.archive.get(transport) ?? [];
-        list.push(client.metrics(transport, true));
-        lane.archive.set(transport, list);
+        // Folded at once, so that a lane paused and resumed many times still merges two snapshots per view.
+        const prior = lane.archive.get(transport);
+        const snap = client.metrics(transport, true);
+        lane.archive.set(transport, prior === undefined ? snap : mergeSnapshots([prior, snap], now()));
       }
     }
     lane.resumeCursor = client.cursor ?? lane.resumeCursor;
@@ -349,14 +350,16 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   ): TransportFigures | null {
     const client = lane.client;
     const entry = snap?.transports[transport];
-    const archived = lane.archive.get(transport) ?? [];
-    if (entry === undefined && archived.length === 0) return null;
+    const archived = lane.archive.get(transport);
+    if (entry === undefined && archived === undefined) return null;
     const extras = entry?.extras ?? null;
-    if (archived.length === 0 && entry !== undefined && client !== null) {
+    if (archived === undefined && entry !== undefined && client !== null) {
       return { transport, metrics: histogram ? client.metrics(transport, true) : entry.metrics, extras };
     }
-    const parts =
-      entry !== undefined && client !== null ? [...archived, client.metrics(transport, true)] : archived;
+    const parts = [
+      ...(archived === undefined ? [] : [archived]),
+      ...(entry !== undefined && client !== null ? [client.metrics(transport, true)] : []),
+    ];
     const merged = mergeSnapshots(parts, now());
     if (!histogram) {
       const { histogram: _dropped, ...rest } = merged;
@@ -367,10 +370,11 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
 
   function buildView(): LabView {
     version += 1;
-    const laneViews: LaneView[] = lanes.map((lane) => {
+    const snaps = lanes.map((lane) => lane.client?.snapshot());
+    const laneViews: LaneView[] = lanes.map((lane, i) => {
       const client = lane.client;
       const transport = client?.transport ?? lane.id;
-      const snap = client?.snapshot();
+      const snap = snaps[i];
       return {
         transport,
         paused: lane.paused,
@@ -395,9 +399,8 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     const single = config.mode === "single" ? lanes[0] : undefined;
     const perTransport: TransportFigures[] = [];
     if (single !== undefined) {
-      const snap = single.client?.snapshot();
       for (const t of TRANSPORT_NAMES) {
-        const figures = figuresOf(single, t, false, snap);
+        const figures = figuresOf(single, t, false, snaps[0]);
         if (figures !== null) perTransport.push(figures);
       }
     }
