@@ -85,7 +85,7 @@ describe("LogEntry wire formats", () => {
     expect(entry.json).toBe('{"channel":"c","seq":1,"time":1.5,"data":{"a":"x\\ny"}}');
     expect(entry.wsFrame.toString()).toBe(`{"type":"message",${entry.json.slice(1)}`);
     expect(entry.sseEvent.toString()).toBe(`id: E:1\ndata: ${entry.json}\n\n`);
-    expect(entry.pollBody).toBe(`{"cursor":"E:1","messages":[${entry.json}]}`);
+    expect(entry.pollBody.toString()).toBe(`{"cursor":"E:1","messages":[${entry.json}]}`);
     expect(entry.wsFrame).toBe(entry.wsFrame); // cached, not rebuilt
     expect(JSON.parse(entry.json)).toEqual({ channel: "c", seq: 1, time: 1.5, data: { a: "x\ny" } });
   });

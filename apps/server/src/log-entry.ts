@@ -9,7 +9,7 @@ export class LogEntry {
   #json: string | undefined;
   #wsFrame: Buffer | undefined;
   #sseEvent: Buffer | undefined;
-  #pollBody: string | undefined;
+  #pollBody: Buffer<ArrayBuffer> | undefined;
 
   constructor(
     readonly channel: string,
@@ -38,9 +38,11 @@ export class LogEntry {
     return this.#sseEvent;
   }
 
-  /** The long-poll answer for a client whose cursor was just before this entry (the common wake-up). */
-  get pollBody(): string {
-    this.#pollBody ??= `{"cursor":"${formatCursor(this.epoch, this.seq)}","messages":[${this.json}]}`;
+  /** The poll answer for a client whose cursor was just before this entry (every held long-poll's wake-up). */
+  get pollBody(): Buffer<ArrayBuffer> {
+    this.#pollBody ??= Buffer.from(
+      `{"cursor":"${formatCursor(this.epoch, this.seq)}","messages":[${this.json}]}`,
+    );
     return this.#pollBody;
   }
 }

@@ -7,20 +7,20 @@ describe("pollBody", () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10, epoch: "E", now: () => 5 });
     const e1 = await log.append("1");
     const e2 = await log.append('"two"');
-    expect(JSON.parse(pollBody("E", { afterSeq: 0, cursor: "E:0" }, [e1, e2]))).toEqual({
+    expect(JSON.parse(pollBody({ afterSeq: 0, cursor: "E:0" }, [e1, e2]).toString())).toEqual({
       cursor: "E:2",
       messages: [
         { channel: "c", seq: 1, time: 5, data: 1 },
         { channel: "c", seq: 2, time: 5, data: "two" },
       ],
     });
-    expect(pollBody("E", { afterSeq: 2, cursor: "E:2" }, [])).toBe('{"cursor":"E:2","messages":[]}');
-    expect(JSON.parse(pollBody("E", { afterSeq: 1, cursor: "E:1", reset: "epoch" }, [e2]))).toEqual({
+    expect(pollBody({ afterSeq: 2, cursor: "E:2" }, []).toString()).toBe('{"cursor":"E:2","messages":[]}');
+    expect(JSON.parse(pollBody({ afterSeq: 1, cursor: "E:1", reset: "epoch" }, [e2]).toString())).toEqual({
       cursor: "E:2",
       messages: [{ channel: "c", seq: 2, time: 5, data: "two" }],
       reset: { reason: "epoch" },
     });
     // The single-message wake-up reuses the entry's cached body.
-    expect(pollBody("E", { afterSeq: 1, cursor: "E:1" }, [e2])).toBe(e2.pollBody);
+    expect(pollBody({ afterSeq: 1, cursor: "E:1" }, [e2])).toBe(e2.pollBody);
   });
 });

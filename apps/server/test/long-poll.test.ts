@@ -6,6 +6,7 @@ describe("long-poll", () => {
   it("a held long-poll wakes within a few ms of a publish", async () => {
     await withServer({}, async (h) => {
       const { cursor } = await h.poll("chat");
+      const before = (await h.metrics()).transports.longPoll;
       const held = request<PollResponse>(h.channelUrl("chat", "long-poll", { cursor, timeout: "10000" }));
       await eventually(async () => expect((await h.info("chat")).subscribers.longPoll).toBe(1));
       // The server runs in this process: its envelope `time` and our wall clock are the same clock.
@@ -30,6 +31,9 @@ describe("long-poll", () => {
         cursor: pub.cursor,
         messages: [{ channel: "chat", seq: 1, time: pub.time, data: { wake: true } }],
       });
+      const after = (await h.metrics()).transports.longPoll;
+      expect(after.messagesOut - before.messagesOut).toBe(1);
+      expect(after.bytesOut - before.bytesOut).toBe(Buffer.byteLength(res.text));
       await eventually(async () => expect((await h.info("chat")).subscribers.longPoll).toBe(0));
     });
   });

@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import type { Connection } from "../hub.ts";
+import type { LogEntry } from "../log-entry.ts";
 import { pollBody } from "../poll-body.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 import { POLL_HEADERS } from "./poll.ts";
@@ -37,15 +38,12 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const timeout = parseTimeout(c.req.query("timeout"));
     const channel = hub.obtain(c.req.param("ch"));
     const start = resolveCursor(channel.log.state(), cursor);
-    const body = async () => {
-      const entries = await channel.log.readAfter(start.afterSeq, ctx.options.historySize);
-      stats.messagesOut += entries.length;
-      const text = pollBody(channel.log.state().epoch, start, entries);
-      stats.bytesOut += Buffer.byteLength(text);
-      return text;
-    };
     if (start.reset !== undefined || channel.log.state().seq > start.afterSeq || hub.shuttingDown) {
-      return c.body(await body(), 200, POLL_HEADERS);
+      const entries = await channel.log.readAfter(start.afterSeq, ctx.options.historySize);
+      const body = pollBody(start, entries);
+      stats.messagesOut += entries.length;
+      stats.bytesOut += body.length;
+      return c.body(body, 200, POLL_HEADERS);
     }
     hub.checkCapacity();
     const res = c.env.outgoing;
@@ -54,27 +52,27 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     // Hono handler keeps its context, request and AbortSignal alive, which tripled the memory of
     // each of 10,000 held long-polls (see docs/benchmarks.md).
     let timer: NodeJS.Timeout | undefined;
-    // true: something arrived; false: timeout or shutdown (answer); null: the client is gone.
-    const finish = (answer: boolean | null) => {
+    // The answer to send (`null`: the client is gone, send nothing).
+    const finish = (entry: LogEntry | undefined | null) => {
       clearTimeout(timer);
       channel.log.unsubscribe(subscriber);
       hub.detach(channel, held);
       res.off("close", onClose);
-      if (answer === null) return;
-      body().then(
-        (text) => {
-          res.writeHead(200, { ...POLL_HEADERS, "content-length": Buffer.byteLength(text) });
-          res.end(text);
-        },
-        () => res.destroy(),
-      );
+      if (entry === null) return;
+      // Held only while the head was at the cursor, and subscribed in that same tick: the first
+      // entry to arrive is the next one, whose single-message answer is cached on the entry.
+      const body = entry === undefined ? pollBody(start, []) : entry.pollBody;
+      if (entry) stats.messagesOut += 1;
+      stats.bytesOut += body.length;
+      res.writeHead(200, { ...POLL_HEADERS, "content-length": body.length });
+      res.end(body);
     };
     const onClose = () => finish(null);
-    const subscriber = { receive: () => finish(true) };
+    const subscriber = { receive: (entry: LogEntry) => finish(entry) };
     const held: Connection = {
       transport: "longPoll",
       cut(reason) {
-        if (reason === "shutdown") return finish(false);
+        if (reason === "shutdown") return finish(undefined);
         // A simulated network fault: the client gets no answer at all.
         finish(null);
         res.destroy();
@@ -82,7 +80,7 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     };
     channel.log.subscribe(subscriber);
     hub.attach(channel, held);
-    timer = setTimeout(() => finish(false), timeout);
+    timer = setTimeout(() => finish(undefined), timeout);
     res.once("close", onClose);
     return RESPONSE_ALREADY_SENT;
   });

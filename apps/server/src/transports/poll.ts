@@ -15,9 +15,9 @@ export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const channel = ctx.hub.obtain(c.req.param("ch"));
     const start = resolveCursor(channel.log.state(), cursor);
     const entries = await channel.log.readAfter(start.afterSeq, ctx.options.historySize);
-    const body = pollBody(channel.log.state().epoch, start, entries);
+    const body = pollBody(start, entries);
     stats.messagesOut += entries.length;
-    stats.bytesOut += Buffer.byteLength(body);
+    stats.bytesOut += body.length;
     return c.body(body, 200, POLL_HEADERS);
   });
 }
