@@ -1,5 +1,5 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
-import { type CSSProperties, useEffect, useRef, useState } from "react";
+import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import { useThrottled } from "../hooks/use-throttled.ts";
 import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
 import type { LabView } from "../lib/lab-connection.ts";
@@ -12,7 +12,14 @@ const ROWS_SHOWN = 80;
 const ARROW = { in: "←", out: "→", exchange: "⇄" } as const;
 const ARROW_WORDS = { in: "received", out: "sent", exchange: "request and answer" } as const;
 
-function WireColumn({ view, transport }: { readonly view: LabView; readonly transport: TransportName }) {
+// Memoized: its props change only when the throttled (or frozen) view does, not on every view the page gets.
+const WireColumn = memo(function WireColumn({
+  view,
+  transport,
+}: {
+  readonly view: LabView;
+  readonly transport: TransportName;
+}) {
   const style = TRANSPORT_STYLE[transport];
   const rows = toWireRows(view.wire[transport], ROWS_SHOWN);
   const id = `wire-${transport}`;
@@ -26,7 +33,7 @@ function WireColumn({ view, transport }: { readonly view: LabView; readonly tran
         <h2 id={id}>{style.label}</h2>
         <span className="spacer" />
         <span className="note">
-          {formatCount(view.wireTotals[transport])} seen · {Math.min(rows.length, ROWS_SHOWN)} shown
+          {formatCount(view.wireTotals[transport])} seen · {rows.length} shown
         </span>
       </div>
       <ol className="wire-list" aria-label={`Wire events of ${style.label}, newest first`}>
@@ -69,7 +76,7 @@ function WireColumn({ view, transport }: { readonly view: LabView; readonly tran
       </ol>
     </section>
   );
-}
+});
 
 /**
  * What each transport puts on the wire, as it happens: WebSocket frames, SSE
