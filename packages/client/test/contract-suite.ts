@@ -215,7 +215,8 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
         await waitFor("20 messages", () => r.seqs.length >= 20);
         await sleep(50);
         expect(r.seqs).toEqual(range(1, 20));
-        const bySeq = new Map([...sequential, ...concurrent].map((p, k) => [p.seq, k < 10 ? k + 1 : k + 1]));
+        // publish k (0-based, in call order: 10 sequential, then 10 concurrent) sent i = k + 1.
+        const bySeq = new Map([...sequential, ...concurrent].map((p, k) => [p.seq, k + 1]));
         expect(r.envelopes.map((e) => (e.data as { i: number }).i).sort((a, b) => a - b)).toEqual(
           range(1, 20),
         );
@@ -223,6 +224,10 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
           r.envelopes.every((e) => e.channel === channel && (e.data as { text: string }).text === "héllo ✓"),
         ).toBe(true);
         expect(bySeq.size).toBe(20);
+        // Each delivered envelope carries the data that was published under its seq.
+        expect(r.envelopes.map((e) => [e.seq, (e.data as { i: number }).i])).toEqual(
+          r.envelopes.map((e) => [e.seq, bySeq.get(e.seq)]),
+        );
 
         const { metrics, extras } = r.client.snapshot().transports[transport] ?? {};
         expect(metrics?.publishes).toBe(20);
