@@ -250,8 +250,11 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
           expect(metrics?.bytesOut.bytes).toBe(extras?.computedEstimateOut);
         } else {
           // fetch: request heads are estimates, response bodies come from Resource Timing when it reports them.
+          // No platform counter sees what a page sends, so every byte out must be labelled computed.
+          // (Comparing bytesOut with computedEstimateOut here would be true by construction: both add
+          // the same computed sizes. e2e/tests/honest-numbers.spec.ts checks them against Chromium's
+          // network stack instead.)
           expect(metrics?.bytesOut.source).toBe("computed");
-          expect(metrics?.bytesOut.bytes).toBe(extras?.computedEstimateOut);
         }
         const wire = r.client.wireEvents();
         const publishes = wire.filter((e) =>
