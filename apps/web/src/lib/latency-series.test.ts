@@ -40,10 +40,15 @@ describe("LatencySeries", () => {
     expect(series.length).toBe(0);
   });
 
-  it("stays bounded at 4000 samples a second for a minute", () => {
+  it("stays bounded at 4000 samples a second for two minutes, keeping the second one", () => {
     const series = new LatencySeries(4);
-    for (let i = 0; i < 240_000; i++) series.record(i % 4, i / 4, 5);
+    // 4000 samples a second (one every 0.25 ms) from t = 0 to t = 120 s: 480 buckets of 250 ms go by.
+    for (let i = 0; i < 480_000; i++) series.record(i % 4, i / 4, 5);
     expect(series.length).toBe(240);
+    const [xs, ...ys] = series.toAligned();
+    expect(xs[0]).toBe(60.125);
+    expect(xs[xs.length - 1]).toBe(119.875);
+    for (const y of ys) expect(y.every((v) => v === 5)).toBe(true);
   });
 });
 
