@@ -87,6 +87,16 @@ describe("node-http byte accounting", () => {
     expect(stats.snapshot().bytesIn.bytes).toBe(2 * answer);
   });
 
+  it("resolves every close() made while its sockets are still closing", async () => {
+    const stats = new TransportStats("poll", () => 0);
+    const client = createNodeHttp(base, stats);
+    await client.request({ method: "GET", path: "/x", purpose: "poll" });
+    // The keep-alive socket is still open: both calls wait for it, and both must settle.
+    const closes = Promise.all([client.close(), client.close()]).then(() => "closed");
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2000, "timed out"));
+    expect(await Promise.race([closes, timeout])).toBe("closed");
+  });
+
   it("does not count clock requests as transport requests", async () => {
     const stats = new TransportStats("sse", () => 0);
     const client = createNodeHttp(base, stats);

@@ -36,7 +36,8 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
   const basePath = url.pathname.replace(/\/$/, "");
   const probes = new Map<Socket, SocketProbe>();
   const inflight = new Set<http.ClientRequest>();
-  let onAllClosed: (() => void) | undefined;
+  /** Resolves once every socket has closed; shared by every close() made while it is pending. */
+  let allClosed: { promise: Promise<void>; resolve: () => void } | undefined;
 
   function track(socket: Socket): SocketProbe {
     let probe = probes.get(socket);
@@ -48,7 +49,11 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       socket.once("close", () => {
         stats.retire(created);
         probes.delete(socket);
-        if (probes.size === 0) onAllClosed?.();
+        if (probes.size === 0 && allClosed !== undefined) {
+          const { resolve } = allClosed;
+          allClosed = undefined;
+          resolve();
+        }
       });
     }
     return probe;
@@ -183,12 +188,14 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       agent = new mod.Agent({ keepAlive: true });
       for (const socket of probes.keys()) socket.destroy();
       if (probes.size === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        onAllClosed = () => {
-          onAllClosed = undefined;
-          resolve();
-        };
-      });
+      if (allClosed === undefined) {
+        let resolve = () => {};
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        allClosed = { promise, resolve };
+      }
+      return allClosed.promise;
     },
   };
 }
