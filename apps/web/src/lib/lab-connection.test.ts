@@ -123,6 +123,7 @@ function fakeApi(head = "e:10"): ServerApi {
         : {
             cursor: head,
             messages: [
+              { channel: "chat", seq: 8, time: 1, data: { chat: "not a chat" } },
               { channel: "chat", seq: 9, time: 1, data: chatData("Ada", "hi") },
               { channel: "chat", seq: 10, time: 2, data: { tick: 1, pad: "" } },
             ],
@@ -187,6 +188,19 @@ describe("createLabConnection", () => {
     await running();
     await settle();
     expect(connection.getView().history.map((m) => m.seq)).toEqual([9]);
+    await connection.close();
+  });
+
+  it("keeps only well-formed chat lines in a lane's chat list", async () => {
+    const { connection, running, settle, live } = setup();
+    await running();
+    live("ws")[0]?.deliver(11, chatData("Ada", "hello"));
+    live("ws")[0]?.deliver(12, { chat: "not a chat" });
+    live("ws")[0]?.deliver(13);
+    await settle();
+    const ws = connection.getView().lanes.find((l) => l.transport === "ws");
+    expect(ws?.chat.map((m) => m.seq)).toEqual([11]);
+    expect(ws?.recent.map((m) => m.seq)).toEqual([13, 12, 11]);
     await connection.close();
   });
 

@@ -27,6 +27,7 @@ import {
 import { ContinuityCheck, type SwitchRecord } from "./continuity.ts";
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
 import { type AlignedSeries, LatencySeries } from "./latency-series.ts";
+import { isChatData } from "./message-kind.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 import type { ServerApi } from "./server-api.ts";
 
@@ -200,10 +201,6 @@ function seqOf(cursor: string | undefined): number | null {
   return parsed?.kind === "at" ? parsed.seq : null;
 }
 
-function isChat(data: Json): boolean {
-  return data !== null && typeof data === "object" && !Array.isArray(data) && "chat" in data;
-}
-
 /** Connects a page to a channel: estimates the clock once, finds the head, then starts the clients. */
 export function createLabConnection(options: LabConnectionOptions): LabConnection {
   const { api } = options;
@@ -319,7 +316,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       transport,
     };
     lane.recent.push(message);
-    if (isChat(envelope.data)) lane.chat.push(message);
+    if (isChatData(envelope.data)) lane.chat.push(message);
     batcher.mark();
   }
 
@@ -446,7 +443,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
           const past = await api.peek(config.channel, `${epoch}:${Math.max(0, headSeq - LIMITS.history)}`);
           const at = now();
           history = past.messages
-            .filter((m) => m.seq <= headSeq && isChat(m.data))
+            .filter((m) => m.seq <= headSeq && isChatData(m.data))
             .map((m) => ({
               seq: m.seq,
               time: m.time,

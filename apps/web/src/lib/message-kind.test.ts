@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatData, classifyMessage, preview } from "./message-kind.ts";
+import { chatData, classifyMessage, isChatData, preview } from "./message-kind.ts";
 
 describe("classifyMessage", () => {
   it("recognises a chat line this page sent", () => {
@@ -21,6 +21,24 @@ describe("classifyMessage", () => {
       preview: '{"chat":"not a chat"}',
     });
     expect(classifyMessage(null)).toEqual({ kind: "other", preview: "null" });
+  });
+});
+
+describe("isChatData", () => {
+  it("agrees with classifyMessage on what a chat line is", () => {
+    const samples = [
+      chatData("Ada", "hi"),
+      { chat: { name: "", text: "" } },
+      { chat: "not a chat" },
+      { chat: { name: "Ada" } },
+      { chat: null },
+      { tick: 1, pad: "" },
+      [{ chat: { name: "Ada", text: "hi" } }],
+      "chat",
+      null,
+    ];
+    expect(samples.map(isChatData)).toEqual([true, true, false, false, false, false, false, false, false]);
+    for (const data of samples) expect(isChatData(data)).toBe(classifyMessage(data).kind === "chat");
   });
 });
 

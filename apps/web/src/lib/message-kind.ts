@@ -16,14 +16,23 @@ export function chatData(name: string, text: string): Json {
   };
 }
 
+/** Whether a message's data is a chat line: `{"chat":{"name":string,"text":string}}`, as {@link chatData} makes. */
+export function isChatData(data: Json): data is { chat: { name: string; text: string } } {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
+  const chat = data.chat;
+  return (
+    chat !== null &&
+    typeof chat === "object" &&
+    !Array.isArray(chat) &&
+    typeof chat.name === "string" &&
+    typeof chat.text === "string"
+  );
+}
+
 /** Classifies a message's data: a chat line, a generator tick (`{"tick","pad"}`) or anything else. */
 export function classifyMessage(data: Json): MessageKind {
+  if (isChatData(data)) return { kind: "chat", name: data.chat.name, text: data.chat.text };
   if (data !== null && typeof data === "object" && !Array.isArray(data)) {
-    const chat = data.chat;
-    if (chat !== null && typeof chat === "object" && !Array.isArray(chat)) {
-      const { name, text } = chat;
-      if (typeof name === "string" && typeof text === "string") return { kind: "chat", name, text };
-    }
     if (typeof data.tick === "number") {
       const pad = data.pad;
       return { kind: "tick", tick: data.tick, padBytes: typeof pad === "string" ? pad.length : 0 };
