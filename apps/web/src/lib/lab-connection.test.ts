@@ -191,6 +191,16 @@ describe("createLabConnection", () => {
     await connection.close();
   });
 
+  it("asks for the history from the head's epoch, at most LIMITS.history messages back", async () => {
+    const api = fakeApi("ep_1-x:40");
+    const peek = vi.spyOn(api, "peek");
+    const { connection, clients, running } = setup({}, undefined, api);
+    await running();
+    expect(peek.mock.calls.map((call) => call[1])).toEqual([undefined, "ep_1-x:10"]);
+    expect(clients.every((c) => c.options.cursor === "ep_1-x:40")).toBe(true);
+    await connection.close();
+  });
+
   it("keeps only well-formed chat lines in a lane's chat list", async () => {
     const { connection, running, settle, live } = setup();
     await running();

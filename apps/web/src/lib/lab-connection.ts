@@ -19,6 +19,7 @@ import {
 } from "@transport-lab/metrics";
 import {
   type Envelope,
+  formatCursor,
   type Json,
   parseCursor,
   TRANSPORT_NAMES,
@@ -437,10 +438,12 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         clock = await estimateClockOffset(api.time, { samples: 8, now });
         setPhase({ kind: "starting", detail: "finding the channel head" });
         const head = await api.peek(config.channel);
-        const headSeq = seqOf(head.cursor) ?? 0;
-        const epoch = head.cursor.slice(0, head.cursor.lastIndexOf(":"));
-        if (headSeq > 0) {
-          const past = await api.peek(config.channel, `${epoch}:${Math.max(0, headSeq - LIMITS.history)}`);
+        const parsedHead = parseCursor(head.cursor);
+        const headAt = parsedHead?.kind === "at" ? parsedHead : null;
+        const headSeq = headAt?.seq ?? 0;
+        if (headAt !== null && headSeq > 0) {
+          const from = formatCursor(headAt.epoch, Math.max(0, headSeq - LIMITS.history));
+          const past = await api.peek(config.channel, from);
           const at = now();
           history = past.messages
             .filter((m) => m.seq <= headSeq && isChatData(m.data))
