@@ -25,7 +25,7 @@ function slowLog(historySize: number) {
 /** Records what a delivery writes; each entry "buffers" its data length until `drain()`. */
 class RecordingSink implements Sink {
   got: number[] = [];
-  expiredAt: number[] = [];
+  resets: [string, string][] = [];
   cut = false;
   bufferedBytes = 0;
   get writable() {
@@ -39,8 +39,8 @@ class RecordingSink implements Sink {
   tooSlow() {
     this.cut = true;
   }
-  expired(afterSeq: number) {
-    this.expiredAt.push(afterSeq);
+  reset(reason: string, cursor: string) {
+    this.resets.push([reason, cursor]);
   }
 }
 
@@ -55,16 +55,17 @@ const counters = (): TransportCounters => ({
 function deliver(log: ChannelLog, cursor: Parameters<typeof resolveCursor>[1], maxBuffered = 1e9) {
   const sink = new RecordingSink();
   const stats = counters();
-  const delivery = new Delivery(log, sink, stats, maxBuffered, resolveCursor(log.state(), cursor));
-  return { sink, stats, delivery };
+  const delivery = new Delivery(log, sink, stats, maxBuffered);
+  const from = resolveCursor(log.state(), cursor);
+  return { sink, stats, delivery, start: () => delivery.start(from) };
 }
 
 describe("Delivery", () => {
   it("switches from backlog to live without losing or repeating what arrives during the read", async () => {
     const { log, release } = slowLog(100);
     for (let i = 0; i < 3; i++) await log.append(String(i));
-    const { sink, stats, delivery } = deliver(log, { kind: "earliest" });
-    const opening = delivery.start();
+    const { sink, stats, delivery, start } = deliver(log, { kind: "earliest" });
+    const opening = start();
     for (let i = 0; i < 3; i++) await log.append(String(i)); // 4..6 arrive while the backlog is read
     expect(sink.got).toEqual([]);
     release();
@@ -75,27 +76,36 @@ describe("Delivery", () => {
     delivery.stop();
     await log.append("8");
     expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(sink.expiredAt).toEqual([]);
+    expect(sink.resets).toEqual([]);
     expect(stats).toMatchObject({ messagesOut: 7, bytesOut: 7, errors: 0 });
   });
 
   it("reports `expired` when history moved past the start during the read, then delivers in order", async () => {
     const { log, release } = slowLog(3);
     await log.append("1");
-    const { sink, delivery } = deliver(log, { kind: "earliest" });
-    const opening = delivery.start();
+    const { sink, delivery, start } = deliver(log, { kind: "earliest" });
+    const opening = start();
     for (let i = 0; i < 5; i++) await log.append(String(i)); // head 6, oldest 4
     release();
     await opening;
-    expect(sink.expiredAt).toEqual([3]);
+    expect(sink.resets).toEqual([["expired", "E:3"]]);
     expect(sink.got).toEqual([4, 5, 6]);
+  });
+
+  it("writes the start point's reset first, then the retained messages", async () => {
+    const log = createMemoryChannelLog({ channel: "c", historySize: 10, epoch: "E" });
+    await log.append("1");
+    const { sink, start } = deliver(log, { kind: "at", epoch: "OLD", seq: 7 });
+    await start();
+    expect(sink.resets).toEqual([["epoch", "E:0"]]);
+    expect(sink.got).toEqual([1]);
   });
 
   it("from the head delivers only what comes next", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     await log.append("1");
-    const { sink, delivery } = deliver(log, { kind: "live" });
-    await delivery.start();
+    const { sink, delivery, start } = deliver(log, { kind: "live" });
+    await start();
     await log.append("2");
     expect(sink.got).toEqual([2]);
   });
@@ -103,8 +113,8 @@ describe("Delivery", () => {
   it("stopped while the backlog is read, it writes nothing and stays unsubscribed", async () => {
     const { log, release } = slowLog(10);
     await log.append("1");
-    const { sink, delivery } = deliver(log, { kind: "earliest" });
-    const opening = delivery.start();
+    const { sink, delivery, start } = deliver(log, { kind: "earliest" });
+    const opening = start();
     await log.append("2");
     delivery.stop();
     release();
@@ -116,8 +126,8 @@ describe("Delivery", () => {
   it("allows the replayed backlog above the buffer limit, then cuts a reader that falls further behind", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     for (let i = 0; i < 5; i++) await log.append('"0123456789"'); // 12 bytes each
-    const { sink, stats, delivery } = deliver(log, { kind: "earliest" }, 20);
-    await delivery.start();
+    const { sink, stats, delivery, start } = deliver(log, { kind: "earliest" }, 20);
+    await start();
     expect(sink.got).toEqual([1, 2, 3, 4, 5]); // 60 bytes buffered, 3 × the limit: not cut
     await log.append('"0123456789"');
     expect(sink.cut).toBe(false); // still within limit + replayed backlog

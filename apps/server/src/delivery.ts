@@ -1,4 +1,9 @@
-import type { HelloFrame, TransportCounters } from "@transport-lab/protocol";
+import {
+  formatCursor,
+  type HelloFrame,
+  type ResetReason,
+  type TransportCounters,
+} from "@transport-lab/protocol";
 import { type ChannelLog, type LogState, type LogSubscriber, wallClock } from "./channel-log.ts";
 import type { Channel } from "./hub.ts";
 import type { LogEntry } from "./log-entry.ts";
@@ -14,8 +19,8 @@ export interface Sink {
   write(entry: LogEntry): number;
   /** The reader fell more than `maxBufferedBytes` behind: cut it (it resumes from its cursor). */
   tooSlow(): void;
-  /** The store dropped part of the requested range: entries after `afterSeq` follow. */
-  expired(afterSeq: number): void;
+  /** Writes a reset: the delivery continues after `cursor` (DESIGN.md's reset rules). */
+  reset(reason: ResetReason, cursor: string): void;
 }
 
 /**
@@ -32,7 +37,7 @@ export interface Sink {
  * connections a set of closures per subscription shows in memory.
  */
 export class Delivery implements LogSubscriber {
-  #lastSeq: number;
+  #lastSeq = 0;
   /** Live entries held while the backlog is read; undefined once live. */
   #pending: LogEntry[] | undefined = [];
   /** Bytes of replayed backlog allowed above the buffer limit. */
@@ -44,19 +49,23 @@ export class Delivery implements LogSubscriber {
     readonly sink: Sink,
     readonly stats: TransportCounters,
     readonly maxBufferedBytes: number,
-    start: StartPoint,
-  ) {
-    this.#lastSeq = start.afterSeq;
-  }
+  ) {}
 
-  /** Subscribes and replays the backlog; resolves once delivery is live. */
-  async start(): Promise<void> {
+  /**
+   * Writes the reset `from` carries (if any), subscribes and replays the backlog; resolves once
+   * delivery is live. Call it right after the connection's hello.
+   */
+  async start(from: StartPoint): Promise<void> {
+    this.#lastSeq = from.afterSeq;
+    if (from.reset !== undefined) this.sink.reset(from.reset, from.cursor);
     this.log.subscribe(this);
     try {
       const backlog = await this.log.readAfter(this.#lastSeq, Number.MAX_SAFE_INTEGER);
       if (this.#stopped) return;
       const first = backlog[0];
-      if (first && first.seq > this.#lastSeq + 1) this.sink.expired(first.seq - 1);
+      if (first && first.seq > this.#lastSeq + 1) {
+        this.sink.reset("expired", formatCursor(first.epoch, first.seq - 1));
+      }
       for (const entry of backlog) this.#send(entry);
       for (const entry of this.#pending ?? []) this.#send(entry);
     } catch (err) {

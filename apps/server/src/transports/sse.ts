@@ -26,18 +26,14 @@ const controlEvent = (event: "hello" | "reset", id: string, data: object, retry 
 class SseStream implements Connection, Sink {
   readonly transport = "sse";
 
-  constructor(
-    readonly res: ServerResponse,
-    readonly epoch: string,
-  ) {}
+  constructor(readonly res: ServerResponse) {}
 
   /** Hub contract: the stream ends (EventSource reconnects and resumes from Last-Event-ID). */
   cut(): void {
     this.res.end();
   }
 
-  reset(reason: ResetReason, afterSeq: number): void {
-    const cursor = formatCursor(this.epoch, afterSeq);
+  reset(reason: ResetReason, cursor: string): void {
     this.res.write(controlEvent("reset", cursor, { reason, cursor }));
   }
 
@@ -58,10 +54,6 @@ class SseStream implements Connection, Sink {
   /** Too slow a reader: cut; EventSource resumes from Last-Event-ID. */
   tooSlow(): void {
     this.res.destroy();
-  }
-
-  expired(afterSeq: number): void {
-    this.reset("expired", afterSeq);
   }
 }
 
@@ -85,16 +77,14 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     const cursor = requireCursor(lastEventId ? lastEventId : c.req.query("cursor"));
     hub.checkCapacity();
     const channel = hub.obtain(c.req.param("ch"));
-    const start = resolveCursor(channel.log.state(), cursor);
+    const state = channel.log.state();
+    const start = resolveCursor(state, cursor);
     const res = c.env.outgoing;
 
-    const state = channel.log.state();
-    const stream = new SseStream(res, state.epoch);
+    const stream = new SseStream(res);
     res.writeHead(200, SSE_HEADERS);
     res.write(controlEvent("hello", start.cursor, helloFrame(channel, state, start), `retry: ${RETRY_MS}\n`));
-    if (start.reset !== undefined) stream.reset(start.reset, start.afterSeq);
-
-    const delivery = new Delivery(channel.log, stream, stats, options.maxBufferedBytes, start);
+    const delivery = new Delivery(channel.log, stream, stats, options.maxBufferedBytes);
     hub.attach(channel, stream);
     open.add(res);
     res.on("close", () => {
@@ -105,7 +95,7 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     res.on("error", () => {
       stats.errors += 1;
     });
-    delivery.start().catch(() => res.destroy());
+    delivery.start(start).catch(() => res.destroy());
     return RESPONSE_ALREADY_SENT;
   });
 }

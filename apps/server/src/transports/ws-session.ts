@@ -1,7 +1,6 @@
 import {
   type AckFrame,
   CLOSE_CODES,
-  type Cursor,
   clientFrameSchema,
   type ErrorCode,
   type ErrorFrame,
@@ -19,10 +18,12 @@ import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import type { Channel, Connection, CutReason } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { createTokenBucket, type TokenBucket } from "../rate-limit.ts";
-import { resolveCursor } from "../resolve-cursor.ts";
+import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
 
 const SESSION = Symbol("transport-lab.session");
+/** ws copies send options, so one shared object serves every frame. */
+const TEXT = { binary: false } as const;
 type SessionSocket = WebSocket & { [SESSION]?: WsSession };
 
 /** The session of a socket, if it has one. */
@@ -38,7 +39,7 @@ export class WsSession implements Connection, Sink {
   readonly transport = "ws";
   /** Answered the last heartbeat ping. */
   alive = true;
-  #delivery: Delivery | undefined;
+  readonly #delivery: Delivery;
   /** Made on the first publish: most sockets never publish. */
   #bucket: TokenBucket | undefined;
 
@@ -48,30 +49,20 @@ export class WsSession implements Connection, Sink {
     readonly ctx: AppContext,
   ) {
     (ws as SessionSocket)[SESSION] = this;
+    const stats = ctx.counters.transports.ws;
+    this.#delivery = new Delivery(channel.log, this, stats, ctx.options.maxBufferedBytes);
   }
 
-  /** Attaches listeners and starts delivery from `cursor`. */
-  start(cursor: Cursor): void {
+  /** Attaches listeners, sends the hello and starts delivery from `start` (resolved before the upgrade). */
+  start(start: StartPoint): void {
     const { ws, channel, ctx } = this;
     ws.on("pong", onPong);
     ws.on("message", onMessage);
     ws.on("error", onError);
     ws.on("close", onClose);
     ctx.hub.attach(channel, this);
-    const state = channel.log.state();
-    let start: ReturnType<typeof resolveCursor>;
-    try {
-      start = resolveCursor(state, cursor);
-    } catch (err) {
-      this.error("bad_cursor", err instanceof Error ? err.message : String(err));
-      ws.close(1008, "bad cursor");
-      return;
-    }
-    this.json(helloFrame(channel, state, start));
-    if (start.reset !== undefined) this.reset(start.reset, start.afterSeq);
-    const stats = ctx.counters.transports.ws;
-    this.#delivery = new Delivery(channel.log, this, stats, ctx.options.maxBufferedBytes, start);
-    this.#delivery.start().catch(() => ws.close(1011, "delivery failed"));
+    this.json(helloFrame(channel, channel.log.state(), start));
+    this.#delivery.start(start).catch(() => ws.close(1011, "delivery failed"));
   }
 
   /** Hub contract: disconnect (1012, a simulated fault) or shutdown (1001). */
@@ -89,16 +80,12 @@ export class WsSession implements Connection, Sink {
 
   write(entry: LogEntry): number {
     const frame = entry.wsFrame;
-    this.ws.send(frame, { binary: false });
+    this.ws.send(frame, TEXT);
     return frame.length;
   }
 
   tooSlow(): void {
     this.ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
-  }
-
-  expired(afterSeq: number): void {
-    this.reset("expired", afterSeq);
   }
 
   json(frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame): void {
@@ -110,8 +97,8 @@ export class WsSession implements Connection, Sink {
     this.json(ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref });
   }
 
-  reset(reason: ResetReason, afterSeq: number): void {
-    this.json({ type: "reset", reason, cursor: formatCursor(this.channel.log.state().epoch, afterSeq) });
+  reset(reason: ResetReason, cursor: string): void {
+    this.json({ type: "reset", reason, cursor });
   }
 
   receive(raw: RawData, isBinary: boolean) {
@@ -159,7 +146,7 @@ export class WsSession implements Connection, Sink {
   }
 
   closed(): void {
-    this.#delivery?.stop();
+    this.#delivery.stop();
     this.ctx.hub.detach(this.channel, this);
   }
 }

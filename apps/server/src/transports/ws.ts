@@ -1,12 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Cursor } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { WebSocketServer } from "ws";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import type { Channel } from "../hub.ts";
-import { resolveCursor } from "../resolve-cursor.ts";
+import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
 import { sessionOf, WsSession } from "./ws-session.ts";
 
 const WS_PATH = /^\/api\/channels\/([^/]+)\/ws$/;
@@ -81,7 +80,7 @@ export function mountWs(
     const url = new URL(req.url ?? "/", "http://upgrade.invalid");
     const match = WS_PATH.exec(url.pathname);
     let channel: Channel;
-    let cursor: Cursor;
+    let start: StartPoint;
     try {
       if (!match) throw new ApiError(404, "not_found", "no WebSocket endpoint here");
       if (req.headers.upgrade?.toLowerCase() !== "websocket") {
@@ -91,10 +90,10 @@ export function mountWs(
       if (!originAllowed(origin, req.headers.host, options.allowedOrigins)) {
         throw new ApiError(403, "forbidden_origin", `origin ${origin} may not open WebSockets`);
       }
-      cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
+      const cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
       hub.checkCapacity();
       channel = hub.obtain(decodeURIComponent(match[1] ?? ""));
-      resolveCursor(channel.log.state(), cursor); // 400 before the upgrade if the cursor is beyond the head
+      start = resolveCursor(channel.log.state(), cursor); // 400 before the upgrade if beyond the head
     } catch (err) {
       stats.errors += 1;
       const status = err instanceof ApiError ? err.status : 400;
@@ -102,7 +101,7 @@ export function mountWs(
       refuse(socket, status, text);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, ctx).start(cursor));
+    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, ctx).start(start));
   };
 
   return { handleUpgrade, wss };
