@@ -46,8 +46,12 @@ export interface Histogram {
   /** Value at percentile `p` (0–100, nearest rank) within the significant digits or ±resolution/2; NaN when empty. */
   percentile(p: number): number;
   reset(): void;
-  /** Adds every value of `other` into this histogram. */
-  merge(other: Histogram): void;
+  /**
+   * Adds every value of `other` into this histogram: another histogram, or its
+   * {@link Histogram.toJSON} output (checked like {@link histogramFromJSON} does).
+   * Both must share resolution, significantDigits and maxValue (RangeError otherwise).
+   */
+  merge(other: Histogram | HistogramJSON): void;
   toJSON(): HistogramJSON;
 }
 
@@ -166,22 +170,20 @@ class HdrHistogram implements Histogram {
     this.invalid = 0;
   }
 
-  merge(other: Histogram): void {
-    this.addJSON(other.toJSON());
+  merge(other: Histogram | HistogramJSON): void {
+    if (isHistogram(other)) {
+      this.addJSON(other.toJSON());
+      return;
+    }
+    assertHistogramShape(other);
+    this.assertSameLayout(other);
+    assertBuckets(other, this.bucketCount);
+    this.addJSON(other);
   }
 
-  /** Adds a serialized histogram of the same layout (resolution, digits, maxValue). */
+  /** Adds a checked serialized histogram of the same layout (resolution, digits, maxValue). */
   addJSON(json: HistogramJSON): void {
-    if (
-      json.resolution !== this.resolution ||
-      json.significantDigits !== this.significantDigits ||
-      json.maxValue !== this.maxValue
-    ) {
-      // Re-binning would blur min/max and the clamp counters; every producer here uses the defaults.
-      throw new RangeError(
-        "cannot merge histograms with different resolution, significantDigits or maxValue",
-      );
-    }
+    this.assertSameLayout(json);
     for (let k = 0; k < json.buckets.length; k += 2) {
       const index = json.buckets[k] ?? 0;
       this.counts[index] = (this.counts[index] ?? 0) + (json.buckets[k + 1] ?? 0);
@@ -195,6 +197,19 @@ class HdrHistogram implements Histogram {
     this.negative += json.negative;
     this.overflow += json.overflow;
     this.invalid += json.invalid;
+  }
+
+  private assertSameLayout(json: HistogramJSON): void {
+    if (
+      json.resolution !== this.resolution ||
+      json.significantDigits !== this.significantDigits ||
+      json.maxValue !== this.maxValue
+    ) {
+      // Re-binning would blur min/max and the clamp counters; every producer here uses the defaults.
+      throw new RangeError(
+        "cannot merge histograms with different resolution, significantDigits or maxValue",
+      );
+    }
   }
 
   toJSON(): HistogramJSON {
@@ -255,19 +270,28 @@ export function createHistogram(options: HistogramOptions = {}): Histogram {
 export function histogramFromJSON(json: HistogramJSON): Histogram {
   assertHistogramShape(json);
   const h = new HdrHistogram(json);
+  assertBuckets(json, h.bucketCount);
+  h.addJSON(json);
+  return h;
+}
+
+function isHistogram(value: Histogram | HistogramJSON): value is Histogram {
+  return typeof (value as Partial<Histogram>).toJSON === "function";
+}
+
+/** Every bucket index fits a histogram of `bucketCount` buckets, every count is positive, and they add up. */
+function assertBuckets(json: HistogramJSON, bucketCount: number): void {
   let bucketTotal = 0;
   for (let k = 0; k < json.buckets.length; k += 2) {
     const index = json.buckets[k] ?? -1;
     const n = json.buckets[k + 1] ?? 0;
-    if (!Number.isSafeInteger(index) || index < 0 || index >= h.bucketCount) {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= bucketCount) {
       throw new TypeError(`histogram bucket index out of range: ${index}`);
     }
     if (!Number.isSafeInteger(n) || n <= 0) throw new TypeError(`histogram bucket count invalid: ${n}`);
     bucketTotal += n;
   }
   if (bucketTotal !== json.count) throw new TypeError("histogram buckets do not add up to count");
-  h.addJSON(json);
-  return h;
 }
 
 function isCount(n: unknown): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createTransportMetrics } from "./counters.ts";
+import type { HistogramJSON } from "./hdr-histogram.ts";
 import { mergeSnapshots } from "./merge-snapshots.ts";
 
 function recorder(startedAt: number) {
@@ -46,6 +47,30 @@ describe("mergeSnapshots", () => {
     expect(merged.latency.max).toBeCloseTo(40, 1);
     expect(merged.latency.mean).toBeCloseTo(25, 1);
     expect(merged.histogram?.count).toBe(4);
+  });
+
+  it("merges histograms of a non-default layout, and refuses to mix layouts", () => {
+    const histogram = { resolution: 0.01, significantDigits: 2, maxValue: 60_000 };
+    const make = (values: number[], options = histogram) => {
+      const metrics = createTransportMetrics({ transport: "ws", now: () => 0, histogram: options });
+      for (const v of values) metrics.recordMessage(v);
+      return metrics.snapshot({ histogram: true });
+    };
+    const merged = mergeSnapshots([make([5, 7]), make([90_000])], 0);
+    expect(merged.histogram).toMatchObject({ ...histogram, count: 3, overflow: 1, min: 5, max: 60_000 });
+    expect(merged.latency.count).toBe(3);
+    expect(merged.latency.max).toBe(60_000);
+    expect(() => mergeSnapshots([make([5]), make([5], { ...histogram, significantDigits: 3 })], 0)).toThrow(
+      RangeError,
+    );
+  });
+
+  it("refuses a histogram whose buckets do not fit its layout", () => {
+    const a = recorder(0);
+    a.metrics.recordMessage(10);
+    const good = a.metrics.snapshot({ histogram: true });
+    const bad = { ...good, histogram: { ...(good.histogram as HistogramJSON), buckets: [1e9, 1] } };
+    expect(() => mergeSnapshots([good, bad], 0)).toThrow(TypeError);
   });
 
   it("returns a single snapshot as it is", () => {

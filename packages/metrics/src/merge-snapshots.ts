@@ -1,4 +1,4 @@
-import { createHistogram, histogramFromJSON } from "./hdr-histogram.ts";
+import { type HistogramJSON, histogramFromJSON } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
 import { byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
 
@@ -15,7 +15,13 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
   const last = snapshots[snapshots.length - 1];
   if (first === undefined || last === undefined) throw new RangeError("nothing to merge");
   if (snapshots.length === 1) return first;
-  const histogram = createHistogram();
+  const [head, ...rest] = snapshots.map((s) => {
+    if (s.histogram === undefined) throw new TypeError(`snapshot of ${s.transport} lacks its histogram`);
+    return s.histogram;
+  });
+  // The first one's layout is the merged one's; the others must share it (RangeError otherwise).
+  const histogram = histogramFromJSON(head as HistogramJSON);
+  for (const part of rest) histogram.merge(part);
   let messages = 0;
   let httpRequests = 0;
   let measuredIn = 0;
@@ -34,8 +40,6 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
     errors: 0,
   };
   for (const s of snapshots) {
-    if (s.histogram === undefined) throw new TypeError(`snapshot of ${s.transport} lacks its histogram`);
-    histogram.merge(histogramFromJSON(s.histogram));
     messages += s.messages;
     httpRequests += s.httpRequests;
     measuredIn += s.bytesIn.measured;
