@@ -83,7 +83,7 @@ describe("Delivery", () => {
   it("reports `expired` when history moved past the start during the read, then delivers in order", async () => {
     const { log, release } = slowLog(3);
     await log.append("1");
-    const { sink, delivery, start } = deliver(log, { kind: "earliest" });
+    const { sink, start } = deliver(log, { kind: "earliest" });
     const opening = start();
     for (let i = 0; i < 5; i++) await log.append(String(i)); // head 6, oldest 4
     release();
@@ -104,7 +104,7 @@ describe("Delivery", () => {
   it("from the head delivers only what comes next", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     await log.append("1");
-    const { sink, delivery, start } = deliver(log, { kind: "live" });
+    const { sink, start } = deliver(log, { kind: "live" });
     await start();
     await log.append("2");
     expect(sink.got).toEqual([2]);
@@ -126,7 +126,7 @@ describe("Delivery", () => {
   it("allows the replayed backlog above the buffer limit, then cuts a reader that falls further behind", async () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
     for (let i = 0; i < 5; i++) await log.append('"0123456789"'); // 12 bytes each
-    const { sink, stats, delivery, start } = deliver(log, { kind: "earliest" }, 20);
+    const { sink, stats, start } = deliver(log, { kind: "earliest" }, 20);
     await start();
     expect(sink.got).toEqual([1, 2, 3, 4, 5]); // 60 bytes buffered, 3 × the limit: not cut
     await log.append('"0123456789"');

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { formatCursor, type ResetReason } from "@transport-lab/protocol";
+import type { ResetReason } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
