@@ -27,4 +27,14 @@ describe("TransportStats", () => {
       source: "computed",
     });
   });
+
+  it("counts requests by purpose: clock requests apart, publishes also as publishes", () => {
+    const stats = new TransportStats("poll", () => 0);
+    for (const purpose of ["connect", "poll", "publish", "clock", "publish"] as const)
+      stats.countRequest(purpose);
+    const snapshot = stats.snapshot();
+    expect(snapshot.httpRequests).toBe(4);
+    expect(snapshot.publishes).toBe(2);
+    expect(stats.extras().clockRequests).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@ import {
   type TransportMetrics,
 } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
+import type { RequestPurpose } from "./platform.ts";
 
 /** A live byte counter owned by the platform (a Node socket's bytesRead/bytesWritten). */
 export interface ByteProbe {
@@ -65,6 +66,16 @@ export class TransportStats {
     this.metrics = createTransportMetrics(
       histogram === undefined ? { transport, now } : { transport, now, histogram },
     );
+  }
+
+  /** One HTTP request begun: a clock request counts apart; every other is a request, a publish also a publish. */
+  countRequest(purpose: RequestPurpose): void {
+    if (purpose === "clock") {
+      this.clockRequests += 1;
+      return;
+    }
+    this.metrics.recordRequest();
+    if (purpose === "publish") this.metrics.recordPublish();
   }
 
   /** Bytes received computed from the protocol; `covered` when a platform counter also sees them. */

@@ -19,15 +19,6 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
   const controllers = new Set<AbortController>();
   const pendingTimings = new Set<() => void>();
 
-  function begin(purpose: HttpRequest["purpose"]): void {
-    if (purpose === "clock") {
-      stats.clockRequests += 1;
-      return;
-    }
-    stats.metrics.recordRequest();
-    if (purpose === "publish") stats.metrics.recordPublish();
-  }
-
   /** Links the caller's signal to a controller of ours, so close() can abort everything. */
   function control(signal: AbortSignal | undefined): AbortController {
     const controller = new AbortController();
@@ -55,7 +46,7 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
       const bodyBytes = body === undefined ? undefined : utf8Length(body);
       const requestBytes = estimateFetchRequestHead(method, url, bodyBytes) + (bodyBytes ?? 0);
       const controller = control(signal);
-      begin(purpose);
+      stats.countRequest(purpose);
       stats.computedOut(requestBytes, false);
       try {
         const init: RequestInit = { method, signal: controller.signal, cache: "no-store" };
@@ -90,7 +81,7 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
       const controller = control(undefined);
       let done = false;
       const url = new URL(baseUrl + path);
-      begin("connect");
+      stats.countRequest("connect");
       stats.computedOut(estimateFetchRequestHead("GET", url, undefined), false);
       void (async () => {
         try {

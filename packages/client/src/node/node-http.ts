@@ -75,15 +75,6 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
     return httpResponseHeadBytes(res.statusCode ?? 0, res.statusMessage ?? "", pairs);
   }
 
-  function begin(purpose: HttpRequest["purpose"]): void {
-    if (purpose === "clock") {
-      stats.clockRequests += 1;
-      return;
-    }
-    stats.metrics.recordRequest();
-    if (purpose === "publish") stats.metrics.recordPublish();
-  }
-
   return {
     request({ method, path, body, signal, purpose }: HttpRequest): Promise<HttpResult> {
       return new Promise((resolve, reject) => {
@@ -98,7 +89,7 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
         if (signal !== undefined) options.signal = signal;
         const req = mod.request(options);
         inflight.add(req);
-        begin(purpose);
+        stats.countRequest(purpose);
         const computedOut = requestHead(method, fullPath, headers) + (bodyBuffer?.length ?? 0);
         stats.computedOut(computedOut, true);
         let probe: SocketProbe | undefined;
@@ -153,7 +144,7 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       const fullPath = basePath + path;
       const req = mod.request({ host, port, path: fullPath, method: "GET", agent, headers });
       inflight.add(req);
-      begin("connect");
+      stats.countRequest("connect");
       stats.computedOut(requestHead("GET", fullPath, headers), true);
       req.on("socket", track);
       req.on("close", () => inflight.delete(req));
