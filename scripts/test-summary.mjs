@@ -2,14 +2,22 @@
 // Sums the test runners' own JSON reports (vitest `--reporter=json`, Playwright's JSON reporter)
 // found under */test-results/ and prints one line on stdout: "N passed, N failed" (skipped tests,
 // which are neither, are counted on stderr with the per-report lines).
-// Exits 1 when any test failed or when no report was found (a run that tested nothing is a failure).
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// Every workspace package with a `test` script must have left a report: a runner that crashed,
+// or was never run because its build failed, counts as one failure, as does an unreadable report.
+// Exits 1 when anything failed or nothing passed (a run that tested nothing is a failure).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = process.argv[2] ?? process.cwd();
+/** Workspace packages (below the root) that have a `test` script. */
+const packages = [];
 const reports = [];
 const walk = (dir, depth) => {
   if (depth > 4) return;
+  const manifest = join(dir, "package.json");
+  if (depth > 0 && existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.test) {
+    packages.push(dir);
+  }
   for (const name of readdirSync(dir)) {
     if (name === "node_modules" || name.startsWith(".")) continue;
     const path = join(dir, name);
@@ -24,35 +32,56 @@ const walk = (dir, depth) => {
 };
 walk(root, 0);
 
+/** passed/failed/skipped of one report, or undefined when it is not a report we can read. */
+function count(file) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (typeof report.numPassedTests === "number") {
+    // vitest (Jest-compatible JSON); a suite that failed to load counts as one failure
+    const loadFailure = report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0;
+    return {
+      p: report.numPassedTests,
+      f: report.numFailedTests + loadFailure,
+      s: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    };
+  }
+  if (report.stats && typeof report.stats.expected === "number") {
+    // Playwright: flaky tests passed on retry, and are reported as such; top-level errors
+    // (a webServer that did not start, a config that threw) fail the run without failing a test.
+    return {
+      p: report.stats.expected + report.stats.flaky,
+      f: report.stats.unexpected + (report.errors?.length ?? 0),
+      s: report.stats.skipped,
+    };
+  }
+  return undefined;
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const file of reports) {
-  const report = JSON.parse(readFileSync(file, "utf8"));
-  let p;
-  let f;
-  let s;
-  if (typeof report.numPassedTests === "number") {
-    // vitest (Jest-compatible JSON); a suite that failed to load counts as one failure
-    p = report.numPassedTests;
-    f = report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
-    s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  } else if (report.stats && typeof report.stats.expected === "number") {
-    // Playwright: flaky tests passed on retry, and are reported as such
-    p = report.stats.expected + report.stats.flaky;
-    f = report.stats.unexpected;
-    s = report.stats.skipped;
-  } else {
-    console.error(`test-summary: ${relative(root, file)} is not a vitest or Playwright JSON report`);
+  const c = count(file);
+  if (c === undefined) {
+    console.error(`test-summary: ${relative(root, file)} is not a readable vitest or Playwright JSON report`);
     failed += 1;
     continue;
   }
-  console.error(`test-summary: ${relative(root, file)}: ${p} passed, ${f} failed, ${s} skipped`);
-  passed += p;
-  failed += f;
-  skipped += s;
+  console.error(`test-summary: ${relative(root, file)}: ${c.p} passed, ${c.f} failed, ${c.s} skipped`);
+  passed += c.p;
+  failed += c.f;
+  skipped += c.s;
 }
-if (reports.length === 0) console.error("test-summary: no test report found");
+for (const dir of packages) {
+  if (!reports.some((file) => file.startsWith(join(dir, "test-results")))) {
+    console.error(`test-summary: ${relative(root, dir)}: no report (its runner crashed or was not run)`);
+    failed += 1;
+  }
+}
 console.error(`test-summary: ${reports.length} reports, ${skipped} skipped in all`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
