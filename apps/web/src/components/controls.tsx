@@ -63,8 +63,6 @@ interface ControlsProps {
   readonly onDisconnect: () => Promise<number>;
   readonly onReset: () => void;
   readonly onExport: (format: "json" | "csv") => void;
-  /** Hide the timing fields (single mode shows them too, chat does not need them). */
-  readonly showTiming?: boolean;
   /** Start folded (large-type mode leaves the projector's space to the figures). */
   readonly folded?: boolean;
 }
@@ -82,7 +80,6 @@ export function Controls({
   onDisconnect,
   onReset,
   onExport,
-  showTiming = true,
   folded = false,
 }: ControlsProps) {
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -167,25 +164,23 @@ export function Controls({
           </span>
         </fieldset>
 
-        {showTiming && (
-          <fieldset>
-            <legend>Polling</legend>
-            <NumberField
-              label="Poll interval"
-              unit="ms"
-              value={settings.pollIntervalMs}
-              bounds={LIMITS.pollIntervalMs}
-              onCommit={(pollIntervalMs) => update({ pollIntervalMs })}
-            />
-            <NumberField
-              label="Long-poll timeout"
-              unit="ms"
-              value={settings.longPollTimeoutMs}
-              bounds={LIMITS.longPollTimeoutMs}
-              onCommit={(longPollTimeoutMs) => update({ longPollTimeoutMs })}
-            />
-          </fieldset>
-        )}
+        <fieldset>
+          <legend>Polling</legend>
+          <NumberField
+            label="Poll interval"
+            unit="ms"
+            value={settings.pollIntervalMs}
+            bounds={LIMITS.pollIntervalMs}
+            onCommit={(pollIntervalMs) => update({ pollIntervalMs })}
+          />
+          <NumberField
+            label="Long-poll timeout"
+            unit="ms"
+            value={settings.longPollTimeoutMs}
+            bounds={LIMITS.longPollTimeoutMs}
+            onCommit={(longPollTimeoutMs) => update({ longPollTimeoutMs })}
+          />
+        </fieldset>
 
         <fieldset>
           <legend>Class</legend>

@@ -74,23 +74,13 @@ interface TransportPanelProps {
   readonly lane: LaneView;
   readonly onTogglePause?: () => void;
   readonly onRetry?: () => void;
-  /** Heading level: h2 in compare mode, h3 inside another section. */
-  readonly headingLevel?: 2 | 3;
-  readonly showRecent?: boolean;
 }
 
 /** Every figure of one transport, with its connection state and its last messages. */
-export function TransportPanel({
-  lane,
-  onTogglePause,
-  onRetry,
-  headingLevel = 2,
-  showRecent = true,
-}: TransportPanelProps) {
+export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelProps) {
   const style = TRANSPORT_STYLE[lane.transport];
   const m = lane.figures?.metrics;
   const state = describeLaneState(lane.state, lane.paused, lane.error);
-  const Heading = headingLevel === 2 ? "h2" : "h3";
   const headingId = `panel-${lane.transport}`;
   const anomalies = m === undefined ? 0 : m.gaps + m.duplicates + m.reorders;
   const responses = lane.figures?.extras?.responses ?? 0;
@@ -101,7 +91,7 @@ export function TransportPanel({
       aria-labelledby={headingId}
     >
       <div className="panel-head">
-        <Heading id={headingId}>{style.label}</Heading>
+        <h2 id={headingId}>{style.label}</h2>
         <span className="spacer" />
         {onRetry !== undefined && (lane.state?.kind === "closed" || lane.error !== null) && !lane.paused && (
           <button type="button" onClick={onRetry}>
@@ -185,14 +175,12 @@ export function TransportPanel({
           {formatClock(lane.lastReset.at)}: continued after {lane.lastReset.cursor}.
         </p>
       )}
-      {showRecent && (
-        <ul className="recent" aria-label={`Last messages over ${style.label}`}>
-          {lane.recent.slice(0, 5).map((msg) => (
-            <li key={msg.seq}>{messageLine(msg)}</li>
-          ))}
-          {lane.recent.length === 0 && <li>No message yet.</li>}
-        </ul>
-      )}
+      <ul className="recent" aria-label={`Last messages over ${style.label}`}>
+        {lane.recent.slice(0, 5).map((msg) => (
+          <li key={msg.seq}>{messageLine(msg)}</li>
+        ))}
+        {lane.recent.length === 0 && <li>No message yet.</li>}
+      </ul>
     </section>
   );
 }

@@ -55,19 +55,6 @@ describe("createFrameBatcher", () => {
     expect(flushed).toEqual([0, 100]);
   });
 
-  it("flushNow flushes pending work at once and only then", () => {
-    const frames = manualFrames();
-    let count = 0;
-    const batcher = createFrameBatcher({ flush: () => count++, schedule: frames.schedule });
-    batcher.flushNow();
-    expect(count).toBe(0);
-    batcher.mark();
-    batcher.flushNow();
-    expect(count).toBe(1);
-    frames.frame(16);
-    expect(count).toBe(1);
-  });
-
   it("does nothing after dispose", () => {
     const frames = manualFrames();
     let count = 0;

@@ -24,8 +24,6 @@ export interface FrameBatcherOptions {
 export interface FrameBatcher {
   /** Something changed: make sure a flush is coming. */
   mark(): void;
-  /** Flushes now if anything is pending (e.g. before an export). */
-  flushNow(): void;
   /** Cancels any pending frame. */
   dispose(): void;
 }
@@ -59,12 +57,6 @@ export function createFrameBatcher(options: FrameBatcherOptions): FrameBatcher {
     mark() {
       dirty = true;
       if (cancel === undefined && !disposed) cancel = schedule(onFrame);
-    },
-    flushNow() {
-      if (!dirty) return;
-      dirty = false;
-      lastFlush = performance.now();
-      flush(lastFlush);
     },
     dispose() {
       disposed = true;

@@ -7,7 +7,6 @@ import {
   type ClientSnapshot,
   type ClientState,
   createClient,
-  type DeliveryCounts,
   type TransportExtras,
   type WireEvent,
 } from "@transport-lab/client";
@@ -90,7 +89,6 @@ export interface LaneView {
   /** The figures of the transport in use. */
   readonly figures: TransportFigures | null;
   readonly cursor: string | undefined;
-  readonly delivery: DeliveryCounts | null;
   /** Newest first. */
   readonly recent: readonly ReceivedMessage[];
   /** Chat lines received on this lane, newest first. */
@@ -118,7 +116,6 @@ export interface LabView {
   readonly mode: "compare" | "single";
   readonly channel: string;
   readonly phase: LabPhase;
-  readonly clock: ClockOffset | null;
   /** The cursor all lanes started from (the channel head when the page connected). */
   readonly startCursor: string | undefined;
   readonly lanes: readonly LaneView[];
@@ -379,7 +376,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         state: client?.state ?? null,
         figures: figuresOf(lane, transport, false, snap),
         cursor: client?.cursor ?? lane.resumeCursor,
-        delivery: client === null ? null : { ...client.delivery },
         recent: lane.recent.latest(LIMITS.recent),
         chat: lane.chat.latest(LIMITS.chat),
         continuity: {
@@ -413,7 +409,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       mode: config.mode,
       channel: config.channel,
       phase,
-      clock,
       startCursor,
       lanes: laneViews,
       chart: series.toAligned(),

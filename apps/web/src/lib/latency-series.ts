@@ -13,7 +13,6 @@ interface Bucket {
   start: number;
   sums: Float64Array;
   counts: Uint32Array;
-  maxes: Float64Array;
 }
 
 /**
@@ -44,7 +43,6 @@ export class LatencySeries {
         start,
         sums: new Float64Array(this.#series),
         counts: new Uint32Array(this.#series),
-        maxes: new Float64Array(this.#series),
       };
       this.#buckets.push(bucket);
       if (this.#buckets.length > this.capacity) this.#buckets.splice(0, this.#buckets.length - this.capacity);
@@ -56,7 +54,6 @@ export class LatencySeries {
     }
     bucket.sums[index] = (bucket.sums[index] ?? 0) + latencyMs;
     bucket.counts[index] = (bucket.counts[index] ?? 0) + 1;
-    if (latencyMs > (bucket.maxes[index] ?? 0)) bucket.maxes[index] = latencyMs;
   }
 
   /** Number of buckets held. */

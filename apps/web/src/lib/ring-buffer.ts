@@ -33,11 +33,6 @@ export class RingBuffer<T> {
     return this.#total;
   }
 
-  /** Items pushed but no longer retained. */
-  get evicted(): number {
-    return this.#total - this.#size;
-  }
-
   /** The retained items, oldest first (a new array). */
   toArray(): T[] {
     const out: T[] = [];
