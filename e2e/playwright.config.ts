@@ -13,6 +13,8 @@ export default defineConfig({
   testDir: "tests",
   timeout: 30_000,
   fullyParallel: false,
+  // A stray test.only must fail CI, not pass it by running one test.
+  forbidOnly: !!process.env.CI,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: [
