@@ -1,3 +1,4 @@
+import type { ByteCount, LatencySummary, MetricsSnapshot } from "@transport-lab/metrics";
 import type { Transport } from "../support/server-api.ts";
 
 /** One cell of the matrix: the generator's rate and payload. */
@@ -9,43 +10,40 @@ export interface CellSpec {
 }
 
 /** Latency percentiles in ms as the page's histogram reports them; null when nothing was recorded. */
-export interface LatencyFigures {
-  readonly count: number;
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p99: number | null;
-  readonly max: number | null;
-  readonly mean: number | null;
-  /** Samples below zero (clock error larger than the latency), recorded as 0. */
-  readonly negative: number;
-}
+export type LatencyFigures = Pick<
+  LatencySummary,
+  "count" | "p50" | "p90" | "p99" | "max" | "mean" | "negative"
+>;
 
 /** Everything one transport's panel measured in one cell's measured window. */
-export interface TransportFiguresResult {
+export interface TransportFiguresResult
+  extends Pick<
+    MetricsSnapshot,
+    | "elapsedMs"
+    | "messages"
+    | "requestsPerMessage"
+    | "bytesPerMessage"
+    | "emptyResponses"
+    | "gaps"
+    | "missed"
+    | "duplicates"
+    | "reorders"
+    | "resets"
+    | "reconnects"
+    | "errors"
+  > {
   readonly transport: Transport;
-  readonly elapsedMs: number;
-  readonly messages: number;
   readonly latency: LatencyFigures;
   /** ± ms of the page's clock offset (half the best `/api/time` round trip). */
   readonly clockUncertainty: number | null;
   readonly requests: number;
-  readonly requestsPerMessage: number | null;
   readonly bytesIn: number;
   readonly bytesOut: number;
   /** `measured`, `computed` or `mixed` (see docs/metrics.md). */
-  readonly bytesInSource: string | null;
-  readonly bytesOutSource: string | null;
+  readonly bytesInSource: ByteCount["source"];
+  readonly bytesOutSource: ByteCount["source"];
   readonly bytesInPerMessage: number | null;
   readonly bytesOutPerMessage: number | null;
-  readonly bytesPerMessage: number | null;
-  readonly emptyResponses: number;
-  readonly gaps: number;
-  readonly missed: number;
-  readonly duplicates: number;
-  readonly reorders: number;
-  readonly resets: number;
-  readonly reconnects: number;
-  readonly errors: number;
   /** The panel's snapshot as "Export JSON" gave it (histogram and client extras included). */
   readonly raw: unknown;
 }
