@@ -1,6 +1,5 @@
 import type { ByteSource } from "@transport-lab/metrics";
 import type { TransportStats } from "./transport-stats.ts";
-import type { WireTap } from "./wire-tap.ts";
 
 /** Why an HTTP request is made; each kind counts as one request. */
 export type RequestPurpose = "connect" | "poll" | "publish" | "clock";
@@ -36,7 +35,7 @@ export interface HttpStreamHandlers {
 /**
  * The HTTP side of a platform, one per transport instance so that its
  * requests, sockets and bytes are that transport's. It counts every request
- * and its bytes into `stats` and reports each exchange to the wire tap.
+ * and its bytes into `stats`; the transports report exchanges to the wire tap.
  */
 export interface HttpClient {
   /** Sends one request and reads its whole answer; rejects on network failure or abort. */
@@ -89,7 +88,7 @@ export interface Platform {
   readonly name: "node" | "browser";
   /** Whether a platform counter sees WebSocket / event-stream bytes (else they are computed). */
   readonly measures: { readonly webSocket: boolean; readonly eventStream: boolean };
-  createHttp(baseUrl: string, stats: TransportStats, wire: WireTap): HttpClient;
+  createHttp(baseUrl: string, stats: TransportStats): HttpClient;
   openWebSocket(url: string, stats: TransportStats, handlers: WebSocketHandlers): WebSocketLike;
   /**
    * Opens `path` as an event stream. Node streams it through `http` with a

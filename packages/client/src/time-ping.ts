@@ -1,7 +1,6 @@
 import { ClientError } from "./errors.ts";
 import type { Platform } from "./platform.ts";
 import { TransportStats } from "./transport-stats.ts";
-import { createWireTap } from "./wire-tap.ts";
 
 /** `GET /api/time` clock samples over an HTTP client of their own. */
 export interface TimePing {
@@ -19,12 +18,6 @@ export function createTimePing(platform: Platform, baseUrl: string, now: () => n
   const http = platform.createHttp(
     baseUrl,
     new TransportStats("poll", now, { significantDigits: 1, maxValue: 1 }),
-    createWireTap(
-      "poll",
-      now,
-      () => false,
-      () => {},
-    ),
   );
   return {
     async ping() {

@@ -44,7 +44,7 @@ export class PollingTransport implements Transport {
     readonly ctx: TransportContext,
     readonly mode: PollingMode,
   ) {
-    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.stats, ctx.wire);
+    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.stats);
   }
 
   get name(): TransportName {

@@ -29,7 +29,7 @@ class SseTransport implements Transport {
   #connections = 0;
 
   constructor(readonly ctx: TransportContext) {
-    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.stats, ctx.wire);
+    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.stats);
     this.#measured = ctx.platform.measures.eventStream;
   }
 
