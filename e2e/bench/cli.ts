@@ -19,20 +19,45 @@ const USAGE = `Usage: pnpm bench [-- options]
   --warmup S         warm-up seconds per cell          (default 3)
   --duration S       measured seconds per cell         (default 10)
   --quick            1 s warm-up, 3 s measured
-  --poll MS          interval-polling period of the page (default 1000)
-  --timeout MS       long-poll timeout of the page     (default 25000)
+  --poll MS          interval-polling period of the page, 100–60000 (default 1000)
+  --timeout MS       long-poll timeout of the page, 500–60000 (default 25000)
   --history N        messages the server keeps per channel (default 10000: interval polling at
                      1000 msg/s must not fall off a 1000-message history between two polls)
   --out DIR          where to write (default bench-results/<timestamp> at the repo root)`;
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-function numbers(list: string, what: string): number[] {
-  const values = list.split(",").map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v) || v < 0)) {
-    throw new Error(`--${what} must be a comma-separated list of numbers, got "${list}"`);
+/**
+ * `--rates 1,10` → [1, 10]. Rates must be above 0 (a generator at 0 msg/s publishes nothing to
+ * measure); payloads may be 0, which the generator takes as "as short as possible".
+ */
+function numbers(list: string, what: "rates" | "payloads"): number[] {
+  const min = what === "rates" ? "above 0" : "0 or more";
+  const values = list.split(",").map((s) => (s.trim() === "" ? Number.NaN : Number(s)));
+  if (values.some((v) => !Number.isFinite(v) || (what === "rates" ? v <= 0 : v < 0))) {
+    throw new Error(`--${what} must be a comma-separated list of numbers ${min}, got "${list}"`);
   }
   return values;
+}
+
+/**
+ * The page's bounds for `?poll=` and `?timeout=` (apps/web/src/lib/settings.ts `LIMITS`): outside
+ * them the page falls back to its default, and the report would name a setting that was not used.
+ */
+const PAGE_LIMITS = {
+  poll: { min: 100, max: 60_000 },
+  timeout: { min: 500, max: 60_000 },
+} as const;
+
+/** `--poll 300` → 300 (ms), a whole number within the page's bounds. */
+function pageMs(value: string | undefined, fallback: number, what: keyof typeof PAGE_LIMITS): number {
+  if (value === undefined) return fallback;
+  const { min, max } = PAGE_LIMITS[what];
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms < min || ms > max) {
+    throw new Error(`--${what} must be a whole number of ms from ${min} to ${max}, got "${value}"`);
+  }
+  return ms;
 }
 
 /** `--warmup 3` → 3000 (ms). */
@@ -87,8 +112,8 @@ async function main(): Promise<void> {
   const settings: BenchSettings = {
     warmupMs: seconds(values.warmup, values.quick ? 1 : 3, "warmup"),
     durationMs: seconds(values.duration, values.quick ? 3 : 10, "duration"),
-    pollIntervalMs: Number(values.poll ?? 1000),
-    longPollTimeoutMs: Number(values.timeout ?? 25_000),
+    pollIntervalMs: pageMs(values.poll, 1000, "poll"),
+    longPollTimeoutMs: pageMs(values.timeout, 25_000, "timeout"),
     server: { HISTORY: values.history ?? "10000" },
   };
   const outDir = values.out ?? path.join(repoRoot, "bench-results", runDirName(new Date()));
