@@ -13,6 +13,7 @@ import { useAdminToken } from "./hooks/use-admin-token.ts";
 import { useLabConnection } from "./hooks/use-lab-connection.ts";
 import { useOtherTabs } from "./hooks/use-other-tabs.ts";
 import { usePolled } from "./hooks/use-polled.ts";
+import { CLASS_REFRESH_MS } from "./lib/class-rates.ts";
 import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-connection.ts";
 import { createServerApi } from "./lib/server-api.ts";
@@ -71,7 +72,7 @@ export function App() {
     document.documentElement.classList.toggle("large", settings.large);
   }, [settings.large]);
 
-  const serverMetrics = usePolled(api.metrics, 2000, settings.view === "class");
+  const serverMetrics = usePolled(api.metrics, CLASS_REFRESH_MS, settings.view === "class");
   const loadChannel = useCallback(() => api.channel(settings.channel), [api, settings.channel]);
   const channelInfo = usePolled(loadChannel, 5000, settings.view !== "class" && settings.view !== "learn");
   useEffect(() => {

@@ -1,7 +1,7 @@
 import type { ServerMetrics } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import type { Polled } from "../hooks/use-polled.ts";
-import { transportLoads } from "../lib/class-rates.ts";
+import { CLASS_REFRESH_MS, transportLoads } from "../lib/class-rates.ts";
 import {
   formatBytes,
   formatCount,
@@ -112,9 +112,9 @@ export function ClassView({ metrics }: { readonly metrics: Polled<ServerMetrics>
           </table>
         </div>
         <p className="note">
-          Server counters from <code>/api/metrics</code>, refreshed every 2 s; rates are over the last
-          interval. “Held now” counts open WebSockets, SSE streams and long polls waiting for news (an
-          interval poll holds nothing between requests). Every page counts, this one included.
+          Server counters from <code>/api/metrics</code>, refreshed every {CLASS_REFRESH_MS / 1000} s; rates
+          are over the last interval. “Held now” counts open WebSockets, SSE streams and long polls waiting
+          for news (an interval poll holds nothing between requests). Every page counts, this one included.
         </p>
       </section>
       <section className="card" aria-labelledby="publish-title">

@@ -3,16 +3,23 @@ import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatMs } from "../lib/format.ts";
-import { type AlignedSeries, bridgeGaps } from "../lib/latency-series.ts";
+import { type AlignedSeries, bridgeGaps, LATENCY_SERIES_DEFAULTS } from "../lib/latency-series.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { LegendSwatch } from "./legend-swatch.tsx";
 
 /** Smallest value drawn on the log scale: latencies at or below it (clock skew) sit on the floor. */
 const LOG_FLOOR_MS = 0.05;
 /** Bucket width of the series (LatencySeries' default). */
-const BUCKET_MS = 250;
-/** Minimum ms between two redraws of the chart. */
-const REDRAW_MS = 250;
+const BUCKET_MS = LATENCY_SERIES_DEFAULTS.bucketMs;
+/** Minimum ms between two redraws of the chart: one bucket. */
+const REDRAW_MS = BUCKET_MS;
+/** How far back the chart reaches, in words ("minute", "2 minutes", "30 s"). */
+const WINDOW_WORDS = windowWords((LATENCY_SERIES_DEFAULTS.buckets * BUCKET_MS) / 1000);
+
+function windowWords(seconds: number): string {
+  if (seconds === 60) return "minute";
+  return seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} s`;
+}
 
 interface LatencyChartProps {
   readonly data: AlignedSeries;
@@ -23,7 +30,7 @@ interface LatencyChartProps {
 }
 
 /**
- * Mean delivery latency per 250 ms bucket, one line per transport (uPlot:
+ * Mean delivery latency per bucket (LatencySeries' default width), one line per transport (uPlot:
  * canvas, redrawn with setData, no React work per point). Log scale by
  * default, because WebSocket's milliseconds and polling's seconds differ a
  * thousandfold.
@@ -86,7 +93,7 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
     };
   }, [large, log, bridge]);
 
-  // Buckets are 250 ms wide, so redrawing more often than that only burns frames at high rates.
+  // Redrawing more often than a bucket is wide only burns frames at high rates.
   const lastDraw = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
@@ -114,7 +121,9 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
     <section className="card" aria-labelledby="latency-chart-title">
       <div className="card-head">
         <h2 id="latency-chart-title">{title}</h2>
-        <span className="note">mean per 250 ms, last minute</span>
+        <span className="note">
+          mean per {BUCKET_MS} ms, last {WINDOW_WORDS}
+        </span>
         <span className="spacer" />
         <label className="note">
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
@@ -132,7 +141,7 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
         ref={boxRef}
         className="chart-box"
         role="img"
-        aria-label="Line chart of delivery latency over the last minute, one line per transport; the latest values are listed above."
+        aria-label={`Line chart of delivery latency over the last ${WINDOW_WORDS}, one line per transport; the latest values are listed above.`}
       />
     </section>
   );

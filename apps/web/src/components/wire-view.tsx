@@ -2,7 +2,7 @@ import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import { useThrottled } from "../hooks/use-throttled.ts";
 import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
-import type { LabView } from "../lib/lab-connection.ts";
+import { type LabView, LIMITS } from "../lib/lab-connection.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { toWireRows } from "../lib/wire-rows.ts";
 
@@ -134,7 +134,7 @@ export function WireView({ view }: { readonly view: LabView }) {
           → sent, ← received, ⇄ an HTTP request and its answer (shown when the answer arrives; the time is
           when it was sent). <span style={{ background: "#fff4e5" }}>Orange</span>: “anything new?” “no.”{" "}
           <span style={{ background: "#eaf7ee" }}>Green</span>: an answer with messages. Sizes include headers
-          and framing. Each transport keeps its last 300 events.
+          and framing. Each transport keeps its last {LIMITS.wire} events.
         </p>
       </fieldset>
       <div className="wire-grid">

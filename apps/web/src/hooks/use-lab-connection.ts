@@ -1,3 +1,4 @@
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import {
   createLabConnection,
@@ -36,8 +37,7 @@ export function useLabConnection(
   const pausedKey = config.paused.join(",");
   useEffect(() => {
     if (connection === null || mode !== "compare") return;
-    for (const t of ["ws", "sse", "longPoll", "poll"] as const)
-      connection.setPaused(t, config.paused.includes(t));
+    for (const t of TRANSPORT_NAMES) connection.setPaused(t, config.paused.includes(t));
   }, [connection, pausedKey, mode]);
 
   const view = useSyncExternalStore(

@@ -1,5 +1,8 @@
 import { type ServerMetrics, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 
+/** How often the class view asks the server for `/api/metrics` (its rates are over this interval). */
+export const CLASS_REFRESH_MS = 2000;
+
 /** What one transport costs the server right now, from two `/api/metrics` samples. */
 export interface TransportLoad {
   readonly transport: TransportName;

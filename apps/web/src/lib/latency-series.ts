@@ -1,3 +1,6 @@
+/** The series' defaults, which the page's chart uses: what the chart says about itself comes from here. */
+export const LATENCY_SERIES_DEFAULTS = { bucketMs: 250, buckets: 240 } as const;
+
 /** Options for {@link LatencySeries}. */
 export interface LatencySeriesOptions {
   /** Width of one time bucket in ms (default 250). */
@@ -28,8 +31,8 @@ export class LatencySeries {
   #buckets: Bucket[] = [];
 
   constructor(series: number, options: LatencySeriesOptions = {}) {
-    this.bucketMs = options.bucketMs ?? 250;
-    this.capacity = options.buckets ?? 240;
+    this.bucketMs = options.bucketMs ?? LATENCY_SERIES_DEFAULTS.bucketMs;
+    this.capacity = options.buckets ?? LATENCY_SERIES_DEFAULTS.buckets;
     this.#series = series;
   }
 

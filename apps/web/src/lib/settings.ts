@@ -22,7 +22,7 @@ export interface Settings {
   readonly pollIntervalMs: number;
   /** Long polling: how long the server holds a request without news. */
   readonly longPollTimeoutMs: number;
-  /** Generator form values (applied only when someone presses "Apply"). */
+  /** Generator form values (applied only when someone presses "Start generator", or "Stop generator" at rate 0). */
   readonly rate: number;
   readonly payloadBytes: number;
   /** Transports not connected in the compare view. */
