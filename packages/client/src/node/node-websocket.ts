@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { httpRequestHeadBytes, httpResponseHeadBytes } from "@transport-lab/metrics";
+import { httpRequestHeadBytes, httpResponseHeadBytes, wsFrameBytes } from "@transport-lab/metrics";
 import WebSocket from "ws";
 import type { WebSocketHandlers, WebSocketLike } from "../platform.ts";
 import type { ByteProbe, TransportStats } from "../transport-stats.ts";
@@ -55,8 +55,8 @@ export function openNodeWebSocket(url: string, stats: TransportStats, h: WebSock
   ws.on("message", (data: Buffer) => h.message(data.toString(), data.length));
   ws.on("ping", (data: Buffer) => {
     // Protocol-level heartbeat: an unmasked ping in, a masked pong out.
-    stats.computedIn(2 + data.length, true);
-    stats.computedOut(6 + data.length, true);
+    stats.computedIn(wsFrameBytes(data.length, false), true);
+    stats.computedOut(wsFrameBytes(data.length, true), true);
   });
   ws.on("error", (error: Error) => {
     const match = /Unexpected server response: (\d+)/.exec(error.message);

@@ -1,4 +1,4 @@
-import { wsFrameBytes } from "@transport-lab/metrics";
+import { utf8Length, wsFrameBytes } from "@transport-lab/metrics";
 import type { Json, ServerFrame } from "@transport-lab/protocol";
 import { CLOSE_CODES } from "@transport-lab/protocol";
 import { Emitter } from "../emitter.ts";
@@ -83,7 +83,8 @@ class WsTransport implements Transport {
         this.#socket = undefined;
         this.#open = false;
         this.#failPending("connection_lost", `connection closed (${code}) before the server answered`);
-        const bytes = 2 + (code === 1005 ? 0 : 2 + reason.length);
+        // The server's close frame (unmasked): no payload for 1005 (no status), else the code and the reason.
+        const bytes = wsFrameBytes(code === 1005 ? 0 : 2 + utf8Length(reason), false);
         ctx.stats.computedIn(bytes, this.#measured);
         if (status !== undefined) {
           ctx.stats.metrics.recordError();
@@ -207,7 +208,7 @@ class WsTransport implements Transport {
     this.#failPending("closed", "the WebSocket was closed before the server answered");
     if (socket !== undefined) {
       socket.close(code, reason);
-      this.ctx.stats.computedOut(wsFrameBytes(2 + reason.length, true), this.#measured);
+      this.ctx.stats.computedOut(wsFrameBytes(2 + utf8Length(reason), true), this.#measured);
     }
   }
 }
