@@ -19,6 +19,9 @@ export function openBrowserEventSource(
 ): EventStreamLike {
   const source = new EventSource(url);
   let ended = false;
+  let closed = false;
+  /** The status probe of a refused stream, aborted by close(). */
+  let probe: AbortController | undefined;
   stats.metrics.recordRequest();
   stats.computedOut(estimateFetchRequestHead("GET", new URL(url), undefined, "text/event-stream"), false);
   source.onopen = () => {
@@ -53,18 +56,23 @@ export function openBrowserEventSource(
       return;
     }
     stats.metrics.recordRequest();
-    const probe = new AbortController();
-    fetch(url, { signal: probe.signal, cache: "no-store" }).then(
+    const controller = new AbortController();
+    probe = controller;
+    fetch(url, { signal: controller.signal, cache: "no-store" }).then(
       (res) => {
-        probe.abort();
-        h.end(`HTTP ${res.status}`, res.ok ? undefined : res.status);
+        controller.abort();
+        if (!closed) h.end(`HTTP ${res.status}`, res.ok ? undefined : res.status);
       },
-      () => h.end("EventSource refused", undefined),
+      () => {
+        if (!closed) h.end("EventSource refused", undefined);
+      },
     );
   };
   return {
     close() {
       ended = true;
+      closed = true;
+      probe?.abort();
       source.close();
     },
   };
