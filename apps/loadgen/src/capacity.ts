@@ -3,18 +3,12 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { LoadTransport } from "./lean-clients.ts";
 import { createProgress } from "./progress.ts";
 import { type Bar, barChart, formatRow, htmlTable, mdTable, TABLE_HEADER } from "./report.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
-import { startTarget, type TargetKind } from "./targets.ts";
+import { baselineFor, startTarget, type TargetKind } from "./targets.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const BASELINE: Partial<Record<LoadTransport, Exclude<TargetKind, "url" | "server">>> = {
-  ws: "ws-baseline",
-  sse: "http-baseline",
-  longPoll: "http-baseline",
-};
 
 /** Versions and machine, so a report says what it measured. */
 function environment() {
@@ -46,9 +40,8 @@ export async function runCapacity(argv: string[]) {
     pollIntervalMs: 1000,
     warmupMs: quick ? 500 : 2000,
   };
-  const cell = async (scenario: string, target: TargetKind, spec: RunSpec) => {
-    const t =
-      target === "server" || target === "url" ? await startTarget("server") : await startTarget(target);
+  const cell = async (scenario: string, target: Exclude<TargetKind, "url">, spec: RunSpec) => {
+    const t = await startTarget(target);
     try {
       const result = await runOnce(spec, t, progress.update);
       results.push({ scenario, result });
@@ -64,7 +57,8 @@ export async function runCapacity(argv: string[]) {
   for (const transport of ["ws", "sse", "longPoll"] as const) {
     const spec: RunSpec = { ...common, transport, clients: idleClients, rate: 0, durationMs: 0 };
     await cell("idle", "server", spec);
-    await cell("idle", BASELINE[transport] as TargetKind, spec);
+    const baseline = baselineFor(transport, 0);
+    if (baseline) await cell("idle", baseline, spec);
   }
   const fanClients = quick ? 100 : 1000;
   for (const rate of [10, 100]) {
@@ -77,13 +71,14 @@ export async function runCapacity(argv: string[]) {
         durationMs: quick ? 2000 : 6000,
       };
       await cell("fanout", "server", spec);
-      if (transport === "ws" || transport === "sse")
-        await cell("fanout", BASELINE[transport] as TargetKind, spec);
+      const baseline = baselineFor(transport, rate);
+      if (baseline) await cell("fanout", baseline, spec);
     }
   }
   const steps = quick ? [50, 200] : [20, 50, 80, 120, 160, 200, 300];
   for (const transport of ["ws", "sse"] as const) {
-    for (const target of ["server", BASELINE[transport]] as TargetKind[]) {
+    for (const target of ["server", baselineFor(transport, 1)] as const) {
+      if (target === undefined) continue;
       for (const rate of steps) {
         const spec: RunSpec = {
           ...common,
@@ -149,17 +144,22 @@ const ratio = (a: number | null, b: number | null) =>
 /** Schedule p99 past which a target is behind its own generator: its window counts backlog. */
 const OVERLOADED_MS = 1000;
 
-const OVERLOAD_NOTE = `"overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and no throughput ratio is given; the highest sustained rate compares throughput.`;
+const TABLE_NOTES = `"overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
 
 /**
- * Deliveries per second against the baseline's, when both kept up with the schedule. An
+ * A figure of this server against its baseline's, when both kept up with the schedule. An
  * overloaded target delivers its backlog inside the window (more than the offered rate, or
- * less), so a ratio of two such windows is not a throughput comparison.
+ * less), and its latency from sequencing leaves out the time messages waited to be generated,
+ * so a ratio of two such windows compares nothing.
  */
-export function throughputRatio(r: RunResult, b: RunResult | undefined): string {
+export function sameRunRatio(
+  r: RunResult,
+  b: RunResult | undefined,
+  figure: (x: RunResult) => number | null,
+): string {
   if (b === undefined) return "–";
   const behind = [r, b].some((x) => (x.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY) > OVERLOADED_MS);
-  return behind ? "overloaded" : ratio(r.deliveriesPerSecond, b.deliveriesPerSecond);
+  return behind ? "overloaded" : ratio(figure(r), figure(b));
 }
 
 function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean) {
@@ -197,8 +197,8 @@ function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean
         r.latency.p99?.toFixed(1) ?? "–",
         r.latencyScheduled.p99?.toFixed(1) ?? "–",
         b?.latency.p99?.toFixed(1) ?? "–",
-        ratio(r.latency.p99, b?.latency.p99 ?? null),
-        throughputRatio(r, b),
+        sameRunRatio(r, b, (x) => x.latency.p99),
+        sameRunRatio(r, b, (x) => x.deliveriesPerSecond),
         r.requestsPerSecond.toFixed(0),
         r.bytesPerMessage?.toFixed(0) ?? "–",
         `${r.gaps}/${r.duplicates}`,
@@ -235,7 +235,7 @@ function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean
     "p99 ratio",
     "throughput ratio",
     "req/s",
-    "B/msg",
+    "B/msg in",
     "gaps/dups",
   ];
   const maxHead = ["transport", "target", "rate msg/s", "deliveries/s", "p99 ms"];
@@ -251,7 +251,7 @@ function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean
     "## Fan-out",
     mdTable(fanHead, fanRows),
     "",
-    OVERLOAD_NOTE,
+    TABLE_NOTES,
     "",
     "## Highest sustained rate (p99 < 100 ms from sequencing and from schedule, ≥ 95 % delivered)",
     mdTable(maxHead, maxRows),
@@ -276,7 +276,7 @@ function render(env: ReturnType<typeof environment>, rows: Row[], quick: boolean
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}th{background:#f3f4f6}</style></head><body>
 <h1>Capacity benchmark${quick ? " (quick)" : ""}</h1><p>${envLine}. Server and load clients share the machine; read ratios, not absolute times.</p>
 <h2>Idle memory per connection</h2>${barChart("KB per idle connection", "KB", memBars)}${htmlTable(idleHead, idleRows)}
-<h2>Fan-out</h2>${barChart("p99 delivery latency", "ms", p99Bars)}${htmlTable(fanHead, fanRows)}<p>${OVERLOAD_NOTE}</p>
+<h2>Fan-out</h2>${barChart("p99 delivery latency", "ms", p99Bars)}${htmlTable(fanHead, fanRows)}<p>${TABLE_NOTES}</p>
 <h2>Highest sustained rate</h2>${barChart("deliveries/s at p99 < 100 ms", "k/s", maxBars)}${htmlTable(maxHead, maxRows)}
 </body></html>\n`;
   return { md, html };

@@ -5,7 +5,14 @@ import type { LoadTransport } from "./lean-clients.ts";
 import { createProgress } from "./progress.ts";
 import { formatRow, TABLE_HEADER } from "./report.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
-import { checkFileLimit, openFileLimit, startTarget, type Target, urlTarget } from "./targets.ts";
+import {
+  baselineFor,
+  checkFileLimit,
+  openFileLimit,
+  startTarget,
+  type Target,
+  urlTarget,
+} from "./targets.ts";
 
 const HELP = `Transport Lab load generator — many clients against one server, on this machine only.
 
@@ -56,10 +63,6 @@ function intOpt(
   return n;
 }
 
-/** Baseline process for a transport, where one exists. */
-export const baselineFor = (t: LoadTransport) =>
-  t === "ws" ? "ws-baseline" : t === "sse" ? "http-baseline" : undefined;
-
 async function run(argv: string[]) {
   const str = { type: "string" } as const;
   const { values } = parseArgs({
@@ -102,7 +105,7 @@ async function run(argv: string[]) {
   try {
     for (const transport of transports as LoadTransport[]) {
       results.push(await runOnce({ ...base, transport }, server, progress.update));
-      const baseline = baselineFor(transport);
+      const baseline = baselineFor(transport, base.rate);
       if (values.baseline && baseline) {
         const target = await startTarget(baseline);
         try {

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { wsFrameBytes } from "@transport-lab/metrics";
 import WebSocket from "ws";
 
 /** Transports the load generator drives (names as in the protocol package). */
@@ -60,7 +61,7 @@ function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
   ws.on("open", h.onOpen);
   ws.on("error", h.onFail);
   ws.on("message", (data: Buffer) => {
-    h.onBytes(data.length + (data.length < 126 ? 2 : data.length < 65536 ? 4 : 10));
+    h.onBytes(wsFrameBytes(data.length, false));
     // The frames are `{"type":"message",…}`; everything else (hello, reset) is skipped.
     if (data[9] !== 0x6d) return; // 'm' of "message" at offset 9
     report(data.toString("latin1"), 0, h.onMessage);
@@ -115,6 +116,10 @@ function openPolling(o: LeanClientOptions, h: ClientHooks, long: boolean): LeanC
     h.onRequest();
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
     current = http.get(path + query, { agent: o.agent, localAddress: o.localAddress }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return h.onFail(new Error(`${long ? "long-poll" : "poll"} answered ${res.statusCode}`));
+      }
       if (!opened) {
         opened = true;
         h.onOpen();

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { LoadTransport } from "./lean-clients.ts";
 
 /** What a benchmark can run against. */
 export type TargetKind = "server" | "ws-baseline" | "http-baseline" | "url";
@@ -21,6 +22,19 @@ const SCRIPTS: Record<Exclude<TargetKind, "url">, string> = {
   "ws-baseline": "../dist/baselines/ws-broadcast.mjs",
   "http-baseline": "../dist/baselines/http-broadcast.mjs",
 };
+
+/**
+ * The raw baseline a transport is compared with, if any. The node:http baseline ignores cursors,
+ * so its long-poll is only a valid comparison with no messages flowing (idle connections).
+ */
+export function baselineFor(
+  transport: LoadTransport,
+  rate: number,
+): "ws-baseline" | "http-baseline" | undefined {
+  if (transport === "ws") return "ws-baseline";
+  if (transport === "sse" || (transport === "longPoll" && rate === 0)) return "http-baseline";
+  return undefined;
+}
 
 /** Only loopback hosts may be load-test targets (this machine, never a network). */
 export function assertLoopback(url: string): void {

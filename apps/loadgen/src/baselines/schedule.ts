@@ -1,8 +1,10 @@
 /**
  * The generator schedule the baselines share with the real server: message n
  * is due at start + n/rate, each carrying `{"tick":n,"pad":"…"}` padded to
- * `payloadBytes` of JSON. Kept tiny and dependency-free on purpose.
+ * `payloadBytes` of JSON by the server's own `generatorData`, so both sides send the same bytes.
+ * Kept tiny: the bundle takes only that function from the server.
  */
+import { generatorData } from "@transport-lab/server/generator";
 export function startSchedule(
   rate: number,
   payloadBytes: number,
@@ -20,8 +22,7 @@ export function startSchedule(
     if (due - sent > 500) sent = due - 500;
     while (sent < due) {
       sent += 1;
-      const head = `{"tick":${sent},"pad":"`;
-      emit(sent, `${head}${padding.slice(0, Math.max(0, payloadBytes - head.length - 2))}"}`);
+      emit(sent, generatorData(sent, payloadBytes, padding));
     }
     const next = startedAt + ((sent + 1) * 1000) / rate;
     timer = setTimeout(run, Math.max(1, Math.min(1000, next - performance.now())));
