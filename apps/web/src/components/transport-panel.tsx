@@ -11,7 +11,7 @@ import {
 } from "../lib/format.ts";
 import type { LaneView, ReceivedMessage } from "../lib/lab-connection.ts";
 import { classifyMessage } from "../lib/message-kind.ts";
-import { describeLaneState } from "../lib/state-text.ts";
+import { describeLaneState, describeReset } from "../lib/state-text.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 function Figure({
@@ -52,12 +52,6 @@ function SourceTag({ count }: { readonly count: ByteCount }) {
   );
 }
 
-const RESET_WORDS: Record<string, string> = {
-  expired: "cursor no longer in history",
-  epoch: "new epoch: the server restarted",
-  bad_cursor: "the server refused the cursor",
-};
-
 /** One line of a recent message: seq, what it is, and its latency. */
 export function messageLine(m: ReceivedMessage): string {
   const kind = classifyMessage(m.data);
@@ -84,6 +78,7 @@ export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelP
   const headingId = `panel-${lane.transport}`;
   const anomalies = m === undefined ? 0 : m.gaps + m.duplicates + m.reorders;
   const responses = lane.figures?.extras?.responses ?? 0;
+  const reset = lane.lastReset === null ? null : describeReset(lane.lastReset.reason, lane.lastReset.cursor);
   return (
     <section
       className={`panel${lane.paused ? " paused" : ""}`}
@@ -169,10 +164,9 @@ export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelP
           the delivery is faster than the clock uncertainty ({formatUncertainty(m.clock?.uncertainty)}).
         </p>
       )}
-      {lane.lastReset !== null && (
+      {lane.lastReset !== null && reset !== null && (
         <p className="note error">
-          Server reset ({RESET_WORDS[lane.lastReset.reason] ?? lane.lastReset.reason}) at{" "}
-          {formatClock(lane.lastReset.at)}: continued after {lane.lastReset.cursor}.
+          Server reset ({reset.why}) at {formatClock(lane.lastReset.at)}: {reset.after}.
         </p>
       )}
       <ul className="recent" aria-label={`Last messages over ${style.label}`}>

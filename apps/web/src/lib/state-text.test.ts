@@ -1,5 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { describeLaneState } from "./state-text.ts";
+import { describeLaneState, describeReset } from "./state-text.ts";
+
+describe("describeReset", () => {
+  it("says where delivery continued after a server reset", () => {
+    expect(describeReset("epoch", "e2:0")).toEqual({
+      why: "new epoch: the server restarted",
+      after: "continued after e2:0",
+    });
+    expect(describeReset("expired", "e:40").after).toBe("continued after e:40");
+  });
+
+  it("names the refused cursor and says the client started again from the oldest kept message", () => {
+    expect(describeReset("bad_cursor", "old:7")).toEqual({
+      why: "the server refused the cursor",
+      after: "refused old:7; started again from the oldest kept message",
+    });
+  });
+});
 
 describe("describeLaneState", () => {
   it("says paused before anything else", () => {

@@ -1,4 +1,4 @@
-import type { ClientState } from "@transport-lab/client";
+import type { ClientReset, ClientState } from "@transport-lab/client";
 import { formatMs } from "./format.ts";
 
 /** How a state is drawn: the dot colour and one line of words. */
@@ -18,6 +18,27 @@ const DROP_WORDS: Record<string, string> = {
   gap: "a message was missing; fetching it again",
   timeout: "no answer in time",
 };
+
+const RESET_WORDS: Record<ClientReset["reason"], string> = {
+  expired: "cursor no longer in history",
+  epoch: "new epoch: the server restarted",
+  bad_cursor: "the server refused the cursor",
+};
+
+/**
+ * A reset in words: why, and where delivery went on. After `epoch`/`expired` the client continues
+ * after the cursor the server named; after `bad_cursor` the cursor is the refused one and the client
+ * started again from the oldest message the server keeps.
+ */
+export function describeReset(reason: ClientReset["reason"], cursor: string): { why: string; after: string } {
+  return {
+    why: RESET_WORDS[reason],
+    after:
+      reason === "bad_cursor"
+        ? `refused ${cursor}; started again from the oldest kept message`
+        : `continued after ${cursor}`,
+  };
+}
 
 /** A client's state (or a paused lane, `null`) in words for a panel. */
 export function describeLaneState(
