@@ -33,8 +33,11 @@ const ENDPOINTS: Readonly<Record<string, Transport>> = {
   poll: "poll",
 };
 
-/** RFC 6455 frame size: 2-byte header, 16- or 64-bit extended length, 4-byte mask from the client. */
-export function wsFrameSize(payloadBytes: number, masked: boolean): number {
+/**
+ * RFC 6455 frame size: 2-byte header, 16- or 64-bit extended length, 4-byte mask from the client.
+ * Deliberately not @transport-lab/metrics' own: the meter is an independent measurement.
+ */
+function wsFrameSize(payloadBytes: number, masked: boolean): number {
   const extended = payloadBytes < 126 ? 0 : payloadBytes <= 0xffff ? 2 : 8;
   return 2 + extended + (masked ? 4 : 0) + payloadBytes;
 }
