@@ -156,7 +156,8 @@ describe("client state machine", () => {
     const lp = a.fake("longPoll");
     lp.hello("e:0");
     lp.send(1);
-    lp.events.emit("close", { reason: "http_error", detail: "HTTP 400", fatal: true });
+    // The status decides, not the wording of the detail.
+    lp.events.emit("close", { reason: "http_error", detail: "Bad Request", status: 400, fatal: true });
     expect(a.resets).toEqual([{ reason: "bad_cursor", cursor: "e:1", transport: "longPoll" }]);
     expect(a.client.state.kind).toBe("reconnecting");
     await tick(30);
@@ -164,7 +165,12 @@ describe("client state machine", () => {
     await a.client.close();
 
     const b = setup("longPoll", "e:7");
-    b.fake("longPoll").events.emit("close", { reason: "http_error", detail: "HTTP 400", fatal: true });
+    b.fake("longPoll").events.emit("close", {
+      reason: "http_error",
+      detail: "HTTP 400",
+      status: 400,
+      fatal: true,
+    });
     expect(b.client.state).toEqual({ kind: "closed", reason: "fatal", detail: "http_error: HTTP 400" });
     expect(b.fake("longPoll").closes).toBe(1);
   });

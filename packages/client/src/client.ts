@@ -273,7 +273,7 @@ class ClientImpl implements Client {
     this.#stats.drops += 1;
     if (drop.fatal) {
       const refused = this.#seq.cursor;
-      if (drop.detail === "HTTP 400" && this.#everOpened && refused !== undefined && this.#seq.positioned) {
+      if (drop.status === 400 && this.#everOpened && refused !== undefined && this.#seq.positioned) {
         // A cursor that worked before is refused: the server's log no longer has it (docs/protocol.md
         // §15.6). Tell the caller and start again from the oldest retained message.
         this.#seq.forget();

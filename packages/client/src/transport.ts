@@ -28,6 +28,8 @@ export interface TransportDrop {
   readonly reason: DropReason;
   /** Close code, HTTP status or error message. */
   readonly detail: string;
+  /** The HTTP status the server refused with, when the transport could learn it. */
+  readonly status?: number;
   readonly fatal: boolean;
 }
 

@@ -121,6 +121,7 @@ export class PollingTransport implements Transport {
       this.#end({
         reason: "http_error",
         detail: `HTTP ${result.status}`,
+        status: result.status,
         fatal: isFatalStatus(result.status),
       });
       return;

@@ -81,6 +81,7 @@ class SseTransport implements Transport {
             this.events.emit("close", {
               reason: "http_error",
               detail: message,
+              status,
               fatal: isFatalStatus(status),
             });
           } else {

@@ -91,6 +91,7 @@ class WsTransport implements Transport {
           this.events.emit("close", {
             reason: "http_error",
             detail: `HTTP ${status}`,
+            status,
             fatal: isFatalStatus(status),
           });
           return;
