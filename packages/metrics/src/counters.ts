@@ -1,7 +1,7 @@
 import type { ClockOffset } from "./clock-offset.ts";
 import { createHistogram, type Histogram, type HistogramOptions } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
-import { type ByteSource, byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
+import { type ByteSource, derivedFigures, type MetricsSnapshot } from "./snapshot.ts";
 
 /** Options for {@link createTransportMetrics}. */
 export interface TransportMetricsOptions {
@@ -124,8 +124,6 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
       clock = next;
     },
     snapshot(snapshotOptions = {}) {
-      const bytesIn = byteCount(measuredIn, computedIn);
-      const bytesOut = byteCount(measuredOut, computedOut);
       const snap: MetricsSnapshot = {
         version: 1,
         transport,
@@ -135,10 +133,7 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
         latency: summarize(latency),
         clock,
         httpRequests,
-        bytesIn,
-        bytesOut,
-        requestsPerMessage: perMessage(httpRequests, messages),
-        bytesPerMessage: perMessage(bytesIn.bytes + bytesOut.bytes, messages),
+        ...derivedFigures({ messages, httpRequests, measuredIn, computedIn, measuredOut, computedOut }),
         emptyResponses,
         gaps,
         missed,

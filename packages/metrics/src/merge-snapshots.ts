@@ -1,6 +1,6 @@
 import { type HistogramJSON, histogramFromJSON } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
-import { byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
+import { derivedFigures, type MetricsSnapshot } from "./snapshot.ts";
 
 /**
  * Adds up the figures of one transport over several clients in a row: the
@@ -48,8 +48,6 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
     computedOut += s.bytesOut.computed;
     for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += s[key];
   }
-  const bytesIn = byteCount(measuredIn, computedIn);
-  const bytesOut = byteCount(measuredOut, computedOut);
   return {
     version: 1,
     transport: last.transport,
@@ -59,10 +57,7 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
     latency: summarize(histogram),
     clock: last.clock,
     httpRequests,
-    bytesIn,
-    bytesOut,
-    requestsPerMessage: perMessage(httpRequests, messages),
-    bytesPerMessage: perMessage(bytesIn.bytes + bytesOut.bytes, messages),
+    ...derivedFigures({ messages, httpRequests, measuredIn, computedIn, measuredOut, computedOut }),
     ...sums,
     histogram: histogram.toJSON(),
   };

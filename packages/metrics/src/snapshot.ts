@@ -57,6 +57,30 @@ export function byteCount(measured: number, computed: number): ByteCount {
   return { bytes: measured + computed, measured, computed, source };
 }
 
+/** The raw sums a snapshot's byte counts and per-message figures are derived from. */
+export interface SnapshotTotals {
+  readonly messages: number;
+  readonly httpRequests: number;
+  readonly measuredIn: number;
+  readonly computedIn: number;
+  readonly measuredOut: number;
+  readonly computedOut: number;
+}
+
+/** The figures derived from the sums, computed alike for a live snapshot and a merged one. */
+export function derivedFigures(
+  t: SnapshotTotals,
+): Pick<MetricsSnapshot, "bytesIn" | "bytesOut" | "requestsPerMessage" | "bytesPerMessage"> {
+  const bytesIn = byteCount(t.measuredIn, t.computedIn);
+  const bytesOut = byteCount(t.measuredOut, t.computedOut);
+  return {
+    bytesIn,
+    bytesOut,
+    requestsPerMessage: perMessage(t.httpRequests, t.messages),
+    bytesPerMessage: perMessage(bytesIn.bytes + bytesOut.bytes, t.messages),
+  };
+}
+
 /** `value / messages`, or null when there were no messages to divide by. */
 export function perMessage(value: number, messages: number): number | null {
   return messages === 0 ? null : value / messages;
