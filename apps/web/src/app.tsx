@@ -73,12 +73,13 @@ export function App() {
   }, [settings.large]);
 
   const serverMetrics = usePolled(api.metrics, CLASS_REFRESH_MS, settings.view === "class");
+  // Stable per channel: usePolled fetches at once when it changes, and only then.
   const loadChannel = useCallback(() => api.channel(settings.channel), [api, settings.channel]);
   const channelInfo = usePolled(loadChannel, 5000, settings.view !== "class" && settings.view !== "learn");
   useEffect(() => {
-    if (channelInfo.current !== null && channelInfo.current.channel === settings.channel) {
-      setGenerator(channelInfo.current.generator);
-    }
+    // Until the new channel's info arrives its generator is unknown, not the previous channel's.
+    const info = channelInfo.current;
+    setGenerator(info !== null && info.channel === settings.channel ? info.generator : null);
   }, [channelInfo.current, settings.channel]);
 
   // Interval polling fills one chart bucket per poll; draw through the quiet buckets in between.

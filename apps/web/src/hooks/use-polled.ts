@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 
 /** The last two results of a periodic fetch, with the seconds between them. */
 export interface Polled<T> {
@@ -9,11 +9,13 @@ export interface Polled<T> {
   readonly error: unknown;
 }
 
-/** Calls `load` every `intervalMs` while `enabled` (one call at a time), keeping the last two answers. */
+/**
+ * Calls `load` every `intervalMs` while `enabled` (one call at a time), keeping the last two answers.
+ * A new `load` starts over with an immediate call (e.g. another channel), so it must be stable
+ * between renders (`useCallback`), or every render would fetch again.
+ */
 export function usePolled<T>(load: () => Promise<T>, intervalMs: number, enabled: boolean): Polled<T> {
   const [state, setState] = useState<Polled<T>>({ current: null, previous: null, seconds: 0, error: null });
-  const loadRef = useRef(load);
-  loadRef.current = load;
   useEffect(() => {
     if (!enabled) return;
     let stopped = false;
@@ -21,7 +23,7 @@ export function usePolled<T>(load: () => Promise<T>, intervalMs: number, enabled
     let lastAt = 0;
     const tick = async () => {
       try {
-        const value = await loadRef.current();
+        const value = await load();
         const at = performance.now();
         if (stopped) return;
         // Computed here, not in the updater: React may run the updater after lastAt has moved on.
@@ -38,6 +40,6 @@ export function usePolled<T>(load: () => Promise<T>, intervalMs: number, enabled
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [intervalMs, enabled]);
+  }, [load, intervalMs, enabled]);
   return state;
 }
