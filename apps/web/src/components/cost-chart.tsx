@@ -1,3 +1,4 @@
+import { perMessage } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
 import { formatBytes, formatRatio } from "../lib/format.ts";
 import type { LaneView } from "../lib/lab-connection.ts";
@@ -62,7 +63,7 @@ export function CostChart({ lanes }: { readonly lanes: readonly LaneView[] }) {
         title="Empty answers per message"
         rows={rows((l) => {
           const m = l.figures?.metrics;
-          return m === undefined || m.messages === 0 ? null : m.emptyResponses / m.messages;
+          return m === undefined ? null : perMessage(m.emptyResponses, m.messages);
         })}
         format={formatRatio}
       />

@@ -52,5 +52,6 @@ describe("transportLoads", () => {
     const before = metrics({ longPoll: { ...zero, requests: 1 } });
     const after = metrics({ longPoll: { ...zero, requests: 4 } });
     expect(transportLoads(before, after, 1)[2]?.requestsPerMessage).toBeNull();
+    expect(transportLoads(before, after, 1)[2]?.bytesPerMessage).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { perMessage } from "@transport-lab/metrics";
 import { type ServerMetrics, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 
 /** How often the class view asks the server for `/api/metrics` (its rates are over this interval). */
@@ -45,9 +46,8 @@ export function transportLoads(
       requestsPerSecond: rate(requests),
       messagesPerSecond: rate(messages),
       bytesPerSecond: rate(bytes),
-      requestsPerMessage:
-        requests === null || messages === null || messages === 0 ? null : requests / messages,
-      bytesPerMessage: bytes === null || messages === null || messages === 0 ? null : bytes / messages,
+      requestsPerMessage: requests === null || messages === null ? null : perMessage(requests, messages),
+      bytesPerMessage: bytes === null || messages === null ? null : perMessage(bytes, messages),
       errors: now.errors,
     };
   });
