@@ -29,11 +29,11 @@ export class Channel {
   constructor(
     readonly log: ChannelLog,
     generatorIdleMs: number,
-    publishGenerated: (channel: Channel, dataJson: string) => void,
+    publish: (dataJson: string) => void,
   ) {
     this.generator = createGenerator({
       channel: log.channel,
-      publish: (dataJson) => publishGenerated(this, dataJson),
+      publish,
       hasClients: () => this.connections.size > 0 || performance.now() - this.lastActivity < 5000,
       idleMs: generatorIdleMs,
     });
@@ -94,9 +94,9 @@ export class Hub {
       throw new ApiError(503, "channel_limit", `channel limit of ${this.options.maxChannels} reached`);
     }
     const log = createMemoryChannelLog({ channel: name, historySize: this.options.historySize });
-    const channel = new Channel(log, this.options.generatorIdleMs, (ch, dataJson) => {
+    const channel = new Channel(log, this.options.generatorIdleMs, (dataJson) => {
       this.counters.publishes.generator += 1;
-      void ch.log.append(dataJson);
+      log.append(dataJson).catch((err: unknown) => console.error(`[${name}] generated message lost`, err));
     });
     this.#channels.set(name, channel);
     return channel;

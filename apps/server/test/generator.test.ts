@@ -29,7 +29,7 @@ describe("generator", () => {
       for (const [k, raw] of raws.entries()) {
         const dataJson = raw.slice(raw.indexOf(',"data":') + 8, -1);
         expect(dataJson).toMatch(new RegExp(`^\\{"tick":${k + 1},"pad":"x*"\\}$`));
-        expect(Math.abs(dataJson.length - payloadBytes)).toBeLessThanOrEqual(2);
+        expect(dataJson.length).toBe(payloadBytes);
       }
       // Messages are scheduled from the start (late timers catch up), so count against the time
       // since the request rather than between first and last, which a catch-up burst would skew.

@@ -1,4 +1,5 @@
 import type { ChannelInfo, PollResponse, PublishResponse, ServerMetrics } from "@transport-lab/protocol";
+import { expect } from "vitest";
 import type { ClientOptions } from "ws";
 import { type RunningServer, type StartOptions, startServer } from "../src/index.ts";
 import { type CurlSse, curlSse, type EsClient, openEventSource, openWs, type WsClient } from "./clients.ts";
@@ -144,4 +145,18 @@ export async function withServer<T>(options: StartOptions, fn: (h: Harness) => P
     }
     await server.close(500);
   }
+}
+
+/** Asserts an HTTP error answer: status, JSON content type and `{"error":{"code","message"}}`. */
+export async function expectError(
+  res: Promise<{ status: number; headers: Headers; body: unknown }>,
+  status: number,
+  code: string,
+) {
+  const r = await res;
+  expect({ status: r.status, body: r.body }).toEqual({
+    status,
+    body: { error: { code, message: expect.any(String) } },
+  });
+  expect(r.headers.get("content-type")).toMatch(/^application\/json/);
 }
