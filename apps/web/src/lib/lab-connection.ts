@@ -225,9 +225,9 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   }));
   let phase: LabPhase = { kind: "starting", detail: "measuring the clock offset" };
   let clock: ClockOffset | null = null;
-  let startCursor: string | undefined;
   /** Set just before start() creates the first clients: until then no control may create one. */
-  let started = false;
+  let startCursor: string | undefined;
+  const started = () => startCursor !== undefined;
   let history: ReceivedMessage[] = [];
   let wireVisible = false;
   let closed = false;
@@ -453,7 +453,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         }
         if (closed) return;
         startCursor = head.cursor;
-        started = true;
         for (const lane of lanes) {
           lane.check.start(headSeq);
           lane.resumeCursor = startCursor;
@@ -504,7 +503,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       if (lane === undefined || config.mode !== "compare" || lane.paused === paused) return;
       lane.paused = paused;
       if (paused) void retireClient(lane, true);
-      else if (started) startClient(lane, lane.id, lane.resumeCursor);
+      else if (started()) startClient(lane, lane.id, lane.resumeCursor);
       batcher.mark();
     },
     switchTransport(transport) {
@@ -526,7 +525,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         check.start(lane.check.lastSeq);
         lane.check = check;
         lane.lastReset = null;
-        if (!lane.paused && started) startClient(lane, transport, lane.resumeCursor);
+        if (!lane.paused && started()) startClient(lane, transport, lane.resumeCursor);
       }
       batcher.mark();
     },
@@ -570,7 +569,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     },
     retry(transport) {
       const lane = laneOf(transport);
-      if (lane === undefined || lane.paused || !started) return;
+      if (lane === undefined || lane.paused || !started()) return;
       const current = lane.client?.transport ?? lane.id;
       void retireClient(lane, true);
       startClient(lane, current, lane.resumeCursor);
