@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   "unauthorized",
   "forbidden_origin",
   "not_found",
+  "upgrade_required",
   "payload_too_large",
   "rate_limited",
   "connection_limit",

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CHANNEL_NAME_PATTERN, DEFAULT_CHANNEL, isValidChannelName } from "./channel.ts";
 import { envelopeSchema } from "./envelope.ts";
-import { CLOSE_CODES, clientFrameSchema, pingFrameSchema, publishFrameSchema } from "./frames.ts";
+import { clientFrameSchema, pingFrameSchema, publishFrameSchema } from "./frames.ts";
 import { GENERATOR_LIMITS, generatorRequestSchema, LONG_POLL_TIMEOUT, publishRequestSchema } from "./http.ts";
+import { CLOSE_CODES, WS_READY_STATE } from "./websocket.ts";
 
 describe("clientFrameSchema", () => {
   it("accepts publish (any JSON data, optional string/number ref) and ping", () => {
@@ -114,12 +115,20 @@ describe("channel names", () => {
 });
 
 describe("CLOSE_CODES", () => {
-  it("are the codes DESIGN.md names", () => {
+  it("are the codes docs/protocol.md §4 lists, with RFC 6455's numbers", () => {
     expect(CLOSE_CODES).toEqual({
+      normal: 1000,
       goingAway: 1001,
+      noStatus: 1005,
+      abnormal: 1006,
       messageTooBig: 1009,
       serviceRestart: 1012,
       tryAgainLater: 1013,
+      resync: 4000,
     });
+  });
+
+  it("readyState values are the WHATWG WebSocket's", () => {
+    expect(WS_READY_STATE).toEqual({ connecting: 0, open: 1, closing: 2, closed: 3 });
   });
 });

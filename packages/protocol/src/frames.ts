@@ -83,15 +83,3 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type PublishFrame = z.infer<typeof publishFrameSchema>;
 /** A validated ping frame. */
 export type PingFrame = z.infer<typeof pingFrameSchema>;
-
-/** WebSocket close codes the server uses, with their meaning here. */
-export const CLOSE_CODES = {
-  /** Server shutting down. */
-  goingAway: 1001,
-  /** A frame larger than the configured limit. */
-  messageTooBig: 1009,
-  /** The disconnect endpoint (a simulated network fault). */
-  serviceRestart: 1012,
-  /** The client read too slowly and its send buffer overflowed; resume from the cursor. */
-  tryAgainLater: 1013,
-} as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Envelope } from "./envelope.ts";
 import type { ResetReason } from "./frames.ts";
+import type { TransportName } from "./transports.ts";
 
 /** Body of `POST /api/channels/:ch/messages`. `data` is required (`null` is allowed). */
 export const publishRequestSchema = z.object({ data: z.json() });
@@ -18,9 +19,11 @@ export interface PollResponse {
   readonly cursor: string;
   readonly messages: Envelope[];
   readonly reset?: { readonly reason: ResetReason };
+  /** Present (`true`) when the answer was cut at its size cap and more waits after `cursor`: ask again at once. */
+  readonly more?: true;
 }
 
-/** Bounds of the generator (DESIGN.md). */
+/** Bounds of the generator (docs/protocol.md §10). */
 export const GENERATOR_LIMITS = { maxRate: 5000, maxPayloadBytes: 65536 } as const;
 
 /** Body of `POST /api/channels/:ch/generator`. */
@@ -43,11 +46,6 @@ export interface GeneratorState {
 /** Long-poll `timeout` bounds in ms. */
 export const LONG_POLL_TIMEOUT = { default: 25000, min: 1, max: 60000 } as const;
 
-/** The four ways a channel is served. */
-export const TRANSPORT_NAMES = ["ws", "sse", "longPoll", "poll"] as const;
-/** One of {@link TRANSPORT_NAMES}. */
-export type TransportName = (typeof TRANSPORT_NAMES)[number];
-
 /** `GET /api/channels/:ch`. */
 export interface ChannelInfo {
   readonly channel: string;
@@ -59,8 +57,8 @@ export interface ChannelInfo {
   readonly generator: { readonly rate: number; readonly payloadBytes: number; readonly running: boolean };
 }
 
-/** Per-transport server counters in `GET /api/metrics`. */
-export interface TransportCounters {
+/** What the server counted for one transport, in `GET /api/metrics` (its side of the wire, not a client's). */
+export interface ServerTransportCounters {
   connections: number;
   requests: number;
   messagesOut: number;
@@ -68,9 +66,12 @@ export interface TransportCounters {
   errors: number;
 }
 
+/** @deprecated The old name of {@link ServerTransportCounters}, kept until apps/web has moved over. */
+export type TransportCounters = ServerTransportCounters;
+
 /** `GET /api/metrics`. */
 export interface ServerMetrics {
-  readonly transports: Record<TransportName, TransportCounters>;
+  readonly transports: Record<TransportName, ServerTransportCounters>;
   readonly publishes: {
     readonly http: number;
     readonly ws: number;

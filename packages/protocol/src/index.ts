@@ -1,10 +1,20 @@
 export { CHANNEL_NAME_PATTERN, DEFAULT_CHANNEL, isValidChannelName } from "./channel.ts";
 export { type Cursor, EARLIEST, formatCursor, parseCursor } from "./cursor.ts";
+export {
+  type Decoded,
+  decodeErrorBody,
+  decodePollAnswer,
+  decodePublishAnswer,
+  decodeServerFrame,
+  decodeStreamEvent,
+  decodeTimeAnswer,
+  type StreamFrame,
+} from "./decode.ts";
 export { type Envelope, envelopeSchema, type Json } from "./envelope.ts";
 export { ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.ts";
+export { SSE_RETRY_MS } from "./event-stream.ts";
 export {
   type AckFrame,
-  CLOSE_CODES,
   type ClientFrame,
   clientFrameSchema,
   type ErrorFrame,
@@ -31,7 +41,18 @@ export {
   type PublishResponse,
   publishRequestSchema,
   type ServerMetrics,
-  TRANSPORT_NAMES,
+  type ServerTransportCounters,
   type TransportCounters,
-  type TransportName,
 } from "./http.ts";
+export {
+  type ChannelRoute,
+  channelPath,
+  ROUTES,
+  type Route,
+  type TransportQuery,
+  transportOfRoute,
+  transportPath,
+  WS_PATH_PATTERN,
+} from "./routes.ts";
+export { isTransportName, TRANSPORT_NAMES, type TransportName } from "./transports.ts";
+export { CLOSE_CODES, WS_READY_STATE } from "./websocket.ts";
