@@ -1,4 +1,6 @@
+import { transportOfRoute } from "@transport-lab/protocol";
 import { Hono } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { WebSocketServer } from "ws";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
@@ -14,15 +16,6 @@ import { mountPoll } from "./transports/poll.ts";
 import { mountSse } from "./transports/sse.ts";
 import { mountWs, type UpgradeHandler } from "./transports/ws.ts";
 
-/** Which transport's error counter a failed request belongs to, from its path. */
-function transportOf(path: string) {
-  if (path.endsWith("/ws")) return "ws";
-  if (path.endsWith("/sse")) return "sse";
-  if (path.endsWith("/long-poll")) return "longPoll";
-  if (path.endsWith("/poll")) return "poll";
-  return undefined;
-}
-
 /** A server instance's Hono app and the state behind it. Not listening: see `startServer`. */
 export interface TransportLabApp {
   readonly app: Hono<NodeBindings>;
@@ -35,7 +28,7 @@ export interface TransportLabApp {
   shutdown(): void;
 }
 
-/** Builds the app: every route of DESIGN.md over one hub of channels. */
+/** Builds the app: every route of docs/protocol.md §3 over one hub of channels. */
 export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabApp {
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const counters = createServerCounters();
@@ -55,7 +48,10 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
     const apiError =
       err instanceof ApiError ? err : new ApiError(500, "internal", "internal error; see the server log");
     if (!(err instanceof ApiError)) console.error(err);
-    const transport = transportOf(c.req.path);
+    // The transport whose route matched (not guessed from the URL), so its error counter counts it.
+    const transport = matchedRoutes(c)
+      .map((route) => transportOfRoute(route.path))
+      .find((t) => t !== undefined);
     if (transport) counters.transports[transport].errors += 1;
     return c.json(apiError.toBody(), apiError.status);
   });

@@ -73,7 +73,7 @@ describe("loadConfig", () => {
 });
 
 describe("DEFAULT_OPTIONS", () => {
-  it("matches DESIGN.md: history 1000, body 64 KiB, frame 1 MiB, 500 msg/s bursting 1000, SSE ping 15 s", () => {
+  it("matches the documented defaults (docs/protocol.md §14): history 1000, body 64 KiB, frame 1 MiB, 500 msg/s bursting 1000, SSE ping 15 s", () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
       historySize: 1000,
       maxBodyBytes: 65536,

@@ -32,7 +32,7 @@ export interface ServerOptions {
   staticDir: string | undefined;
 }
 
-/** Defaults from DESIGN.md. */
+/** Defaults, as README.md and docs/protocol.md §14 list them. */
 export const DEFAULT_OPTIONS: ServerOptions = {
   historySize: 1000,
   maxChannels: 100,

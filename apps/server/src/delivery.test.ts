@@ -1,4 +1,4 @@
-import type { TransportCounters } from "@transport-lab/protocol";
+import type { ServerTransportCounters } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { type ChannelLog, createMemoryChannelLog } from "./channel-log.ts";
 import { Delivery, type Sink } from "./delivery.ts";
@@ -44,7 +44,7 @@ class RecordingSink implements Sink {
   }
 }
 
-const counters = (): TransportCounters => ({
+const counters = (): ServerTransportCounters => ({
   connections: 0,
   requests: 0,
   messagesOut: 0,

@@ -2,7 +2,7 @@ import {
   formatCursor,
   type HelloFrame,
   type ResetReason,
-  type TransportCounters,
+  type ServerTransportCounters,
 } from "@transport-lab/protocol";
 import { type ChannelLog, type LogState, type LogSubscriber, wallClock } from "./channel-log.ts";
 import type { Channel } from "./hub.ts";
@@ -19,7 +19,7 @@ export interface Sink {
   write(entry: LogEntry): number;
   /** The reader fell more than `maxBufferedBytes` behind: cut it (it resumes from its cursor). */
   tooSlow(): void;
-  /** Writes a reset: the delivery continues after `cursor` (DESIGN.md's reset rules). */
+  /** Writes a reset: the delivery continues after `cursor` (docs/protocol.md §9). */
   reset(reason: ResetReason, cursor: string): void;
 }
 
@@ -47,7 +47,7 @@ export class Delivery implements LogSubscriber {
   constructor(
     readonly log: ChannelLog,
     readonly sink: Sink,
-    readonly stats: TransportCounters,
+    readonly stats: ServerTransportCounters,
     readonly maxBufferedBytes: number,
   ) {}
 

@@ -14,7 +14,7 @@ export type CutReason = "disconnect" | "shutdown";
 /** A held connection (WebSocket, SSE stream, waiting long-poll) the hub can cut. */
 export interface Connection {
   readonly transport: HeldTransport;
-  /** Ends the connection as DESIGN.md says for `disconnect` (a network fault) or `shutdown`. */
+  /** Ends the connection as docs/protocol.md says for `disconnect` (§11, a network fault) or `shutdown`. */
   cut(reason: CutReason): void;
 }
 

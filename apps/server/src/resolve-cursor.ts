@@ -11,7 +11,7 @@ export interface StartPoint {
 }
 
 /**
- * Applies DESIGN.md's cursor rules: live starts at the head, `earliest` at the
+ * Applies the cursor rules of docs/protocol.md §1: live starts at the head, `earliest` at the
  * oldest retained message, a current cursor resumes exactly, an old epoch or
  * a dropped seq resets to the oldest retained message, a seq past the head is
  * a 400.

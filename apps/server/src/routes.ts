@@ -1,4 +1,4 @@
-import { formatCursor, generatorRequestSchema, publishRequestSchema } from "@transport-lab/protocol";
+import { formatCursor, generatorRequestSchema, publishRequestSchema, ROUTES } from "@transport-lab/protocol";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
@@ -52,16 +52,16 @@ export function mountRoutes(
   };
   const clientIp = (c: Context<NodeBindings>) => c.env.incoming.socket.remoteAddress ?? "unknown";
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/api/time", (c) => c.json({ time: wallClock() }));
-  app.get("/api/channels", (c) => c.json({ channels: hub.list().map((ch) => ch.info()) }));
-  app.get("/api/channels/:ch", (c) => {
+  app.get(ROUTES.health, (c) => c.json({ status: "ok" }));
+  app.get(ROUTES.time, (c) => c.json({ time: wallClock() }));
+  app.get(ROUTES.channels, (c) => c.json({ channels: hub.list().map((ch) => ch.info()) }));
+  app.get(ROUTES.channel, (c) => {
     const channel = hub.find(c.req.param("ch"));
     if (!channel) throw new ApiError(404, "not_found", `no channel "${c.req.param("ch")}"`);
     return c.json(channel.info());
   });
 
-  app.post("/api/channels/:ch/messages", limitBody, async (c) => {
+  app.post(ROUTES.messages, limitBody, async (c) => {
     // Everything that can refuse the request comes before `obtain`: a refused request creates no channel.
     const { raw } = await readJson(c, publishRequestSchema);
     const { data } = raw as { data: unknown };
@@ -75,7 +75,7 @@ export function mountRoutes(
     return c.json({ seq: entry.seq, cursor: formatCursor(entry.epoch, entry.seq), time: entry.time }, 201);
   });
 
-  app.post("/api/channels/:ch/generator", limitBody, async (c) => {
+  app.post(ROUTES.generator, limitBody, async (c) => {
     requireAdmin(c);
     const { rate, payloadBytes } = (await readJson(c, generatorRequestSchema)).value;
     const channel = hub.obtain(c.req.param("ch"));
@@ -83,14 +83,14 @@ export function mountRoutes(
     return c.json(channel.generator.state());
   });
 
-  app.post("/api/channels/:ch/disconnect", (c) => {
+  app.post(ROUTES.disconnect, (c) => {
     requireAdmin(c);
     const channel = hub.find(c.req.param("ch"));
     return c.json({ disconnected: channel ? hub.cut("disconnect", channel) : 0 });
   });
 
-  app.get("/api/metrics", (c) => c.json(counters.snapshot(hub.list().length)));
-  app.get("/metrics", async (c) =>
+  app.get(ROUTES.metrics, (c) => c.json(counters.snapshot(hub.list().length)));
+  app.get(ROUTES.prometheus, async (c) =>
     c.body(await prometheus.metrics(), 200, { "content-type": prometheus.contentType }),
   );
 }

@@ -1,14 +1,14 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
   type ServerMetrics,
+  type ServerTransportCounters,
   TRANSPORT_NAMES,
-  type TransportCounters,
   type TransportName,
 } from "@transport-lab/protocol";
 
 /** The server's own counters: plain numbers on the hot path, read by `/api/metrics` and `/metrics`. */
 export interface ServerCounters {
-  readonly transports: Record<TransportName, TransportCounters>;
+  readonly transports: Record<TransportName, ServerTransportCounters>;
   readonly publishes: { http: number; ws: number; generator: number; rateLimited: number };
   /** Starts the 1 s process sampler (CPU %, event-loop delay). */
   start(): void;
@@ -25,7 +25,7 @@ const ELD_RESOLUTION_MS = 10;
 export function createServerCounters(): ServerCounters {
   const transports = Object.fromEntries(
     TRANSPORT_NAMES.map((t) => [t, { connections: 0, requests: 0, messagesOut: 0, bytesOut: 0, errors: 0 }]),
-  ) as Record<TransportName, TransportCounters>;
+  ) as Record<TransportName, ServerTransportCounters>;
   const publishes = { http: 0, ws: 0, generator: 0, rateLimited: 0 };
   const startedAt = performance.now();
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });

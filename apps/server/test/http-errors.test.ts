@@ -273,7 +273,7 @@ describe("HTTP error rules", () => {
       await expectError(request(`${h.url}/api/channels/chat/messages`), 404, "not_found");
       const plain = await get(h, "chat", "ws");
       expect(plain.status).toBe(426);
-      expect(plain.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect(plain.body).toEqual({ error: { code: "upgrade_required", message: expect.any(String) } });
       // Looking a channel up does not create it.
       expect((await request<{ channels: unknown[] }>(`${h.url}/api/channels`)).body.channels).toHaveLength(1);
     });

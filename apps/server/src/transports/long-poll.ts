@@ -1,5 +1,5 @@
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { LONG_POLL_TIMEOUT } from "@transport-lab/protocol";
+import { LONG_POLL_TIMEOUT, ROUTES } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -32,7 +32,7 @@ function parseTimeout(raw: string | undefined): number {
 export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
   const { hub, counters } = ctx;
   const stats = counters.transports.longPoll;
-  app.get("/api/channels/:ch/long-poll", async (c) => {
+  app.get(ROUTES.longPoll, async (c) => {
     stats.requests += 1;
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));

@@ -1,3 +1,4 @@
+import { ROUTES } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
 import { pollBody } from "../poll-body.ts";
@@ -9,7 +10,7 @@ export const POLL_HEADERS = { "content-type": "application/json", "cache-control
 /** `GET /api/channels/:ch/poll?cursor=`: answers at once with whatever is after the cursor. */
 export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
   const stats = ctx.counters.transports.poll;
-  app.get("/api/channels/:ch/poll", async (c) => {
+  app.get(ROUTES.poll, async (c) => {
     stats.requests += 1;
     const cursor = requireCursor(c.req.query("cursor"));
     const channel = ctx.hub.obtain(c.req.param("ch"));

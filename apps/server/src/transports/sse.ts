@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import type { ResetReason } from "@transport-lab/protocol";
+import { type ResetReason, ROUTES, SSE_RETRY_MS } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
@@ -14,9 +14,6 @@ const SSE_HEADERS = {
   "x-accel-buffering": "no",
   connection: "keep-alive",
 } as const;
-
-/** Browsers wait ~3 s before reconnecting an ended stream; 1 s makes recovery visible but not hectic. */
-const RETRY_MS = 1000;
 
 /** `event: hello` (or reset), with an `id` so EventSource's Last-Event-ID is right even before any message. */
 const controlEvent = (event: "hello" | "reset", id: string, data: object, retry = "") =>
@@ -71,7 +68,7 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     for (const res of open) res.write(PING);
   });
 
-  app.get("/api/channels/:ch/sse", (c) => {
+  app.get(ROUTES.sse, (c) => {
     stats.requests += 1;
     const lastEventId = c.req.header("last-event-id");
     const cursor = requireCursor(lastEventId ? lastEventId : c.req.query("cursor"));
@@ -83,7 +80,9 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
 
     const stream = new SseStream(res);
     res.writeHead(200, SSE_HEADERS);
-    res.write(controlEvent("hello", start.cursor, helloFrame(channel, state, start), `retry: ${RETRY_MS}\n`));
+    res.write(
+      controlEvent("hello", start.cursor, helloFrame(channel, state, start), `retry: ${SSE_RETRY_MS}\n`),
+    );
     const delivery = new Delivery(channel.log, stream, stats, options.maxBufferedBytes);
     hub.attach(channel, stream);
     open.add(res);

@@ -10,6 +10,7 @@ import {
   type Ref,
   type ResetFrame,
   type ResetReason,
+  WS_READY_STATE,
 } from "@transport-lab/protocol";
 import type { RawData, WebSocket } from "ws";
 import { wallClock } from "../channel-log.ts";
@@ -75,7 +76,7 @@ export class WsSession implements Connection, Sink {
   }
 
   get writable(): boolean {
-    return this.ws.readyState === 1;
+    return this.ws.readyState === WS_READY_STATE.open;
   }
 
   write(entry: LogEntry): number {
@@ -89,7 +90,7 @@ export class WsSession implements Connection, Sink {
   }
 
   json(frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame): void {
-    if (this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState === WS_READY_STATE.open) this.ws.send(JSON.stringify(frame));
   }
 
   error(code: ErrorCode, message: string, ref?: Ref): void {

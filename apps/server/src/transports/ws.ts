@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { ROUTES, WS_PATH_PATTERN } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { WebSocketServer } from "ws";
 import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
@@ -7,8 +8,6 @@ import { ApiError } from "../errors.ts";
 import type { Channel } from "../hub.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
 import { sessionOf, WsSession } from "./ws-session.ts";
-
-const WS_PATH = /^\/api\/channels\/([^/]+)\/ws$/;
 
 /** Handles a Node `upgrade` event; wire it with `server.on("upgrade", handler)`. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -70,15 +69,15 @@ export function mountWs(
     }
   });
 
-  app.get("/api/channels/:ch/ws", () => {
+  app.get(ROUTES.ws, () => {
     stats.requests += 1;
-    throw new ApiError(426, "bad_param", "this endpoint needs a WebSocket upgrade");
+    throw new ApiError(426, "upgrade_required", "this endpoint needs a WebSocket upgrade");
   });
 
   const handleUpgrade: UpgradeHandler = (req, socket, head) => {
     stats.requests += 1;
     const url = new URL(req.url ?? "/", "http://upgrade.invalid");
-    const match = WS_PATH.exec(url.pathname);
+    const match = WS_PATH_PATTERN.exec(url.pathname);
     let channel: Channel;
     let start: StartPoint;
     try {
