@@ -15,6 +15,21 @@ export interface ClockOffset {
   readonly uncertainty: number;
   /** Samples accepted so far. */
   readonly samples: number;
+  /**
+   * How fast the server clock runs against the client's, in ppm (µs per s), once a
+   * {@link ClockTracker} has rounds far enough apart to tell; absent or null until then.
+   */
+  readonly driftPpm?: number | null;
+  /** Client time (ms) at which `offset` holds; {@link offsetAt} extrapolates from it with `driftPpm`. */
+  readonly at?: number;
+}
+
+/** The offset at client time `time`: `offset` moved on by the drift since `at` (unchanged without a drift). */
+export function offsetAt(clock: ClockOffset, time: number): number {
+  const { driftPpm, at } = clock;
+  return driftPpm === undefined || driftPpm === null || at === undefined
+    ? clock.offset
+    : clock.offset + driftPpm * 1e-6 * (time - at);
 }
 
 /** Keeps the best (lowest-RTT) NTP-style offset estimate over the samples added to it. */

@@ -6,14 +6,9 @@ export {
   deliveryLatency,
   type EstimateClockOffsetOptions,
   estimateClockOffset,
+  offsetAt,
 } from "./clock-offset.ts";
-export {
-  type ByteDirection,
-  createTransportMetrics,
-  type SnapshotOptions,
-  type TransportMetrics,
-  type TransportMetricsOptions,
-} from "./counters.ts";
+export { type ClockTracker, type ClockTrackerOptions, createClockTracker } from "./clock-tracker.ts";
 export { CSV_HEADER, toCsv } from "./csv.ts";
 export {
   createHistogram,
@@ -24,7 +19,23 @@ export {
 } from "./hdr-histogram.ts";
 export { type LatencySummary, summarize } from "./latency-summary.ts";
 export { mergeSnapshots } from "./merge-snapshots.ts";
-export { type ByteCount, type ByteSource, byteCount, type MetricsSnapshot, perMessage } from "./snapshot.ts";
+export {
+  type ByteDirection,
+  createMetricsRecorder,
+  createTransportMetrics,
+  type MetricsRecorder,
+  type MetricsRecorderOptions,
+  type SnapshotOptions,
+  type TransportMetrics,
+} from "./metrics-recorder.ts";
+export {
+  type ByteCount,
+  type ByteSource,
+  byteCount,
+  COUNTER_KEYS,
+  type MetricsSnapshot,
+  perMessage,
+} from "./snapshot.ts";
 export {
   chunkedEncodingOverhead,
   type HeaderList,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createTransportMetrics } from "./counters.ts";
 import type { HistogramJSON } from "./hdr-histogram.ts";
 import { mergeSnapshots } from "./merge-snapshots.ts";
+import { createMetricsRecorder } from "./metrics-recorder.ts";
 
 function recorder(startedAt: number) {
   let now = startedAt;
-  const metrics = createTransportMetrics({ transport: "sse", now: () => now });
+  const metrics = createMetricsRecorder({ transport: "sse", now: () => now });
   return { metrics, at: (t: number) => (now = t) };
 }
 
@@ -17,6 +17,8 @@ describe("mergeSnapshots", () => {
     a.metrics.recordMessage(10);
     a.metrics.recordMessage(20);
     a.metrics.recordReconnect();
+    a.metrics.recordAnswer(0);
+    a.metrics.recordAnswer(2);
     a.at(2000);
     const b = recorder(3000);
     b.metrics.recordRequest(3);
@@ -25,6 +27,9 @@ describe("mergeSnapshots", () => {
     b.metrics.recordMessage(30);
     b.metrics.recordMessage(40);
     b.metrics.recordGap(2);
+    b.metrics.recordAnswer(0);
+    b.metrics.recordReset();
+    b.metrics.recordLost(9);
     b.at(4000);
 
     const merged = mergeSnapshots(
@@ -39,6 +44,9 @@ describe("mergeSnapshots", () => {
     expect(merged.bytesPerMessage).toBe(110);
     expect(merged.reconnects).toBe(1);
     expect(merged.gaps).toBe(1);
+    // Both counts of a share add up together, so the share of empty answers stays ≤ 100 %.
+    expect([merged.responses, merged.emptyResponses]).toEqual([3, 2]);
+    expect([merged.resets, merged.lost]).toEqual([1, 9]);
     expect(merged.missed).toBe(2);
     expect(merged.startedAt).toBe(1000);
     expect(merged.elapsedMs).toBe(4000);
@@ -52,7 +60,7 @@ describe("mergeSnapshots", () => {
   it("merges histograms of a non-default layout, and refuses to mix layouts", () => {
     const histogram = { resolution: 0.01, significantDigits: 2, maxValue: 60_000 };
     const make = (values: number[], options = histogram) => {
-      const metrics = createTransportMetrics({ transport: "ws", now: () => 0, histogram: options });
+      const metrics = createMetricsRecorder({ transport: "ws", now: () => 0, histogram: options });
       for (const v of values) metrics.recordMessage(v);
       return metrics.snapshot({ histogram: true });
     };

@@ -1,6 +1,6 @@
 import { type HistogramJSON, histogramFromJSON } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
-import { derivedFigures, type MetricsSnapshot } from "./snapshot.ts";
+import { COUNTER_KEYS, derivedFigures, type MetricsSnapshot, zeroCounters } from "./snapshot.ts";
 
 /**
  * Adds up the figures of one transport over several clients in a row: the
@@ -28,17 +28,7 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
   let computedIn = 0;
   let measuredOut = 0;
   let computedOut = 0;
-  const sums = {
-    emptyResponses: 0,
-    gaps: 0,
-    missed: 0,
-    duplicates: 0,
-    reorders: 0,
-    resets: 0,
-    reconnects: 0,
-    publishes: 0,
-    errors: 0,
-  };
+  const sums = zeroCounters();
   for (const s of snapshots) {
     messages += s.messages;
     httpRequests += s.httpRequests;
@@ -46,7 +36,8 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
     computedIn += s.bytesIn.computed;
     measuredOut += s.bytesOut.measured;
     computedOut += s.bytesOut.computed;
-    for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += s[key];
+    // `?? 0`: a snapshot saved before a counter existed (an older export) counts it as 0.
+    for (const key of COUNTER_KEYS) sums[key] += s[key] ?? 0;
   }
   return {
     version: 1,

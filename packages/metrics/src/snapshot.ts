@@ -35,20 +35,52 @@ export interface MetricsSnapshot {
   readonly requestsPerMessage: number | null;
   /** (bytesIn + bytesOut) / messages, null when no message arrived. */
   readonly bytesPerMessage: number | null;
-  /** Poll and long-poll answers that carried no message. */
+  /** Poll and long-poll answers received (0 on WebSocket and SSE). */
+  readonly responses: number;
+  /** Poll and long-poll answers that carried no message (≤ `responses`). */
   readonly emptyResponses: number;
   /** Times seq jumped forward; `missed` is the number of seqs skipped over in total. */
   readonly gaps: number;
   readonly missed: number;
   readonly duplicates: number;
   readonly reorders: number;
-  /** Server-signalled resets (epoch change or expired cursor). */
+  /** Resets: the server could not honour the cursor (epoch change, expired), or refused it (400). */
   readonly resets: number;
+  /**
+   * Seqs never delivered because a reset skipped them (docs/metrics.md says how each reset counts;
+   * messages of an epoch that ended are unknowable and not in it).
+   */
+  readonly lost: number;
   readonly reconnects: number;
   readonly publishes: number;
   readonly errors: number;
   /** The full latency histogram, present when asked for, so that snapshots can be merged elsewhere. */
   readonly histogram?: HistogramJSON;
+}
+
+/** The snapshot's plain counters: a recorder increments them, merging snapshots adds them up. */
+export const COUNTER_KEYS = [
+  "responses",
+  "emptyResponses",
+  "gaps",
+  "missed",
+  "duplicates",
+  "reorders",
+  "resets",
+  "lost",
+  "reconnects",
+  "publishes",
+  "errors",
+] as const;
+
+/** The fields of {@link COUNTER_KEYS}, mutable while recording. */
+export type Counters = { -readonly [K in (typeof COUNTER_KEYS)[number]]: number };
+
+/** Every counter at 0. */
+export function zeroCounters(): Counters {
+  const counters = {} as Counters;
+  for (const key of COUNTER_KEYS) counters[key] = 0;
+  return counters;
 }
 
 /** Builds a {@link ByteCount} from its measured and computed parts. */

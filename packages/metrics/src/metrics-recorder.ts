@@ -1,10 +1,10 @@
 import type { ClockOffset } from "./clock-offset.ts";
 import { createHistogram, type Histogram, type HistogramOptions } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
-import { type ByteSource, derivedFigures, type MetricsSnapshot } from "./snapshot.ts";
+import { type ByteSource, derivedFigures, type MetricsSnapshot, zeroCounters } from "./snapshot.ts";
 
-/** Options for {@link createTransportMetrics}. */
-export interface TransportMetricsOptions {
+/** Options for {@link createMetricsRecorder}. */
+export interface MetricsRecorderOptions {
   /** Name shown in snapshots and CSV rows, e.g. `ws`, `sse`, `longPoll`, `poll`. */
   readonly transport: string;
   /** Wall clock in ms since the Unix epoch (default `performance.timeOrigin + performance.now()`). */
@@ -12,7 +12,7 @@ export interface TransportMetricsOptions {
   readonly histogram?: HistogramOptions;
 }
 
-/** Options for {@link TransportMetrics.snapshot}. */
+/** Options for {@link MetricsRecorder.snapshot}. */
 export interface SnapshotOptions {
   /** Include the full latency histogram as JSON (default false). */
   readonly histogram?: boolean;
@@ -22,10 +22,11 @@ export interface SnapshotOptions {
 export type ByteDirection = "in" | "out";
 
 /**
- * One transport's mutable recorder. Every `record*` is a counter increment; none counts an HTTP
- * request on its own: a transport calls {@link TransportMetrics.recordRequest} for each one it makes.
+ * The mutable recorder behind one transport's {@link MetricsSnapshot}. Every `record*` is a counter
+ * increment; none counts an HTTP request on its own: a transport calls
+ * {@link MetricsRecorder.recordRequest} for each one it makes.
  */
-export interface TransportMetrics {
+export interface MetricsRecorder {
   readonly transport: string;
   /** The delivery-latency histogram behind `snapshot().latency`. */
   readonly latency: Histogram;
@@ -35,14 +36,16 @@ export interface TransportMetrics {
   recordRequest(count?: number): void;
   /** Wire bytes received (`in`) or sent (`out`), headers and framing included. */
   addBytes(direction: ByteDirection, bytes: number, source: ByteSource): void;
-  /** A poll or long-poll answer with no message in it. */
-  recordEmpty(): void;
+  /** A poll or long-poll answer carrying `messages` messages (0: an empty answer). */
+  recordAnswer(messages: number): void;
   /** A forward jump in seq that skipped `missed` messages (≥ 1). */
   recordGap(missed: number): void;
   recordDuplicate(): void;
   recordReorder(): void;
-  /** A reset signalled by the server (epoch change or expired cursor). */
+  /** A reset (the server's epoch or expired, or a refused cursor). */
   recordReset(): void;
+  /** Seqs a reset skipped: never delivered to this client. */
+  recordLost(seqs: number): void;
   recordReconnect(): void;
   recordPublish(): void;
   recordError(): void;
@@ -53,10 +56,13 @@ export interface TransportMetrics {
   reset(): void;
 }
 
+/** @deprecated The old name of {@link MetricsRecorder}, kept until apps/web has moved over. */
+export type TransportMetrics = MetricsRecorder;
+
 const defaultNow = (): number => performance.timeOrigin + performance.now();
 
 /** Creates a recorder for one transport, started now. */
-export function createTransportMetrics(options: TransportMetricsOptions): TransportMetrics {
+export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsRecorder {
   const { transport, now = defaultNow } = options;
   const latency = createHistogram(options.histogram);
   let clock: ClockOffset | null = null;
@@ -67,15 +73,7 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
   let computedIn = 0;
   let measuredOut = 0;
   let computedOut = 0;
-  let emptyResponses = 0;
-  let gaps = 0;
-  let missed = 0;
-  let duplicates = 0;
-  let reorders = 0;
-  let resets = 0;
-  let reconnects = 0;
-  let publishes = 0;
-  let errors = 0;
+  let counts = zeroCounters();
 
   return {
     transport,
@@ -95,30 +93,35 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
       } else if (source === "measured") measuredOut += bytes;
       else computedOut += bytes;
     },
-    recordEmpty() {
-      emptyResponses++;
+    recordAnswer(carried) {
+      counts.responses++;
+      if (carried === 0) counts.emptyResponses++;
     },
     recordGap(skipped) {
-      gaps++;
-      missed += skipped;
+      counts.gaps++;
+      counts.missed += skipped;
     },
     recordDuplicate() {
-      duplicates++;
+      counts.duplicates++;
     },
     recordReorder() {
-      reorders++;
+      counts.reorders++;
     },
     recordReset() {
-      resets++;
+      counts.resets++;
+    },
+    recordLost(seqs) {
+      if (!(seqs >= 0)) throw new RangeError(`lost seqs must be ≥ 0, got ${seqs}`);
+      counts.lost += seqs;
     },
     recordReconnect() {
-      reconnects++;
+      counts.reconnects++;
     },
     recordPublish() {
-      publishes++;
+      counts.publishes++;
     },
     recordError() {
-      errors++;
+      counts.errors++;
     },
     setClockOffset(next) {
       clock = next;
@@ -134,15 +137,7 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
         clock,
         httpRequests,
         ...derivedFigures({ messages, httpRequests, measuredIn, computedIn, measuredOut, computedOut }),
-        emptyResponses,
-        gaps,
-        missed,
-        duplicates,
-        reorders,
-        resets,
-        reconnects,
-        publishes,
-        errors,
+        ...counts,
       };
       return snapshotOptions.histogram === true ? { ...snap, histogram: latency.toJSON() } : snap;
     },
@@ -150,7 +145,10 @@ export function createTransportMetrics(options: TransportMetricsOptions): Transp
       latency.reset();
       startedAt = now();
       messages = httpRequests = measuredIn = computedIn = measuredOut = computedOut = 0;
-      emptyResponses = gaps = missed = duplicates = reorders = resets = reconnects = publishes = errors = 0;
+      counts = zeroCounters();
     },
   };
 }
+
+/** @deprecated The old name of {@link createMetricsRecorder}, kept until apps/web has moved over. */
+export const createTransportMetrics = createMetricsRecorder;

@@ -1,20 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { createTransportMetrics } from "./counters.ts";
 import { histogramFromJSON } from "./hdr-histogram.ts";
+import { createMetricsRecorder } from "./metrics-recorder.ts";
 
 function fakeClock(start: number) {
   let t = start;
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
-describe("createTransportMetrics", () => {
+describe("createMetricsRecorder", () => {
   it("snapshots exact counters, per-message ratios and byte sources", () => {
     const clock = fakeClock(1_700_000_000_000);
-    const m = createTransportMetrics({ transport: "longPoll", now: clock.now });
+    const m = createMetricsRecorder({ transport: "longPoll", now: clock.now });
     m.setClockOffset({ offset: 1000, rtt: 8, uncertainty: 4, samples: 5 });
     m.recordRequest(); // first poll
-    m.recordEmpty();
+    m.recordAnswer(0);
     m.recordRequest();
+    m.recordAnswer(2);
     m.recordMessage(1);
     m.recordMessage(2);
     m.recordMessage(); // latency unknown: counted as a message, not in the histogram
@@ -27,6 +28,7 @@ describe("createTransportMetrics", () => {
     m.recordDuplicate();
     m.recordReorder();
     m.recordReset();
+    m.recordLost(17);
     m.recordError();
     m.addBytes("in", 900, "measured");
     m.addBytes("in", 100, "measured");
@@ -57,12 +59,14 @@ describe("createTransportMetrics", () => {
       bytesOut: { bytes: 200, measured: 0, computed: 200, source: "computed" },
       requestsPerMessage: 1,
       bytesPerMessage: 300,
+      responses: 2,
       emptyResponses: 1,
       gaps: 2,
       missed: 4,
       duplicates: 1,
       reorders: 1,
       resets: 1,
+      lost: 17,
       reconnects: 1,
       publishes: 1,
       errors: 1,
@@ -70,7 +74,7 @@ describe("createTransportMetrics", () => {
   });
 
   it("labels mixed sources and reports null per-message figures before the first message", () => {
-    const m = createTransportMetrics({ transport: "ws", now: () => 0 });
+    const m = createMetricsRecorder({ transport: "ws", now: () => 0 });
     m.recordRequest(); // the handshake
     m.addBytes("out", 250, "computed");
     m.addBytes("out", 50, "measured");
@@ -82,7 +86,7 @@ describe("createTransportMetrics", () => {
   });
 
   it("is plain JSON and can carry its histogram", () => {
-    const m = createTransportMetrics({ transport: "sse", now: () => 5 });
+    const m = createMetricsRecorder({ transport: "sse", now: () => 5 });
     for (let v = 1; v <= 100; v++) m.recordMessage(v);
     const plain = m.snapshot();
     expect(plain).not.toHaveProperty("histogram");
@@ -94,7 +98,7 @@ describe("createTransportMetrics", () => {
 
   it("reset zeroes the counters, keeps the clock offset and restarts the clock", () => {
     const clock = fakeClock(100);
-    const m = createTransportMetrics({ transport: "poll", now: clock.now });
+    const m = createMetricsRecorder({ transport: "poll", now: clock.now });
     const offset = { offset: 3, rtt: 2, uncertainty: 1, samples: 1 };
     m.setClockOffset(offset);
     m.recordMessage(5);
@@ -104,14 +108,15 @@ describe("createTransportMetrics", () => {
     clock.advance(50);
     m.reset();
     clock.advance(7);
-    const fresh = createTransportMetrics({ transport: "poll", now: () => 157 });
+    const fresh = createMetricsRecorder({ transport: "poll", now: () => 157 });
     fresh.setClockOffset(offset);
     expect(m.snapshot()).toEqual({ ...fresh.snapshot(), startedAt: 150, elapsedMs: 7 });
   });
 
-  it("rejects negative or NaN byte counts", () => {
-    const m = createTransportMetrics({ transport: "ws" });
+  it("rejects negative or NaN byte counts and lost seqs", () => {
+    const m = createMetricsRecorder({ transport: "ws" });
     expect(() => m.addBytes("in", -1, "computed")).toThrow(RangeError);
     expect(() => m.addBytes("in", Number.NaN, "computed")).toThrow(RangeError);
+    expect(() => m.recordLost(-1)).toThrow(RangeError);
   });
 });
