@@ -12,6 +12,7 @@ export { type ClockTracker, type ClockTrackerOptions, createClockTracker } from 
 export { CSV_HEADER, toCsv } from "./csv.ts";
 export {
   createHistogram,
+  emptyHistogramJSON,
   type Histogram,
   type HistogramJSON,
   type HistogramOptions,
@@ -23,6 +24,7 @@ export {
   type ByteDirection,
   createMetricsRecorder,
   createTransportMetrics,
+  emptySnapshot,
   type MetricsRecorder,
   type MetricsRecorderOptions,
   type SnapshotOptions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { histogramFromJSON } from "./hdr-histogram.ts";
-import { createMetricsRecorder } from "./metrics-recorder.ts";
+import { createMetricsRecorder, emptySnapshot } from "./metrics-recorder.ts";
 
 function fakeClock(start: number) {
   let t = start;
@@ -118,5 +118,20 @@ describe("createMetricsRecorder", () => {
     expect(() => m.addBytes("in", -1, "computed")).toThrow(RangeError);
     expect(() => m.addBytes("in", Number.NaN, "computed")).toThrow(RangeError);
     expect(() => m.recordLost(-1)).toThrow(RangeError);
+  });
+
+  it("emptySnapshot is what a fresh recorder snapshots, without making one", () => {
+    expect(emptySnapshot("ws", 42)).toEqual(
+      createMetricsRecorder({ transport: "ws", now: () => 42 }).snapshot(),
+    );
+    const layout = { significantDigits: 2, maxValue: 60_000 };
+    expect(emptySnapshot("sse", 7, layout)).toEqual(
+      createMetricsRecorder({ transport: "sse", now: () => 7, histogram: layout }).snapshot({
+        histogram: true,
+      }),
+    );
+    expect(emptySnapshot("poll", 7, {})).toEqual(
+      createMetricsRecorder({ transport: "poll", now: () => 7 }).snapshot({ histogram: true }),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import type { ClockOffset } from "./clock-offset.ts";
-import { createHistogram, type Histogram, type HistogramOptions } from "./hdr-histogram.ts";
-import { summarize } from "./latency-summary.ts";
+import {
+  createHistogram,
+  emptyHistogramJSON,
+  type Histogram,
+  type HistogramOptions,
+} from "./hdr-histogram.ts";
+import { type LatencySummary, summarize } from "./latency-summary.ts";
 import { type ByteSource, derivedFigures, type MetricsSnapshot, zeroCounters } from "./snapshot.ts";
 
 /** Options for {@link createMetricsRecorder}. */
@@ -152,3 +157,43 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
 
 /** @deprecated The old name of {@link createMetricsRecorder}, kept until apps/web has moved over. */
 export const createTransportMetrics = createMetricsRecorder;
+
+const NO_LATENCY: LatencySummary = {
+  count: 0,
+  min: null,
+  mean: null,
+  p50: null,
+  p90: null,
+  p99: null,
+  max: null,
+  negative: 0,
+  overflow: 0,
+  invalid: 0,
+};
+
+/**
+ * The snapshot of a recorder that has recorded nothing yet, started at `at`, built without one
+ * (a recorder allocates its histogram). With `histogram`, the empty histogram of that layout.
+ */
+export function emptySnapshot(transport: string, at: number, histogram?: HistogramOptions): MetricsSnapshot {
+  const snap: MetricsSnapshot = {
+    version: 1,
+    transport,
+    startedAt: at,
+    elapsedMs: 0,
+    messages: 0,
+    latency: NO_LATENCY,
+    clock: null,
+    httpRequests: 0,
+    ...derivedFigures({
+      messages: 0,
+      httpRequests: 0,
+      measuredIn: 0,
+      computedIn: 0,
+      measuredOut: 0,
+      computedOut: 0,
+    }),
+    ...zeroCounters(),
+  };
+  return histogram === undefined ? snap : { ...snap, histogram: emptyHistogramJSON(histogram) };
+}
