@@ -1,11 +1,11 @@
-import type { ClockOffset, HistogramOptions, MetricsSnapshot } from "@transport-lab/metrics";
+import type { ClockOffset, ClockTracker, HistogramOptions, MetricsSnapshot } from "@transport-lab/metrics";
 import type { Envelope, Json, ResetReason, TransportName } from "@transport-lab/protocol";
 import type { BackoffOptions } from "./backoff.ts";
 import type { Listener } from "./emitter.ts";
 import type { DeliveryCounts } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
 import type { PublishResult, TransportFactory } from "./transport.ts";
-import type { TransportExtras } from "./transport-stats.ts";
+import type { TransportExtras } from "./transport-recorder.ts";
 import type { WireEvent } from "./wire-log.ts";
 
 /** Options of {@link createClient}. */
@@ -23,13 +23,17 @@ export interface ClientOptions {
   /** Reconnection backoff (default 0–250 ms doubling to 0–10 s, full jitter). */
   readonly backoff?: Partial<BackoffOptions>;
   /**
-   * Clock offset for delivery latency: `true` (default) estimates it at the
-   * first open (WS ping frames or `GET /api/time`), a {@link ClockOffset} is
-   * used as given (the load generator shares one), `false` records no latency.
+   * Clock offset for delivery latency. `true` (default): the client keeps its own estimate from
+   * the first open on, renewed every `clockIntervalMs` (WS ping frames, else `GET /api/time` on a
+   * connection of its own). A {@link ClockTracker} is followed as it improves (a page shares one
+   * among its clients; the client neither starts nor stops it); a {@link ClockOffset} is used as
+   * given (the load generator shares one); `false` records no latency.
    */
-  readonly clock?: boolean | ClockOffset;
-  /** Round trips for the clock estimate (default 5). */
+  readonly clock?: boolean | ClockOffset | ClockTracker;
+  /** Round trips for the first clock estimate (default 5). */
   readonly clockSamples?: number;
+  /** Between two rounds of clock samples, ms (default 30 000; 0: the first round only). */
+  readonly clockIntervalMs?: number;
   /** Wire events kept for the wire view (default 200; 0 keeps none and skips building them). */
   readonly wireLogSize?: number;
   /** Wall clock in ms since 1970 (default `performance.timeOrigin + performance.now()`). */
@@ -58,6 +62,12 @@ export interface ClientEvents {
  */
 export interface ClientReset {
   readonly reason: ResetReason | "bad_cursor";
+  /**
+   * Seqs this reset skipped, never delivered: up to the reset's cursor within the same epoch,
+   * the new epoch's seqs before it after an `epoch` reset (the old epoch's are unknowable), 0 for
+   * `bad_cursor` (unknowable: where the refused cursor was is not on this server).
+   */
+  readonly lost: number;
   /** Where delivery continues after (server resets), or the refused cursor (`bad_cursor`). */
   readonly cursor: string;
   readonly transport: TransportName;

@@ -1,20 +1,21 @@
-import type { Json, TransportName } from "@transport-lab/protocol";
+import type { Json, ResetReason, TransportName } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
-import { createClientWith, resolveBaseUrl } from "./client.ts";
+import type { Attempt } from "./attempt.ts";
+import { resolveBaseUrl } from "./base-url.ts";
+import { createClientWith } from "./client.ts";
 import type { ClientReset, TransportRegistry } from "./client-api.ts";
-import { Emitter } from "./emitter.ts";
 import { nodePlatform } from "./node/node-platform.ts";
 import type { ClientState } from "./state.ts";
-import type { PublishResult, Transport, TransportContext, TransportEvents } from "./transport.ts";
+import type { PublishResult, Transport, TransportContext, TransportDrop } from "./transport.ts";
 
-/** A transport the test drives by hand: it records what the client asks and emits what the test says. */
+/** A transport the test drives by hand: it records what the client asks and reports what the test says. */
 class FakeTransport implements Transport {
-  readonly events = new Emitter<TransportEvents>();
   readonly publishNeedsOpen: boolean;
   readonly opens: (string | undefined)[] = [];
   closes = 0;
   resyncs = 0;
   readonly published: Json[] = [];
+  #attempt: Attempt | undefined;
 
   constructor(
     readonly name: TransportName,
@@ -23,9 +24,11 @@ class FakeTransport implements Transport {
     this.publishNeedsOpen = name === "ws";
   }
   open(): void {
+    this.#attempt = this.ctx.link.begin();
     this.opens.push(this.ctx.cursor());
   }
   async close(): Promise<void> {
+    this.ctx.link.stop();
     this.closes += 1;
   }
   async publish(data: Json): Promise<PublishResult> {
@@ -35,13 +38,18 @@ class FakeTransport implements Transport {
   resync(): void {
     this.resyncs += 1;
   }
-  /** Test helpers: the server's side of the conversation. */
+  /** Test helpers: the server's side of the conversation, on the attempt of the last open(). */
   hello(cursor: string): void {
-    this.events.emit("sync", { cursor });
-    this.events.emit("open", { cursor });
+    this.#attempt?.hello(cursor);
   }
   send(...seqs: number[]): void {
-    for (const seq of seqs) this.events.emit("message", { channel: "c", seq, time: 0, data: seq });
+    for (const seq of seqs) this.#attempt?.deliver({ channel: "c", seq, time: 0, data: seq });
+  }
+  reset(reason: ResetReason, cursor: string): void {
+    this.#attempt?.reset(reason, cursor);
+  }
+  drop(drop: TransportDrop): void {
+    this.#attempt?.end(drop);
   }
 }
 
@@ -85,8 +93,12 @@ describe("client state machine", () => {
     await tick();
     ws.hello("e:0");
     ws.send(1, 2);
-    ws.events.emit("close", { reason: "server_restart", detail: "close 1012", fatal: false });
-    ws.events.emit("close", { reason: "server_restart", detail: "close 1012", fatal: false });
+    const cut: TransportDrop = { reason: "server_restart", detail: "close 1012", fatal: false };
+    ws.drop(cut);
+    ws.drop(cut); // one connection ends once: the second report of the same attempt is dropped
+    expect(states.filter((s) => s.kind === "reconnecting")).toHaveLength(1);
+    await tick(30); // the first retry (20 ms) opens a new attempt, which fails too
+    ws.drop(cut);
     await tick(60);
     ws.hello("e:2");
     expect(states).toEqual([
@@ -111,9 +123,9 @@ describe("client state machine", () => {
       },
       { kind: "open", transport: "ws", reason: "reconnected", cursor: "e:2" },
     ]);
-    expect(ws.opens).toEqual([undefined, "e:2"]);
+    expect(ws.opens).toEqual([undefined, "e:2", "e:2"]);
     expect(seqs).toEqual([1, 2]);
-    expect(client.metrics().reconnects).toBe(1);
+    expect(client.metrics().reconnects).toBe(2);
     await client.close();
     expect(ws.closes).toBe(1);
   });
@@ -134,6 +146,7 @@ describe("client state machine", () => {
       discarded: 1,
       reordered: 3,
       resets: 0,
+      lost: 0,
     });
     expect(client.metrics()).toMatchObject({ messages: 7, duplicates: 1, gaps: 1, missed: 2, reorders: 3 });
     await client.close();
@@ -143,9 +156,11 @@ describe("client state machine", () => {
     const { client, fake, seqs, resets } = setup("sse", "old:9");
     const sse = fake("sse");
     sse.hello("new:4");
-    sse.events.emit("reset", { reason: "epoch", cursor: "new:4" });
+    sse.reset("epoch", "new:4");
     sse.send(5);
-    expect(resets).toEqual([{ reason: "epoch", cursor: "new:4", transport: "sse" }]);
+    // new:1…4 were gone before the client got there: lost to it (old:10 on is unknowable).
+    expect(resets).toEqual([{ reason: "epoch", cursor: "new:4", transport: "sse", lost: 4 }]);
+    expect(client.metrics()).toMatchObject({ resets: 1, lost: 4 });
     expect(seqs).toEqual([5]);
     expect(client.cursor).toBe("new:5");
     await client.close();
@@ -157,20 +172,15 @@ describe("client state machine", () => {
     lp.hello("e:0");
     lp.send(1);
     // The status decides, not the wording of the detail.
-    lp.events.emit("close", { reason: "http_error", detail: "Bad Request", status: 400, fatal: true });
-    expect(a.resets).toEqual([{ reason: "bad_cursor", cursor: "e:1", transport: "longPoll" }]);
+    lp.drop({ reason: "http_error", detail: "Bad Request", status: 400, fatal: true });
+    expect(a.resets).toEqual([{ reason: "bad_cursor", cursor: "e:1", transport: "longPoll", lost: 0 }]);
     expect(a.client.state.kind).toBe("reconnecting");
     await tick(30);
     expect(lp.opens).toEqual([undefined, "earliest"]);
     await a.client.close();
 
     const b = setup("longPoll", "e:7");
-    b.fake("longPoll").events.emit("close", {
-      reason: "http_error",
-      detail: "HTTP 400",
-      status: 400,
-      fatal: true,
-    });
+    b.fake("longPoll").drop({ reason: "http_error", detail: "HTTP 400", status: 400, fatal: true });
     expect(b.client.state).toEqual({ kind: "closed", reason: "fatal", detail: "http_error: HTTP 400" });
     expect(b.fake("longPoll").closes).toBe(1);
   });
@@ -183,7 +193,7 @@ describe("client state machine", () => {
     expect(ws.published).toEqual([]);
     ws.hello("e:0");
     await expect(first).resolves.toEqual({ seq: 1, cursor: "e:1" });
-    ws.events.emit("close", { reason: "network", detail: "close 1006", fatal: false });
+    ws.drop({ reason: "network", detail: "close 1006", fatal: false });
     const second = client.publish("while reconnecting");
     await client.close();
     await expect(second).rejects.toMatchObject({ code: "closed" });
@@ -199,7 +209,7 @@ describe("client state machine", () => {
     expect(ws.closes).toBe(1);
     expect(poll.opens).toEqual(["e:2"]);
     ws.send(3);
-    ws.events.emit("close", { reason: "network", detail: "late", fatal: false });
+    ws.drop({ reason: "network", detail: "late", fatal: false });
     poll.hello("e:2");
     poll.send(3);
     expect(seqs).toEqual([1, 2, 3]);

@@ -1,7 +1,7 @@
 import {
   type ClockOffset,
-  deliveryLatency,
-  estimateClockOffset,
+  createClockTracker,
+  emptySnapshot,
   type MetricsSnapshot,
 } from "@transport-lab/metrics";
 import {
@@ -12,35 +12,18 @@ import {
   type TransportName,
 } from "@transport-lab/protocol";
 import { Backoff, DEFAULT_BACKOFF } from "./backoff.ts";
+import { resolveBaseUrl } from "./base-url.ts";
 import type { Client, ClientEvents, ClientOptions, ClientSnapshot, TransportRegistry } from "./client-api.ts";
+import { ClientClock } from "./client-clock.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { ClientError } from "./errors.ts";
+import { createLane, type Lane } from "./lane.ts";
 import type { Platform } from "./platform.ts";
 import { type DeliveryCounts, Sequencer, Verdict } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
 import { createTimePing, type TimePing } from "./time-ping.ts";
-import type { PublishResult, Transport, TransportContext, TransportDrop } from "./transport.ts";
-import { TransportStats } from "./transport-stats.ts";
+import type { PublishResult, TransportDrop } from "./transport.ts";
 import { type WireEvent, WireLog } from "./wire-log.ts";
-import { createWireTap } from "./wire-tap.ts";
-
-/**
- * An absolute base URL without trailing slash. In a page, `""` or a path resolves against the
- * page's location (the web app passes `""` when it is served by the same origin).
- */
-export function resolveBaseUrl(baseUrl: string): string {
-  const page = (globalThis as { location?: { href: string } }).location?.href;
-  let url: URL;
-  try {
-    url = page === undefined ? new URL(baseUrl) : new URL(baseUrl === "" ? "/" : baseUrl, page);
-  } catch {
-    throw new TypeError(`baseUrl must be an absolute http(s) URL here, got ${JSON.stringify(baseUrl)}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`baseUrl must be http(s), got ${JSON.stringify(baseUrl)}`);
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-}
 
 const defaultNow = (): number => performance.timeOrigin + performance.now();
 
@@ -54,19 +37,17 @@ class ClientImpl implements Client {
   readonly #seq: Sequencer;
   readonly #backoff: Backoff;
   readonly #wireLog: WireLog;
-  readonly #transports = new Map<TransportName, { transport: Transport; stats: TransportStats }>();
-  readonly #closing: Promise<void>[] = [];
+  readonly #lanes = new Map<TransportName, Lane>();
+  /** Transports switched away from whose sockets are still closing. */
+  readonly #closing = new Set<Promise<void>>();
   readonly #openWaiters: Waiter[] = [];
   readonly #now: () => number;
   readonly #baseUrl: string;
-  #active: Transport;
-  #stats: TransportStats;
+  readonly #clock: ClientClock;
+  #active: Lane;
   #state: ClientState;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #reconnecting = false;
   #everOpened = false;
-  #clock: ClockOffset | null;
-  #clockRunning = false;
   #timePing: TimePing | undefined;
   #closed: Promise<void> | undefined;
 
@@ -85,13 +66,25 @@ class ClientImpl implements Client {
     this.#wireLog = new WireLog(options.wireLogSize ?? 200);
     this.#now = options.now ?? defaultNow;
     this.#baseUrl = resolveBaseUrl(options.baseUrl);
-    this.#clock = typeof options.clock === "object" ? options.clock : null;
-    const first = this.#get(options.transport);
-    this.#active = first.transport;
-    this.#stats = first.stats;
+    this.#clock = new ClientClock(
+      options.clock ?? true,
+      () =>
+        createClockTracker({
+          ping: () => this.#clockPing(),
+          // Its sockets are not needed between rounds (thousands of idle ones would add up in a load generator).
+          afterRound: () => void this.#timePing?.close(),
+          now: this.#now,
+          samples: options.clockSamples ?? 5,
+          intervalMs: options.clockIntervalMs ?? 30_000,
+        }),
+      (clock) => {
+        for (const lane of this.#lanes.values()) lane.recorder.metrics.setClockOffset(clock);
+      },
+    );
+    this.#active = this.#lane(options.transport);
     const initial: ClientState = { kind: "connecting", transport: options.transport, reason: "start" };
     this.#state = initial;
-    this.#active.open();
+    this.#active.transport.open();
     // Listeners attach right after createClient() returns: let them see the first state too.
     queueMicrotask(() => {
       if (this.#state === initial) this.#events.emit("state", initial);
@@ -103,7 +96,7 @@ class ClientImpl implements Client {
   }
 
   get transport(): TransportName {
-    return this.#active.name;
+    return this.#active.transport.name;
   }
 
   get cursor(): string | undefined {
@@ -115,7 +108,7 @@ class ClientImpl implements Client {
   }
 
   get clock(): ClockOffset | null {
-    return this.#clock;
+    return this.#clock.current;
   }
 
   on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void {
@@ -124,24 +117,24 @@ class ClientImpl implements Client {
 
   async publish(data: Json): Promise<PublishResult> {
     if (this.#closed !== undefined) throw new ClientError("closed", "the client is closed");
-    if (this.#active.publishNeedsOpen && this.#state.kind !== "open") {
+    if (this.#active.transport.publishNeedsOpen && this.#state.kind !== "open") {
       await new Promise<void>((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
     }
-    return this.#active.publish(data);
+    return this.#active.transport.publish(data);
   }
 
   switchTransport(name: TransportName): void {
     if (this.#closed !== undefined) throw new ClientError("closed", "the client is closed");
-    if (name === this.#active.name) return;
+    if (name === this.#active.transport.name) return;
     this.#clearRetry();
-    this.#closing.push(this.#active.close());
-    const next = this.#get(name);
-    this.#active = next.transport;
-    this.#stats = next.stats;
-    this.#reconnecting = false;
+    const closing = this.#stopLane(this.#active);
+    this.#closing.add(closing);
+    const settled = () => this.#closing.delete(closing);
+    closing.then(settled, settled);
+    this.#active = this.#lane(name);
     this.#backoff.reset();
     this.#setState({ kind: "connecting", transport: name, reason: "switch" });
-    this.#active.open();
+    this.#active.transport.open();
   }
 
   close(): Promise<void> {
@@ -151,32 +144,34 @@ class ClientImpl implements Client {
   #shutdown(final: ClientState & { kind: "closed" }): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     this.#clearRetry();
+    this.#clock.stop();
     this.#rejectWaiters(new ClientError("closed", `the client closed (${final.reason}: ${final.detail})`));
     const closing = [...this.#closing];
-    for (const { transport } of this.#transports.values()) closing.push(transport.close());
+    for (const lane of this.#lanes.values()) closing.push(this.#stopLane(lane));
     if (this.#timePing !== undefined) closing.push(this.#timePing.close());
     this.#closed = Promise.all(closing).then(() => undefined);
     this.#setState(final);
     return this.#closed;
   }
 
-  metrics(name: TransportName = this.#active.name, histogram = false): MetricsSnapshot {
-    const stats =
-      this.#transports.get(name)?.stats ?? new TransportStats(name, this.#now, this.options.histogram);
-    return stats.snapshot(histogram);
+  metrics(name: TransportName = this.#active.transport.name, histogram = false): MetricsSnapshot {
+    const lane = this.#lanes.get(name);
+    if (lane !== undefined) return lane.recorder.snapshot(histogram);
+    // A transport this client never used recorded nothing: no recorder (and histogram) is made for it.
+    return emptySnapshot(name, this.#now(), histogram ? (this.options.histogram ?? {}) : undefined);
   }
 
   snapshot(): ClientSnapshot {
     const transports: ClientSnapshot["transports"] = {};
-    for (const [name, { stats }] of this.#transports) {
-      transports[name] = { metrics: stats.snapshot(), extras: stats.extras() };
+    for (const [name, { recorder }] of this.#lanes) {
+      transports[name] = { metrics: recorder.snapshot(), extras: recorder.extras() };
     }
     return {
-      transport: this.#active.name,
+      transport: this.#active.transport.name,
       state: this.#state,
       cursor: this.#seq.cursor,
       delivery: { ...this.#seq.counts },
-      clock: this.#clock,
+      clock: this.#clock.current,
       transports,
     };
   }
@@ -185,100 +180,92 @@ class ClientImpl implements Client {
     return this.#wireLog.toArray();
   }
 
-  /** The transport instance for `name`, created (with its own recorder) on first use. */
-  #get(name: TransportName): { transport: Transport; stats: TransportStats } {
-    const existing = this.#transports.get(name);
+  /** The lane of `name`, made on first use; a transport keeps its figures across switches. */
+  #lane(name: TransportName): Lane {
+    const existing = this.#lanes.get(name);
     if (existing !== undefined) return existing;
-    const stats = new TransportStats(name, this.#now, this.options.histogram);
-    if (this.#clock !== null) stats.metrics.setClockOffset(this.#clock);
-    const wireLog = this.#wireLog;
-    const events = this.#events;
-    const ctx: TransportContext = {
-      baseUrl: this.#baseUrl,
-      channel: this.options.channel,
-      pollIntervalMs: this.options.pollIntervalMs ?? 1000,
-      longPollTimeoutMs: this.options.longPollTimeoutMs ?? LONG_POLL_TIMEOUT.default,
+    const { options } = this;
+    const lane = createLane(name, {
       platform: this.platform,
-      stats,
-      wire: createWireTap(
-        name,
-        this.#now,
-        () => wireLog.capacity > 0 || events.has("wire"),
-        (event) => {
-          wireLog.push(event);
-          events.emit("wire", event);
-        },
-      ),
-      cursor: () => this.#seq.cursor,
+      registry: this.registry,
+      baseUrl: this.#baseUrl,
+      channel: options.channel,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      longPollTimeoutMs: options.longPollTimeoutMs ?? LONG_POLL_TIMEOUT.default,
+      histogram: options.histogram,
       now: this.#now,
-    };
-    const transport = this.registry[name](ctx);
-    const isActive = () => transport === this.#active && this.#closed === undefined;
-    transport.events.on("message", (envelope) => {
-      if (isActive()) this.#deliver(envelope);
+      cursor: () => this.#seq.cursor,
+      wireLog: this.#wireLog,
+      wireListened: () => this.#events.has("wire"),
+      emitWire: (event) => this.#events.emit("wire", event),
     });
-    transport.events.on("sync", ({ cursor }) => {
-      if (isActive()) this.#seq.start(cursor);
+    lane.recorder.metrics.setClockOffset(this.#clock.current);
+    const { link, recorder } = lane;
+    // The link reports only its live attempt, and the client stops the links it leaves: what
+    // arrives here is the active transport's.
+    link.events.on("message", (envelope) => this.#deliver(envelope));
+    link.events.on("open", ({ cursor }) => this.#opened(cursor));
+    link.events.on("reset", ({ reason, cursor }) => {
+      const lost = this.#seq.reset(cursor);
+      recorder.metrics.recordReset();
+      recorder.metrics.recordLost(lost);
+      this.#events.emit("reset", { reason, cursor, transport: name, lost });
     });
-    transport.events.on("reset", ({ reason, cursor }) => {
-      if (!isActive()) return;
-      this.#seq.reset(cursor);
-      stats.metrics.recordReset();
-      this.#events.emit("reset", { reason, cursor, transport: name });
-    });
-    transport.events.on("open", ({ cursor }) => {
-      if (isActive()) this.#opened(cursor);
-    });
-    transport.events.on("close", (drop) => {
-      if (isActive()) this.#dropped(drop);
-    });
-    const entry = { transport, stats };
-    this.#transports.set(name, entry);
-    return entry;
+    link.events.on("close", (drop) => this.#dropped(drop));
+    this.#lanes.set(name, lane);
+    return lane;
+  }
+
+  /** Stops a lane's link first (nothing of it reaches the client after), then its I/O. */
+  #stopLane(lane: Lane): Promise<void> {
+    lane.link.stop();
+    return lane.transport.close();
   }
 
   #deliver(envelope: Envelope): void {
-    const stats = this.#stats;
+    const { metrics } = this.#active.recorder;
     const seq = this.#seq;
     const expected = seq.lastSeq + 1;
     const verdict = seq.accept(envelope.seq);
     if (verdict === Verdict.deliver || verdict === Verdict.deliverReordered) {
-      if (verdict === Verdict.deliverReordered) stats.metrics.recordReorder();
-      const clock = this.#clock;
-      if (clock === null) stats.metrics.recordMessage();
-      else stats.metrics.recordMessage(deliveryLatency(this.#now(), envelope.time, clock.offset));
+      if (verdict === Verdict.deliverReordered) metrics.recordReorder();
+      metrics.recordMessage(this.#clock.latency(this.#now(), envelope.time));
       this.#events.emit("message", envelope);
     } else if (verdict === Verdict.duplicate) {
-      stats.metrics.recordDuplicate();
+      metrics.recordDuplicate();
     } else if (verdict === Verdict.gap) {
-      stats.metrics.recordGap(envelope.seq - expected);
-      this.#active.resync();
+      metrics.recordGap(envelope.seq - expected);
+      this.#active.transport.resync();
     }
   }
 
   #opened(cursor: string): void {
     this.#everOpened = true;
     this.#backoff.reset();
-    this.#stats.connects += 1;
-    const reason = this.#reconnecting ? "reconnected" : "connected";
-    this.#reconnecting = false;
-    // The server's start position (after a reset, where delivery really resumes).
-    this.#setState({ kind: "open", transport: this.#active.name, reason, cursor });
+    // The server's start position (after a reset, where delivery really resumes); adopted only when none is known yet.
+    this.#seq.start(cursor);
+    const reason = this.#state.kind === "reconnecting" ? "reconnected" : "connected";
+    this.#setState({ kind: "open", transport: this.#active.transport.name, reason, cursor });
     const waiters = this.#openWaiters.splice(0);
     for (const waiter of waiters) waiter.resolve();
-    if (this.options.clock !== false && this.#clock === null) this.#syncClock();
+    this.#clock.opened();
   }
 
   #dropped(drop: TransportDrop): void {
-    this.#stats.drops += 1;
+    const { recorder, transport } = this.#active;
     if (drop.fatal) {
       const refused = this.#seq.cursor;
       if (drop.status === 400 && this.#everOpened && refused !== undefined && this.#seq.positioned) {
         // A cursor that worked before is refused: the server's log no longer has it (docs/protocol.md
         // §15.6). Tell the caller and start again from the oldest retained message.
         this.#seq.forget();
-        this.#stats.metrics.recordReset();
-        this.#events.emit("reset", { reason: "bad_cursor", cursor: refused, transport: this.#active.name });
+        recorder.metrics.recordReset();
+        this.#events.emit("reset", {
+          reason: "bad_cursor",
+          cursor: refused,
+          transport: transport.name,
+          lost: 0,
+        });
       } else {
         void this.#shutdown({ kind: "closed", reason: "fatal", detail: `${drop.reason}: ${drop.detail}` });
         return;
@@ -286,8 +273,6 @@ class ClientImpl implements Client {
     }
     this.#clearRetry();
     const delayMs = this.#backoff.next();
-    const transport = this.#active;
-    this.#reconnecting = true;
     this.#setState({
       kind: "reconnecting",
       transport: transport.name,
@@ -298,44 +283,19 @@ class ClientImpl implements Client {
     });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
-      if (transport !== this.#active || this.#closed !== undefined) return;
-      this.#stats.metrics.recordReconnect();
+      if (transport !== this.#active.transport || this.#closed !== undefined) return;
+      recorder.metrics.recordReconnect();
       transport.open();
     }, delayMs);
   }
 
-  /** Estimates the clock offset once per client: WS ping frames, else `GET /api/time` on a connection of its own. */
-  #syncClock(): void {
-    if (this.#clockRunning) return;
-    this.#clockRunning = true;
-    const transport = this.#active;
-    const stats = this.#stats;
-    let ping = transport.ping;
-    if (ping === undefined) {
-      const timePing = createTimePing(this.platform, this.#baseUrl, this.#now);
-      this.#timePing = timePing;
-      ping = () => {
-        stats.clockRequests += 1;
-        return timePing.ping();
-      };
-    }
-    const samples = this.options.clockSamples ?? 5;
-    const done = () => {
-      this.#clockRunning = false;
-      // Its sockets are not needed any more (thousands of idle ones would add up in the load generator).
-      void this.#timePing?.close();
-      this.#timePing = undefined;
-    };
-    estimateClockOffset(ping, { samples, now: this.#now }).then(
-      (best) => {
-        done();
-        if (this.#closed !== undefined) return;
-        this.#clock = best;
-        for (const entry of this.#transports.values()) entry.stats.metrics.setClockOffset(best);
-      },
-      // The connection went away mid-estimate; the next open tries again.
-      done,
-    );
+  /** One clock sample: a WS ping frame on the open connection, else `GET /api/time` on a connection of its own. */
+  #clockPing(): Promise<number> {
+    const { transport, recorder } = this.#active;
+    if (transport.ping !== undefined) return transport.ping();
+    recorder.clockRequests += 1;
+    this.#timePing ??= createTimePing(this.platform, this.#baseUrl);
+    return this.#timePing.ping();
   }
 
   #setState(state: ClientState): void {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@transport-lab/protocol";
+import { decodeErrorBody, type ErrorCode } from "@transport-lab/protocol";
 
 /** Codes of errors the client raises itself, beside the server's {@link ErrorCode}s. */
 export type ClientErrorCode =
@@ -28,17 +28,11 @@ export class ClientError extends Error {
 
 /** Builds the error for a non-2xx answer from its `{"error":{code,message}}` body when it has one. */
 export function errorFromResponse(status: number, body: string): ClientError {
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-    const code = parsed.error?.code;
-    const message = parsed.error?.message;
-    if (typeof code === "string" && typeof message === "string") {
-      return new ClientError(code as ErrorCode, message, status);
-    }
-  } catch {
-    // Not JSON (a proxy's page, a refused upgrade): fall through.
-  }
-  return new ClientError("bad_response", `HTTP ${status}`, status);
+  // Not JSON (a proxy's page, a refused upgrade): the status alone.
+  const decoded = decodeErrorBody(body);
+  return decoded.ok
+    ? new ClientError(decoded.value.error.code, decoded.value.error.message, status)
+    : new ClientError("bad_response", `HTTP ${status}`, status);
 }
 
 /** True for answers that retrying cannot fix (4xx other than 408 and 429). */

@@ -1,8 +1,32 @@
 import type { ByteSource } from "@transport-lab/metrics";
-import type { TransportStats } from "./transport-stats.ts";
 
 /** Why an HTTP request is made; each kind counts as one request. */
 export type RequestPurpose = "connect" | "poll" | "publish" | "clock";
+
+/** A live byte counter owned by the platform (a Node socket's bytesRead/bytesWritten). */
+export interface ByteProbe {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/**
+ * What a platform reports about its own I/O, into the recorder of the transport it works for:
+ * requests, bytes (computed from the protocol, or read from live counters), and failures below HTTP.
+ * `covered` says that a live counter of the platform sees the same bytes, so they are kept only as
+ * a cross-check.
+ */
+export interface IoRecorder {
+  countRequest(purpose: RequestPurpose): void;
+  /** A request, stream or socket failed below HTTP (refused, reset, aborted). */
+  countFailure(purpose: RequestPurpose): void;
+  computedIn(bytes: number, covered: boolean): void;
+  computedOut(bytes: number, covered: boolean): void;
+  /** Bytes received that a platform counter reported once (a Resource Timing entry), with their computed size. */
+  measuredIn(bytes: number, computedEstimate: number): void;
+  /** Starts reading a live counter (a socket); `retire` takes its final values. */
+  attach(probe: ByteProbe): void;
+  retire(probe: ByteProbe): void;
+}
 
 /** One JSON request relative to the client's base URL. */
 export interface HttpRequest {
@@ -33,11 +57,15 @@ export interface HttpStreamHandlers {
 }
 
 /**
- * The HTTP side of a platform, one per transport instance so that its
- * requests, sockets and bytes are that transport's. It counts every request
- * and its bytes into `stats`; the transports report exchanges to the wire tap.
+ * The HTTP side of a platform, one per transport instance so that its requests, sockets and
+ * bytes are that transport's: it counts every request and its bytes into `recorder`.
  */
 export interface HttpClient {
+  /** The server, no trailing slash; every path is relative to it. */
+  readonly baseUrl: string;
+  readonly recorder: IoRecorder;
+  /** True when a live counter sees every byte of its sockets (Node's `node:http`); false for `fetch`. */
+  readonly measured: boolean;
   /** Sends one request and reads its whole answer; rejects on network failure or abort. */
   request(request: HttpRequest): Promise<HttpResult>;
   /** Opens a streaming GET (SSE); returns the function that aborts it (no `end` call after it). */
@@ -46,35 +74,69 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-/** Callbacks of a WebSocket; `close` is called exactly once, after `error` when there is one. */
+/** How a WebSocket ended. */
+export interface WebSocketEnd {
+  /** The close code; 1005: the close frame carried none; 1006: no close frame came at all. */
+  readonly code: number;
+  readonly reason: string;
+  /** The handshake was answered with this HTTP status instead of 101 (where the platform can tell). */
+  readonly status?: number;
+  /** What failed, when the socket failed rather than closed. */
+  readonly error?: string;
+}
+
+/**
+ * Callbacks of a WebSocket. The platform counts the handshake and every frame's bytes (control
+ * frames included) into the transport's recorder; the sizes it passes on are for the wire view.
+ */
 export interface WebSocketHandlers {
-  open(): void;
-  /** A text frame; `payloadBytes` is its UTF-8 length. */
-  message(text: string, payloadBytes: number): void;
-  /** The handshake was refused with this HTTP status, or the socket failed. */
-  error(message: string, status: number | undefined): void;
-  close(code: number, reason: string): void;
+  /** A text frame and its size on the wire (RFC 6455 header included). */
+  message(text: string, wireBytes: number): void;
+  /** The socket is closed; called exactly once, whatever ended it. */
+  close(end: WebSocketEnd): void;
 }
 
 /** The few WebSocket operations the transport uses (keeps `ws` types out of the contract). */
 export interface WebSocketLike {
-  /** Sends a text frame; returns its payload size in bytes. */
+  /** Sends a text frame; returns its size on the wire (header and mask included). */
   send(text: string): number;
-  /** Starts the closing handshake; `close` follows. */
+  /** Starts the closing handshake (or abandons a handshake still under way); `close` follows. */
   close(code: number, reason: string): void;
   /** Resolves once the socket is fully closed (the underlying TCP socket included). */
   readonly closed: Promise<void>;
 }
 
-/** Callbacks of an SSE stream. */
+/** How an event stream ended. */
+export type EventStreamEnd =
+  /** The server finished the response. */
+  | { readonly kind: "ended" }
+  /** The request failed below HTTP (refused, reset, aborted by the network). */
+  | { readonly kind: "failed"; readonly message: string }
+  /** The server answered with an error status (or not with an event stream). */
+  | { readonly kind: "refused"; readonly status: number }
+  /** It stopped, and the platform cannot tell whether the server ended it or the network failed (EventSource). */
+  | { readonly kind: "interrupted" };
+
+/** Callbacks of an SSE stream. The platform counts the request and every event's bytes. */
 export interface EventStreamHandlers {
+  /** The server answered `200 text/event-stream`. */
   open(): void;
-  /** One dispatched event and its size on the wire (chunked framing not included). */
-  event(type: string, data: string, id: string, bytes: number): void;
+  /** One dispatched event and its size on the wire (its lines; chunked framing not included). */
+  event(type: string, data: string, wireBytes: number): void;
   /** A comment (`: ping`) or a field-only block, with its size. */
-  comment(bytes: number): void;
-  /** The stream ended or failed; `status` when the server answered with an error status. */
-  end(message: string, status: number | undefined): void;
+  comment(wireBytes: number): void;
+  /** The stream is over; called once, and never after `close()`. */
+  end(end: EventStreamEnd): void;
+}
+
+/** What an event stream is opened with. */
+export interface EventStreamRequest {
+  /** The transport's HTTP client: its base URL, counters and (on Node) its sockets. */
+  readonly http: HttpClient;
+  /** Path and query. */
+  readonly path: string;
+  /** Only on platforms whose `eventStreamHeaders` is true. */
+  readonly lastEventId?: string;
 }
 
 /** An open SSE stream. */
@@ -85,22 +147,13 @@ export interface EventStreamLike {
 
 /** What a transport uses from its platform (Node: `ws`, `node:http`; browser: `WebSocket`, `EventSource`, `fetch`). */
 export interface Platform {
-  readonly name: "node" | "browser";
-  /** Whether a platform counter sees WebSocket / event-stream bytes (else they are computed). */
-  readonly measures: { readonly webSocket: boolean; readonly eventStream: boolean };
-  createHttp(baseUrl: string, stats: TransportStats): HttpClient;
-  openWebSocket(url: string, stats: TransportStats, handlers: WebSocketHandlers): WebSocketLike;
   /**
-   * Opens `path` as an event stream. Node streams it through `http` with a
-   * `Last-Event-ID` header when one is given; a browser's EventSource cannot
-   * set that header, so the cursor also travels in the query.
+   * Whether an event stream's request can carry headers (`Last-Event-ID` on a reconnect). A
+   * streaming GET can; a browser's EventSource cannot on its first request, so there the cursor
+   * travels in the query.
    */
-  openEventStream(
-    http: HttpClient,
-    baseUrl: string,
-    path: string,
-    lastEventId: string | undefined,
-    stats: TransportStats,
-    handlers: EventStreamHandlers,
-  ): EventStreamLike;
+  readonly eventStreamHeaders: boolean;
+  createHttp(baseUrl: string, recorder: IoRecorder): HttpClient;
+  openWebSocket(url: string, recorder: IoRecorder, handlers: WebSocketHandlers): WebSocketLike;
+  openEventStream(request: EventStreamRequest, handlers: EventStreamHandlers): EventStreamLike;
 }

@@ -51,6 +51,7 @@ describe("Sequencer", () => {
       discarded: 1,
       reordered: 3,
       resets: 0,
+      lost: 0,
     });
     expect(s.cursor).toBe("ep:5");
   });
@@ -61,5 +62,14 @@ describe("Sequencer", () => {
     expect(s.cursor).toBe("new:0");
     expect(s.accept(1)).toBe(Verdict.deliver);
     expect(s.counts.resets).toBe(1);
+  });
+
+  it("counts the seqs a reset skips: up to the cursor in the same epoch, the new epoch's before it otherwise", () => {
+    const s = new Sequencer("ep:5");
+    s.accept(6);
+    expect(s.reset("ep:20")).toBe(14); // 7…20 expired unseen
+    expect(s.reset("next:3")).toBe(3); // next:1…3 gone before we got there; ep's tail is unknowable
+    expect(s.reset("next:3")).toBe(0);
+    expect(s.counts).toMatchObject({ resets: 3, lost: 17 });
   });
 });

@@ -30,8 +30,10 @@ export interface DeliveryCounts {
   discarded: number;
   /** Envelopes that arrived after a higher seq had already been seen. */
   reordered: number;
-  /** Server resets (epoch change or expired cursor). */
+  /** Resets: the server's (epoch change, expired cursor) and refused cursors (`bad_cursor`). */
   resets: number;
+  /** Seqs the resets skipped: never delivered (see {@link Sequencer.reset}). */
+  lost: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export class Sequencer {
     discarded: 0,
     reordered: 0,
     resets: 0,
+    lost: 0,
   };
   #highestSeen = 0;
   #awaitingResend = false;
@@ -83,13 +86,20 @@ export class Sequencer {
     if (parsed?.kind === "at") this.#set(parsed.epoch, parsed.seq);
   }
 
-  /** The server reset us: delivery continues after `cursor`. */
-  reset(cursor: string): void {
+  /**
+   * The server reset us: delivery continues after `cursor`. Returns the seqs this skips: within
+   * the same epoch those between the last delivered one and the cursor; into another epoch the
+   * new epoch's seqs up to the cursor (what the old epoch held after our position is unknowable).
+   */
+  reset(cursor: string): number {
     const parsed = parseCursor(cursor);
-    if (parsed?.kind !== "at") return;
+    if (parsed?.kind !== "at") return 0;
+    const lost = parsed.epoch === this.epoch ? Math.max(0, parsed.seq - this.lastSeq) : parsed.seq;
     this.counts.resets += 1;
+    this.counts.lost += lost;
     this.#awaitingResend = false;
     this.#set(parsed.epoch, parsed.seq);
+    return lost;
   }
 
   /** The server refused our cursor: forget the position and ask for `earliest` next; counted as a reset. */

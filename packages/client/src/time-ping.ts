@@ -1,31 +1,32 @@
+import { decodeTimeAnswer, ROUTES } from "@transport-lab/protocol";
 import { ClientError } from "./errors.ts";
 import type { Platform } from "./platform.ts";
-import { TransportStats } from "./transport-stats.ts";
+import { DISCARD } from "./transport-recorder.ts";
 
 /** `GET /api/time` clock samples over an HTTP client of their own. */
 export interface TimePing {
   /** Resolves with the server's wall clock. */
   ping(): Promise<number>;
+  /** Closes its sockets; a later ping opens new ones. */
   close(): Promise<void>;
 }
 
 /**
- * Clock samples for the HTTP transports. They go through a separate HTTP
- * client (own sockets, throwaway counters) so that their requests and bytes
- * stay out of the transport's figures; the caller counts them as `clockRequests`.
+ * Clock samples for the HTTP transports. They go through a separate HTTP client (own sockets,
+ * counters discarded) so that their requests and bytes stay out of the transport's figures; the
+ * caller counts them as `clockRequests`.
  */
-export function createTimePing(platform: Platform, baseUrl: string, now: () => number): TimePing {
-  const http = platform.createHttp(
-    baseUrl,
-    new TransportStats("poll", now, { significantDigits: 1, maxValue: 1 }),
-  );
+export function createTimePing(platform: Platform, baseUrl: string): TimePing {
+  const http = platform.createHttp(baseUrl, DISCARD);
   return {
     async ping() {
-      const result = await http.request({ method: "GET", path: "/api/time", purpose: "clock" });
-      const time = (JSON.parse(result.body) as { time?: unknown }).time;
-      if (typeof time !== "number")
-        throw new ClientError("bad_response", "GET /api/time without a numeric time");
-      return time;
+      const result = await http.request({ method: "GET", path: ROUTES.time, purpose: "clock" });
+      const time = result.status === 200 ? decodeTimeAnswer(result.body) : undefined;
+      if (time?.ok !== true) {
+        const why = time === undefined ? `HTTP ${result.status}` : time.error;
+        throw new ClientError("bad_response", `GET ${ROUTES.time}: ${why}`);
+      }
+      return time.value;
     },
     close: () => http.close(),
   };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { TransportStats } from "./transport-stats.ts";
+import { TransportRecorder } from "./transport-recorder.ts";
 
-describe("TransportStats", () => {
+describe("TransportRecorder", () => {
   it("labels bytes measured, computed or mixed, and pulls live probes only by their deltas", () => {
-    const stats = new TransportStats("ws", () => 0);
+    const stats = new TransportRecorder("ws", () => 0);
     const probe = { bytesIn: 100, bytesOut: 40 };
     stats.attach(probe);
     stats.computedIn(90, true);
@@ -18,7 +18,7 @@ describe("TransportStats", () => {
     expect(stats.snapshot().bytesOut).toEqual({ bytes: 40, measured: 40, computed: 0, source: "measured" });
     expect(stats.extras().computedEstimateIn).toBe(97);
 
-    const browser = new TransportStats("sse", () => 0);
+    const browser = new TransportRecorder("sse", () => 0);
     browser.computedOut(300, false);
     expect(browser.snapshot().bytesOut).toEqual({
       bytes: 300,
@@ -29,7 +29,7 @@ describe("TransportStats", () => {
   });
 
   it("counts requests by purpose: clock requests apart, publishes also as publishes", () => {
-    const stats = new TransportStats("poll", () => 0);
+    const stats = new TransportRecorder("poll", () => 0);
     for (const purpose of ["connect", "poll", "publish", "clock", "publish"] as const)
       stats.countRequest(purpose);
     const snapshot = stats.snapshot();

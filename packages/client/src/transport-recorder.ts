@@ -1,17 +1,11 @@
 import {
-  createTransportMetrics,
+  createMetricsRecorder,
   type HistogramOptions,
+  type MetricsRecorder,
   type MetricsSnapshot,
-  type TransportMetrics,
 } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
-import type { RequestPurpose } from "./platform.ts";
-
-/** A live byte counter owned by the platform (a Node socket's bytesRead/bytesWritten). */
-export interface ByteProbe {
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-}
+import type { ByteProbe, IoRecorder, RequestPurpose } from "./platform.ts";
 
 interface ProbeState {
   lastIn: number;
@@ -23,7 +17,10 @@ export interface TransportExtras {
   readonly transport: TransportName;
   /** `GET /api/time` requests made for the clock offset (not in `httpRequests`). */
   readonly clockRequests: number;
-  /** Poll / long-poll answers received (`emptyResponses` of them carried nothing). */
+  /**
+   * Poll / long-poll answers received by this client.
+   * @deprecated `MetricsSnapshot.responses` counts the same and survives `mergeSnapshots`.
+   */
   readonly responses: number;
   /** Connections that reached `open`. */
   readonly connects: number;
@@ -40,15 +37,15 @@ export interface TransportExtras {
 }
 
 /**
- * The recorder of one transport of one client: `@transport-lab/metrics`'
- * {@link TransportMetrics} plus live socket probes (pulled into it as
- * measured bytes at snapshot time) and a few extra counters. Plain mutable
- * fields: the hot path (one envelope) is a few increments.
+ * Everything recorded about one transport of one client: `@transport-lab/metrics`'
+ * {@link MetricsRecorder}, the live socket probes the platform attached (pulled into it as
+ * measured bytes at snapshot time) and the extra counters. The platform reports into it as an
+ * {@link IoRecorder}; the client's link layer counts frames, answers and connections. Plain
+ * mutable fields: the hot path (one envelope) is a few increments.
  */
-export class TransportStats {
-  readonly metrics: TransportMetrics;
+export class TransportRecorder implements IoRecorder {
+  readonly metrics: MetricsRecorder;
   clockRequests = 0;
-  responses = 0;
   connects = 0;
   drops = 0;
   framesIn = 0;
@@ -56,6 +53,7 @@ export class TransportStats {
   received = 0;
   computedEstimateIn = 0;
   computedEstimateOut = 0;
+  #responses = 0;
   readonly #probes = new Map<ByteProbe, ProbeState>();
 
   constructor(
@@ -63,7 +61,7 @@ export class TransportStats {
     now: () => number,
     histogram?: HistogramOptions,
   ) {
-    this.metrics = createTransportMetrics(
+    this.metrics = createMetricsRecorder(
       histogram === undefined ? { transport, now } : { transport, now, histogram },
     );
   }
@@ -78,25 +76,32 @@ export class TransportStats {
     if (purpose === "publish") this.metrics.recordPublish();
   }
 
-  /** Bytes received computed from the protocol; `covered` when a platform counter also sees them. */
+  /** A failed request is an error of this transport, except a clock sample's (its figures are apart). */
+  countFailure(purpose: RequestPurpose): void {
+    if (purpose !== "clock") this.metrics.recordError();
+  }
+
+  /** A poll or long-poll answer carrying `messages` messages. */
+  countAnswer(messages: number): void {
+    this.#responses += 1;
+    this.metrics.recordAnswer(messages);
+  }
+
   computedIn(bytes: number, covered: boolean): void {
     this.computedEstimateIn += bytes;
     if (!covered) this.metrics.addBytes("in", bytes, "computed");
   }
 
-  /** Bytes sent computed from the protocol; `covered` when a platform counter also sees them. */
   computedOut(bytes: number, covered: boolean): void {
     this.computedEstimateOut += bytes;
     if (!covered) this.metrics.addBytes("out", bytes, "computed");
   }
 
-  /** Bytes received that a platform counter reported once (a Resource Timing entry), with their computed size. */
   measuredIn(bytes: number, computedEstimate: number): void {
     this.computedEstimateIn += computedEstimate;
     this.metrics.addBytes("in", bytes, "measured");
   }
 
-  /** Starts reading a live counter (a socket); `retire` takes its final values. */
   attach(probe: ByteProbe): void {
     if (!this.#probes.has(probe)) this.#probes.set(probe, { lastIn: 0, lastOut: 0 });
   }
@@ -125,7 +130,7 @@ export class TransportStats {
     return {
       transport: this.transport,
       clockRequests: this.clockRequests,
-      responses: this.responses,
+      responses: this.#responses,
       connects: this.connects,
       drops: this.drops,
       framesIn: this.framesIn,
@@ -145,3 +150,14 @@ export class TransportStats {
     state.lastOut = bytesOut;
   }
 }
+
+/** A recorder that keeps nothing: for requests whose figures belong to no transport (clock samples have their own count). */
+export const DISCARD: IoRecorder = {
+  countRequest() {},
+  countFailure() {},
+  computedIn() {},
+  computedOut() {},
+  measuredIn() {},
+  attach() {},
+  retire() {},
+};

@@ -1,8 +1,6 @@
-import type { Envelope, Json, ResetReason, TransportName } from "@transport-lab/protocol";
-import type { Emitter } from "./emitter.ts";
+import type { Json, TransportName } from "@transport-lab/protocol";
+import type { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
-import type { TransportStats } from "./transport-stats.ts";
-import type { WireTap } from "./wire-tap.ts";
 
 /** Why a transport's connection ended without the client asking for it. */
 export type DropReason =
@@ -33,29 +31,23 @@ export interface TransportDrop {
   readonly fatal: boolean;
 }
 
-/** Events every transport emits; nothing is emitted after `close()`. */
-export interface TransportEvents {
-  /** The connection is up (WS/SSE hello, first poll answer). */
-  open: { readonly cursor: string };
-  /** The server says delivery continues after `cursor` (hello, poll answer): a start position. */
-  sync: { readonly cursor: string };
-  /** The requested cursor could not be honoured; delivery continues after `cursor`. */
-  reset: { readonly reason: ResetReason; readonly cursor: string };
-  /** One envelope, in the order the server sent it (the client's sequencer checks it). */
-  message: Envelope;
-  /** The connection ended; the client decides whether and when to `open()` again. */
-  close: TransportDrop;
-}
+/** The drop a transport reports when it closes its own connection to refetch a gap. */
+export const GAP_DROP: TransportDrop = {
+  reason: "gap",
+  detail: "seq gap: resuming from the cursor",
+  fatal: false,
+};
 
 /**
- * One way of talking to a channel (engine.io-client `transport.ts`). A
- * transport instance belongs to one client; `open()` starts a connection from
- * `ctx.cursor()` and may be called again after a `close` event.
+ * One way of talking to a channel, doing only its I/O (engine.io-client's `transports/`): it opens
+ * connections and sends requests, and hands what arrives to the current {@link Attempt} of its
+ * context's {@link Link}, which decodes it, reports it and tells the client. A transport instance
+ * belongs to one client; `open()` starts a connection from `ctx.cursor()` and may be called
+ * again after the attempt ended.
  */
 export interface Transport {
   readonly name: TransportName;
-  readonly events: Emitter<TransportEvents>;
-  /** Starts connecting from the context's current cursor. */
+  /** Starts an attempt (`ctx.link.begin()`) and connects from the context's current cursor. */
   open(): void;
   /** Ends the connection and every request, timer and socket it holds; resolves once sockets are closed. */
   close(): Promise<void>;
@@ -83,8 +75,8 @@ export interface TransportContext {
   readonly pollIntervalMs: number;
   readonly longPollTimeoutMs: number;
   readonly platform: Platform;
-  readonly stats: TransportStats;
-  readonly wire: WireTap;
+  /** The shared layer: attempts, decoding, figures and wire events. */
+  readonly link: Link;
   /** Where the next delivery should start: the client's tracked cursor, or its initial one. */
   cursor(): string | undefined;
   /** Wall clock in ms since 1970 (fractional). */

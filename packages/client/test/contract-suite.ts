@@ -112,6 +112,7 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
           discarded: 0,
           reordered: 0,
           resets: 0,
+          lost: 0,
         });
         const drops = r.states.filter((s) => s.kind === "reconnecting");
         // Every reconnection waited a full-jitter delay below its capped exponential ceiling.
@@ -173,9 +174,10 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
       try {
         await publishMany(small.url, channel, 30);
         const { epoch } = await channelInfo(small.url, channel);
-        for (const [cursor, reason] of [
-          [formatCursor(epoch, 5), "expired"],
-          ["0ldEpoch:3", "epoch"],
+        // Lost: 6…20 expired unseen; into the new epoch, its 1…20 (the old epoch's tail is unknowable).
+        for (const [cursor, reason, lost] of [
+          [formatCursor(epoch, 5), "expired", 15],
+          ["0ldEpoch:3", "epoch", 20],
         ] as const) {
           const r = record({ baseUrl: small.url, channel, transport, cursor, ...FAST });
           const resets: unknown[] = [];
@@ -183,11 +185,12 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
           try {
             await waitFor("10 messages", () => r.seqs.length >= 10);
             await sleep(50);
-            expect(resets).toEqual([{ reason, cursor: formatCursor(epoch, 20), transport }]);
+            expect(resets).toEqual([{ reason, cursor: formatCursor(epoch, 20), transport, lost }]);
             expect(r.seqs).toEqual(range(21, 30));
             expect(r.client.cursor).toBe(formatCursor(epoch, 30));
             expect(r.client.delivery.resets).toBe(1);
             expect(r.client.metrics().resets).toBe(1);
+            expect([r.client.delivery.lost, r.client.metrics().lost]).toEqual([lost, lost]);
           } finally {
             await r.client.close();
           }
@@ -195,6 +198,36 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
       } finally {
         // Short grace: the global fetch (node+fetch cases) leaves an aborted stream's socket half-open
         // in its pool, and the server's close would otherwise wait its whole default grace for it.
+        await small.close(300);
+      }
+    });
+
+    it("after an outage longer than the history, resumes with an expired reset and counts the seqs it never got", async () => {
+      const small = await startServer({ port: 0, host: "127.0.0.1", rateLimit: 0, historySize: 10 });
+      const channel = `outage-${slug}`;
+      const proxy = await startFaultProxy(small.port);
+      const r = record({ baseUrl: proxy.url, channel, transport, ...FAST });
+      const resets: unknown[] = [];
+      r.client.on("reset", (reset) => resets.push(reset));
+      try {
+        await waitFor("open", () => r.client.state.kind === "open");
+        await publishMany(small.url, channel, 5);
+        await waitFor("5 messages", () => r.seqs.length === 5);
+        proxy.refuse(true);
+        proxy.cut();
+        // While the client cannot reach the server, 30 more are published: the history keeps 26…35.
+        await publishMany(small.url, channel, 30);
+        await waitFor("a failed reconnect", () => r.states.some((s) => s.kind === "reconnecting"));
+        proxy.refuse(false);
+        await waitFor("35", () => r.seqs.at(-1) === 35);
+        await sleep(50);
+        const { epoch } = await channelInfo(small.url, channel);
+        expect(r.seqs).toEqual([...range(1, 5), ...range(26, 35)]);
+        expect(resets).toEqual([{ reason: "expired", cursor: formatCursor(epoch, 25), transport, lost: 20 }]);
+        expect(r.client.metrics()).toMatchObject({ resets: 1, lost: 20, gaps: 0, duplicates: 0 });
+      } finally {
+        await r.client.close();
+        await proxy.close();
         await small.close(300);
       }
     });

@@ -67,13 +67,20 @@ export interface FaultProxy {
   readonly url: string;
   /** Destroys every proxied connection (both sides); returns how many there were. */
   cut(): number;
+  /** While on, new connections are reset at once: the server is out of reach. */
+  refuse(on: boolean): void;
   close(): Promise<void>;
 }
 
 /** Starts a {@link FaultProxy} on a free port forwarding to `port`. */
 export async function startFaultProxy(port: number): Promise<FaultProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = net.connect(port, "127.0.0.1");
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
@@ -103,6 +110,9 @@ export async function startFaultProxy(port: number): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     cut,
+    refuse(on) {
+      refusing = on;
+    },
     close() {
       cut();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { TransportStats } from "../transport-stats.ts";
+import { TransportRecorder } from "../transport-recorder.ts";
 import { openBrowserEventSource } from "./browser-event-source.ts";
+import { createFetchHttp } from "./fetch-http.ts";
 
 /** Just enough of EventSource to refuse a stream. */
 class FakeEventSource {
@@ -36,9 +37,9 @@ describe("openBrowserEventSource", () => {
       });
     });
     const end = vi.fn();
+    const http = createFetchHttp("http://127.0.0.1:1", new TransportRecorder("sse", () => 0));
     const stream = openBrowserEventSource(
-      "http://127.0.0.1:1/api/channels/c/sse",
-      new TransportStats("sse", () => 0),
+      { http, path: "/api/channels/c/sse" },
       { open: () => {}, event: () => {}, comment: () => {}, end },
     );
     const source = FakeEventSource.last as FakeEventSource;

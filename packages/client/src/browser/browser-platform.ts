@@ -5,11 +5,9 @@ import { createFetchHttp } from "./fetch-http.ts";
 
 /** Browsers: the platform's WebSocket, EventSource and fetch; bytes computed, response bodies from Resource Timing. */
 export const browserPlatform: Platform = {
-  name: "browser",
-  measures: { webSocket: false, eventStream: false },
-  createHttp: (baseUrl, stats) => createFetchHttp(baseUrl, stats),
+  // EventSource cannot set Last-Event-ID on its first request: the SSE transport keeps the cursor in the query.
+  eventStreamHeaders: false,
+  createHttp: createFetchHttp,
   openWebSocket: openBrowserWebSocket,
-  // EventSource cannot set Last-Event-ID on its first request; the SSE transport keeps the cursor in the query.
-  openEventStream: (_http, baseUrl, path, _lastEventId, stats, handlers) =>
-    openBrowserEventSource(baseUrl + path, stats, handlers),
+  openEventStream: openBrowserEventSource,
 };

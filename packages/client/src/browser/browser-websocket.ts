@@ -1,44 +1,64 @@
-import { utf8Length } from "@transport-lab/metrics";
-import type { WebSocketHandlers, WebSocketLike } from "../platform.ts";
-import type { TransportStats } from "../transport-stats.ts";
+import { utf8Length, wsFrameBytes } from "@transport-lab/metrics";
+import { CLOSE_CODES } from "@transport-lab/protocol";
+import type { IoRecorder, WebSocketHandlers, WebSocketLike } from "../platform.ts";
 import { estimateWebSocketRequestHead, estimateWebSocketResponseHead } from "./request-estimate.ts";
 
 /**
- * The platform's WebSocket. Browsers expose no byte counter for it, so the
- * handshake is estimated and each frame computed (RFC 6455) by the transport.
- * A refused handshake shows only as an error event without its status.
+ * The platform's WebSocket. Browsers expose no byte counter for it, so the handshake is
+ * estimated and each frame computed (RFC 6455). A refused handshake shows only as an error
+ * event without its status.
  */
-export function openBrowserWebSocket(
-  url: string,
-  stats: TransportStats,
-  h: WebSocketHandlers,
-): WebSocketLike {
+export function openBrowserWebSocket(url: string, recorder: IoRecorder, h: WebSocketHandlers): WebSocketLike {
   const socket = new WebSocket(url);
+  let failed = false;
+  let done = false;
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  stats.computedOut(estimateWebSocketRequestHead(new URL(url)), false);
-  socket.onopen = () => {
-    stats.computedIn(estimateWebSocketResponseHead(), false);
-    h.open();
-  };
-  socket.onmessage = (event: MessageEvent) => {
-    if (typeof event.data === "string") h.message(event.data, utf8Length(event.data));
-  };
-  socket.onerror = () => h.error("WebSocket error", undefined);
-  socket.onclose = (event: CloseEvent) => {
-    h.close(event.code, event.reason);
+  const finish = (code: number, reason: string) => {
+    if (done) return;
+    done = true;
+    // The server's close frame, unmasked: none at all for 1006, an empty payload for 1005.
+    if (code !== CLOSE_CODES.abnormal) {
+      recorder.computedIn(
+        wsFrameBytes(code === CLOSE_CODES.noStatus ? 0 : 2 + utf8Length(reason), false),
+        false,
+      );
+    }
+    h.close(failed ? { code, reason, error: "WebSocket error" } : { code, reason });
     resolveClosed();
   };
+  recorder.countRequest("connect");
+  recorder.computedOut(estimateWebSocketRequestHead(new URL(url)), false);
+  socket.onopen = () => {
+    recorder.computedIn(estimateWebSocketResponseHead(), false);
+  };
+  socket.onmessage = (event: MessageEvent) => {
+    if (typeof event.data !== "string") return;
+    const bytes = wsFrameBytes(utf8Length(event.data), false);
+    recorder.computedIn(bytes, false);
+    h.message(event.data, bytes);
+  };
+  socket.onerror = () => {
+    failed = true;
+    // A handshake that failed ends as 1006. Browsers fire close after this error; Node 20's
+    // WebSocket (undici, used by the tests) never does, and close() on it then recurses: end here.
+    if (socket.readyState === WebSocket.CONNECTING) finish(CLOSE_CODES.abnormal, "");
+  };
+  socket.onclose = (event: CloseEvent) => finish(event.code, event.reason);
   return {
     send(text) {
       socket.send(text);
-      return utf8Length(text);
+      const bytes = wsFrameBytes(utf8Length(text), true);
+      recorder.computedOut(bytes, false);
+      return bytes;
     },
     close(code, reason) {
-      if (socket.readyState === WebSocket.CLOSED) return;
-      socket.close(code, reason);
+      if (done) return;
+      if (socket.readyState === WebSocket.OPEN)
+        recorder.computedOut(wsFrameBytes(2 + utf8Length(reason), true), false);
+      if (socket.readyState !== WebSocket.CLOSED) socket.close(code, reason);
     },
     closed,
   };

@@ -1,6 +1,5 @@
 import { httpResponseHeadBytes, utf8Length } from "@transport-lab/metrics";
-import type { HttpClient, HttpRequest, HttpResult, HttpStreamHandlers } from "../platform.ts";
-import type { TransportStats } from "../transport-stats.ts";
+import type { HttpClient, HttpRequest, HttpResult, HttpStreamHandlers, IoRecorder } from "../platform.ts";
 import { estimateFetchRequestHead } from "./request-estimate.ts";
 import { onResourceTiming } from "./resource-timing.ts";
 
@@ -15,7 +14,7 @@ const TIMING_WAIT_MS = 2000;
  * origin or `Timing-Allow-Origin`), else from its length. `transferSize` is
  * not used: the spec defines it as encodedBodySize + 300, not a real header count.
  */
-export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpClient {
+export function createFetchHttp(baseUrl: string, recorder: IoRecorder): HttpClient {
   const controllers = new Set<AbortController>();
   const pendingTimings = new Set<() => void>();
 
@@ -34,20 +33,23 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
     const cancel = onResourceTiming(url, startedAt, TIMING_WAIT_MS, (entry) => {
       pendingTimings.delete(cancel);
       if (entry !== undefined && entry.encodedBodySize > 0)
-        stats.measuredIn(entry.encodedBodySize, bodyBytes);
-      else stats.computedIn(bodyBytes, false);
+        recorder.measuredIn(entry.encodedBodySize, bodyBytes);
+      else recorder.computedIn(bodyBytes, false);
     });
     pendingTimings.add(cancel);
   }
 
   return {
+    baseUrl,
+    recorder,
+    measured: false,
     async request({ method, path, body, signal, purpose }: HttpRequest): Promise<HttpResult> {
       const url = new URL(baseUrl + path);
       const bodyBytes = body === undefined ? undefined : utf8Length(body);
       const requestBytes = estimateFetchRequestHead(method, url, bodyBytes) + (bodyBytes ?? 0);
       const controller = control(signal);
-      stats.countRequest(purpose);
-      stats.computedOut(requestBytes, false);
+      recorder.countRequest(purpose);
+      recorder.computedOut(requestBytes, false);
       try {
         const init: RequestInit = { method, signal: controller.signal, cache: "no-store" };
         if (body !== undefined) {
@@ -59,7 +61,7 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
         const text = await res.text();
         const head = httpResponseHeadBytes(res.status, res.statusText, res.headers);
         const responseBodyBytes = utf8Length(text);
-        stats.computedIn(head, false);
+        recorder.computedIn(head, false);
         countBody(url.href, startedAt, responseBodyBytes);
         return {
           status: res.status,
@@ -69,7 +71,7 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
           sizeSource: "computed",
         };
       } catch (error) {
-        if (purpose !== "clock") stats.metrics.recordError();
+        recorder.countFailure(purpose);
         throw error;
       } finally {
         controllers.delete(controller);
@@ -81,12 +83,12 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
       const controller = control(undefined);
       let done = false;
       const url = new URL(baseUrl + path);
-      stats.countRequest("connect");
-      stats.computedOut(estimateFetchRequestHead("GET", url, undefined), false);
+      recorder.countRequest("connect");
+      recorder.computedOut(estimateFetchRequestHead("GET", url, undefined), false);
       void (async () => {
         try {
           const res = await fetch(url, { headers, signal: controller.signal, cache: "no-store" });
-          stats.computedIn(httpResponseHeadBytes(res.status, res.statusText, res.headers), false);
+          recorder.computedIn(httpResponseHeadBytes(res.status, res.statusText, res.headers), false);
           if (done) return;
           handlers.response(res.status, res.headers.get("content-type") ?? "");
           const reader = res.body?.getReader();
@@ -103,7 +105,7 @@ export function createFetchHttp(baseUrl: string, stats: TransportStats): HttpCli
         } catch (error) {
           if (!done) {
             done = true;
-            stats.metrics.recordError();
+            recorder.countFailure("connect");
             handlers.end(error as Error);
           }
         } finally {

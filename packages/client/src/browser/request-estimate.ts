@@ -119,7 +119,7 @@ export function estimateWebSocketResponseHead(): number {
   ]);
 }
 
-/** The server's SSE answer head (DESIGN.md's headers plus what Node adds), as an EventSource hides it. */
+/** The server's SSE answer head (the headers of docs/protocol.md §5 plus what Node adds), as an EventSource hides it. */
 export function estimateEventStreamResponseHead(): number {
   return httpResponseHeadBytes(200, "OK", [
     ["content-type", "text/event-stream; charset=utf-8"],

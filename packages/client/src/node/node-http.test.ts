@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TransportStats } from "../transport-stats.ts";
+import { TransportRecorder } from "../transport-recorder.ts";
 import { createNodeHttp } from "./node-http.ts";
 
 /** A raw node:http server with a fixed answer, counting what it reads and writes on its sockets. */
@@ -33,7 +33,7 @@ const serverWritten = () => [...serverSockets].reduce((n, s) => n + s.bytesWritt
 
 describe("node-http byte accounting", () => {
   it("measures each exchange on the socket, headers included, and agrees with the protocol arithmetic", async () => {
-    const stats = new TransportStats("poll", () => 0);
+    const stats = new TransportRecorder("poll", () => 0);
     const client = createNodeHttp(base, stats);
     const readBefore = serverRead();
     const writtenBefore = serverWritten();
@@ -88,7 +88,7 @@ describe("node-http byte accounting", () => {
   });
 
   it("resolves every close() made while its sockets are still closing", async () => {
-    const stats = new TransportStats("poll", () => 0);
+    const stats = new TransportRecorder("poll", () => 0);
     const client = createNodeHttp(base, stats);
     await client.request({ method: "GET", path: "/x", purpose: "poll" });
     // The keep-alive socket is still open: both calls wait for it, and both must settle.
@@ -98,7 +98,7 @@ describe("node-http byte accounting", () => {
   });
 
   it("does not count clock requests as transport requests", async () => {
-    const stats = new TransportStats("sse", () => 0);
+    const stats = new TransportRecorder("sse", () => 0);
     const client = createNodeHttp(base, stats);
     await client.request({ method: "GET", path: "/api/time", purpose: "clock" });
     expect(stats.snapshot().httpRequests).toBe(0);

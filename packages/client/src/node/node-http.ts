@@ -2,8 +2,14 @@ import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import { chunkedEncodingOverhead, httpRequestHeadBytes, httpResponseHeadBytes } from "@transport-lab/metrics";
-import type { HttpClient, HttpRequest, HttpResult, HttpStreamHandlers } from "../platform.ts";
-import type { ByteProbe, TransportStats } from "../transport-stats.ts";
+import type {
+  ByteProbe,
+  HttpClient,
+  HttpRequest,
+  HttpResult,
+  HttpStreamHandlers,
+  IoRecorder,
+} from "../platform.ts";
 
 /** A socket's counters as a probe, plus where the last completed exchange left them. */
 class SocketProbe implements ByteProbe {
@@ -26,7 +32,7 @@ class SocketProbe implements ByteProbe {
  * cross-check. Requests on one socket never overlap (HTTP/1.1, no
  * pipelining), so the counter deltas between two exchanges are exact.
  */
-export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClient {
+export function createNodeHttp(baseUrl: string, recorder: IoRecorder): HttpClient {
   const url = new URL(baseUrl);
   const mod = url.protocol === "https:" ? https : http;
   let agent = new mod.Agent({ keepAlive: true });
@@ -45,9 +51,9 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       const created = new SocketProbe(socket);
       probe = created;
       probes.set(socket, created);
-      stats.attach(created);
+      recorder.attach(created);
       socket.once("close", () => {
-        stats.retire(created);
+        recorder.retire(created);
         probes.delete(socket);
         if (probes.size === 0 && allClosed !== undefined) {
           const { resolve } = allClosed;
@@ -69,13 +75,13 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
   }
 
   function responseHead(res: http.IncomingMessage): number {
-    const raw = res.rawHeaders;
-    const pairs: [string, string][] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
-    return httpResponseHeadBytes(res.statusCode ?? 0, res.statusMessage ?? "", pairs);
+    return httpResponseHeadBytes(res.statusCode ?? 0, res.statusMessage ?? "", headerPairs(res.rawHeaders));
   }
 
   return {
+    baseUrl,
+    recorder,
+    measured: true,
     request({ method, path, body, signal, purpose }: HttpRequest): Promise<HttpResult> {
       return new Promise((resolve, reject) => {
         const fullPath = basePath + path;
@@ -89,16 +95,16 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
         if (signal !== undefined) options.signal = signal;
         const req = mod.request(options);
         inflight.add(req);
-        stats.countRequest(purpose);
+        recorder.countRequest(purpose);
         const computedOut = requestHead(method, fullPath, headers) + (bodyBuffer?.length ?? 0);
-        stats.computedOut(computedOut, true);
+        recorder.computedOut(computedOut, true);
         let probe: SocketProbe | undefined;
         req.on("socket", (socket) => {
           probe = track(socket);
         });
         req.on("close", () => inflight.delete(req));
         req.on("error", (error) => {
-          if (purpose !== "clock") stats.metrics.recordError();
+          recorder.countFailure(purpose);
           reject(error);
         });
         req.on("response", (res) => {
@@ -115,7 +121,7 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
             const chunked = res.headers["transfer-encoding"] === "chunked";
             const framing = chunked ? chunkedEncodingOverhead(length) + chunkedEncodingOverhead(0) : 0;
             const computedIn = responseHead(res) + length + framing;
-            stats.computedIn(computedIn, true);
+            recorder.computedIn(computedIn, true);
             let requestBytes = computedOut;
             let responseBytes = computedIn;
             if (probe !== undefined) {
@@ -144,16 +150,16 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       const fullPath = basePath + path;
       const req = mod.request({ host, port, path: fullPath, method: "GET", agent, headers });
       inflight.add(req);
-      stats.countRequest("connect");
-      stats.computedOut(requestHead("GET", fullPath, headers), true);
+      recorder.countRequest("connect");
+      recorder.computedOut(requestHead("GET", fullPath, headers), true);
       req.on("socket", track);
       req.on("close", () => inflight.delete(req));
       req.on("error", (error) => {
-        if (!done) stats.metrics.recordError();
+        if (!done) recorder.countFailure("connect");
         finish(error);
       });
       req.on("response", (res) => {
-        stats.computedIn(responseHead(res), true);
+        recorder.computedIn(responseHead(res), true);
         if (done) return;
         handlers.response(res.statusCode ?? 0, String(res.headers["content-type"] ?? ""));
         res.on("data", (chunk: Buffer) => {
@@ -189,4 +195,11 @@ export function createNodeHttp(baseUrl: string, stats: TransportStats): HttpClie
       return allClosed.promise;
     },
   };
+}
+
+/** `rawHeaders` as name/value pairs, for counting a response head. */
+export function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
+  return pairs;
 }

@@ -5,10 +5,8 @@ import { openNodeWebSocket } from "./node-websocket.ts";
 
 /** Node 20: `ws`, `node:http` with per-transport keep-alive agents, and a streaming SSE reader; bytes measured on sockets. */
 export const nodePlatform: Platform = {
-  name: "node",
-  measures: { webSocket: true, eventStream: true },
-  createHttp: (baseUrl, stats) => createNodeHttp(baseUrl, stats),
+  eventStreamHeaders: true,
+  createHttp: createNodeHttp,
   openWebSocket: openNodeWebSocket,
-  openEventStream: (http, _baseUrl, path, lastEventId, _stats, handlers) =>
-    openNodeEventStream(http, path, lastEventId, handlers),
+  openEventStream: openNodeEventStream,
 };

@@ -1,22 +1,8 @@
-import {
-  formatCursor,
-  type Json,
-  LONG_POLL_TIMEOUT,
-  type PollResponse,
-  parseCursor,
-  type TransportName,
-} from "@transport-lab/protocol";
-import { Emitter } from "../emitter.ts";
-import { isFatalStatus } from "../errors.ts";
+import { type Json, LONG_POLL_TIMEOUT, type TransportName, transportPath } from "@transport-lab/protocol";
+import type { Attempt } from "../attempt.ts";
 import type { HttpClient, HttpResult } from "../platform.ts";
-import type {
-  PublishResult,
-  Transport,
-  TransportContext,
-  TransportDrop,
-  TransportEvents,
-} from "../transport.ts";
-import { channelPath, httpPublish, reportExchange } from "./shared.ts";
+import type { PublishResult, Transport, TransportContext } from "../transport.ts";
+import { httpPublish } from "./http-publish.ts";
 
 /** How long past the server-side timeout a held long-poll may take before it counts as lost. */
 const LONG_POLL_GRACE_MS = 5000;
@@ -24,18 +10,18 @@ const LONG_POLL_GRACE_MS = 5000;
 /** Interval polling asks and gets an answer at once; long polling is held until a message or the timeout. */
 export type PollingMode = "poll" | "longPoll";
 
+/** What the next request of a connection is for. */
+type Next = "first" | "more" | "wait";
+
 /**
- * Both polling transports (engine.io-client `polling.ts`): a loop of GETs,
- * each resuming from the client's cursor, so a lost answer is simply asked
- * for again. `open` fires on the first answer of a connection; an answer with
- * no message counts as empty; a failed request ends the connection and the
- * client backs off before `open()` again. Publishes are HTTP POSTs.
+ * Both polling transports (engine.io-client `polling.ts`): a loop of GETs, each resuming from the
+ * client's cursor, so a lost answer is simply asked for again. An answer that says more is
+ * waiting (`more`) is followed at once, without the interval or a hold; a failed request ends the
+ * attempt and the client backs off before `open()` again. Publishes are HTTP POSTs.
  */
 export class PollingTransport implements Transport {
-  readonly events = new Emitter<TransportEvents>();
   readonly publishNeedsOpen = false;
   readonly #http: HttpClient;
-  #generation = 0;
   #controller: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
@@ -44,7 +30,7 @@ export class PollingTransport implements Transport {
     readonly ctx: TransportContext,
     readonly mode: PollingMode,
   ) {
-    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.stats);
+    this.#http = ctx.platform.createHttp(ctx.baseUrl, ctx.link.recorder);
   }
 
   get name(): TransportName {
@@ -53,10 +39,11 @@ export class PollingTransport implements Transport {
 
   open(): void {
     this.#stop();
-    this.#next(++this.#generation, true);
+    this.#next(this.ctx.link.begin(), "first");
   }
 
   async close(): Promise<void> {
+    this.ctx.link.stop();
     this.#stop();
     await this.#http.close();
   }
@@ -70,7 +57,6 @@ export class PollingTransport implements Transport {
   }
 
   #stop(): void {
-    this.#generation += 1;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
     this.#timer = undefined;
@@ -79,15 +65,17 @@ export class PollingTransport implements Transport {
     this.#controller = undefined;
   }
 
-  async #request(generation: number, first: boolean): Promise<void> {
+  async #request(attempt: Attempt, next: Next): Promise<void> {
     const { ctx } = this;
     const longPoll = this.mode === "longPoll";
     // A connection's first long-poll asks for a 1 ms hold: it is the handshake that confirms the
-    // cursor and places the client at once, instead of leaving it "connecting" for a whole quiet hold.
-    const hold = first ? LONG_POLL_TIMEOUT.min : ctx.longPollTimeoutMs;
-    const path = longPoll
-      ? channelPath(ctx.channel, "long-poll", ctx.cursor(), `timeout=${hold}`)
-      : channelPath(ctx.channel, "poll", ctx.cursor());
+    // cursor and places the client at once, instead of leaving it "connecting" for a whole quiet
+    // hold. A request for what an answer left waiting is not held either.
+    const hold = next === "wait" ? ctx.longPollTimeoutMs : LONG_POLL_TIMEOUT.min;
+    const path = transportPath(this.mode, ctx.channel, {
+      timeout: longPoll ? hold : undefined,
+      cursor: ctx.cursor(),
+    });
     const controller = new AbortController();
     this.#controller = controller;
     let timedOut = false;
@@ -103,90 +91,30 @@ export class PollingTransport implements Transport {
     try {
       result = await this.#http.request({ method: "GET", path, signal: controller.signal, purpose: "poll" });
     } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#end({
-        reason: timedOut ? "timeout" : "network",
-        detail: timedOut ? "long-poll held past its timeout" : (error as Error).message,
-        fatal: false,
-      });
+      attempt.end(
+        timedOut
+          ? { reason: "timeout", detail: "long-poll held past its timeout", fatal: false }
+          : { reason: "network", detail: (error as Error).message, fatal: false },
+      );
       return;
     } finally {
       if (deadline !== undefined) clearTimeout(deadline);
       if (this.#holdTimer === deadline) this.#holdTimer = undefined;
     }
-    if (generation !== this.#generation) return;
-    if (result.status !== 200) {
-      reportExchange(ctx, "GET", path, result, sentAt, `${result.status}`);
-      ctx.stats.metrics.recordError();
-      this.#end({
-        reason: "http_error",
-        detail: `HTTP ${result.status}`,
-        status: result.status,
-        fatal: isFatalStatus(result.status),
-      });
-      return;
-    }
-    let answer: PollResponse;
-    try {
-      answer = JSON.parse(result.body) as PollResponse;
-    } catch {
-      ctx.stats.metrics.recordError();
-      this.#end({ reason: "network", detail: "unreadable poll answer", fatal: false });
-      return;
-    }
-    const messages = answer.messages;
-    ctx.stats.responses += 1;
-    if (messages.length === 0) ctx.stats.metrics.recordEmpty();
-    if (ctx.wire.enabled) {
-      const last = messages[messages.length - 1];
-      const summary =
-        messages.length === 0
-          ? "empty"
-          : `${messages.length} message${messages.length === 1 ? "" : "s"} #${messages[0]?.seq}–#${last?.seq}`;
-      reportExchange(ctx, "GET", path, result, sentAt, summary);
-    }
-    const start = startCursor(answer);
-    if (answer.reset !== undefined) this.events.emit("reset", { reason: answer.reset.reason, cursor: start });
-    if (first) {
-      this.events.emit("sync", { cursor: start });
-      this.events.emit("open", { cursor: start });
-    }
-    for (let i = 0; i < messages.length; i++) {
-      if (generation !== this.#generation) return;
-      ctx.stats.received += 1;
-      this.events.emit("message", messages[i] as PollResponse["messages"][number]);
-    }
-    if (generation !== this.#generation) return;
-    if (longPoll) {
-      this.#next(generation, false);
-    } else {
+    const answer = attempt.answer({ method: "GET", path, sentAt }, result);
+    if (answer === undefined) return;
+    if (answer.more === true) this.#next(attempt, "more");
+    else if (longPoll) this.#next(attempt, "wait");
+    else {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        this.#next(generation, false);
+        this.#next(attempt, "wait");
       }, ctx.pollIntervalMs);
     }
   }
 
-  /** Runs one request; anything unexpected ends the connection instead of escaping as an unhandled rejection. */
-  #next(generation: number, first: boolean): void {
-    this.#request(generation, first).catch((error: unknown) => {
-      if (generation !== this.#generation) return;
-      this.ctx.stats.metrics.recordError();
-      this.#end({ reason: "network", detail: String(error), fatal: false });
-    });
+  /** Runs one request; anything unexpected ends the attempt instead of escaping as an unhandled rejection. */
+  #next(attempt: Attempt, next: Next): void {
+    this.#request(attempt, next).catch((error: unknown) => attempt.fail(String(error)));
   }
-
-  #end(drop: TransportDrop): void {
-    this.#generation += 1;
-    this.#controller = undefined;
-    this.events.emit("close", drop);
-  }
-}
-
-/** Where an answer's delivery starts: just before its first message, or its cursor when it has none. */
-function startCursor(answer: PollResponse): string {
-  const first = answer.messages[0];
-  if (first === undefined) return answer.cursor;
-  const parsed = parseCursor(answer.cursor);
-  return parsed?.kind === "at" ? formatCursor(parsed.epoch, first.seq - 1) : answer.cursor;
 }
