@@ -1,9 +1,10 @@
+import { createClockTracker } from "@transport-lab/metrics";
 import type { Json, ResetReason, TransportName } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import type { Attempt } from "./attempt.ts";
 import { resolveBaseUrl } from "./base-url.ts";
 import { createClientWith } from "./client.ts";
-import type { ClientReset, TransportRegistry } from "./client-api.ts";
+import type { ClientOptions, ClientReset, TransportRegistry } from "./client-api.ts";
 import { nodePlatform } from "./node/node-platform.ts";
 import type { ClientState } from "./state.ts";
 import type { PublishResult, Transport, TransportContext, TransportDrop } from "./transport.ts";
@@ -16,12 +17,21 @@ class FakeTransport implements Transport {
   resyncs = 0;
   readonly published: Json[] = [];
   #attempt: Attempt | undefined;
+  /** WebSocket only: clock samples answered by a server whose clock is 500 ms ahead. */
+  readonly ping?: () => Promise<number>;
+  pings = 0;
 
   constructor(
     readonly name: TransportName,
     readonly ctx: TransportContext,
   ) {
     this.publishNeedsOpen = name === "ws";
+    if (name === "ws") {
+      this.ping = async () => {
+        this.pings += 1;
+        return performance.timeOrigin + performance.now() + 500;
+      };
+    }
   }
   open(): void {
     this.#attempt = this.ctx.link.begin();
@@ -53,7 +63,7 @@ class FakeTransport implements Transport {
   }
 }
 
-function setup(transport: TransportName = "ws", cursor?: string) {
+function setup(transport: TransportName = "ws", cursor?: string, extra: Partial<ClientOptions> = {}) {
   const fakes = new Map<TransportName, FakeTransport>();
   const factory = (name: TransportName) => (ctx: TransportContext) => {
     const fake = new FakeTransport(name, ctx);
@@ -73,6 +83,7 @@ function setup(transport: TransportName = "ws", cursor?: string) {
     clock: false,
     backoff: { initialMs: 40, maxMs: 1000, factor: 2, random: () => 0.5 },
     ...(cursor === undefined ? {} : { cursor }),
+    ...extra,
   });
   const states: ClientState[] = [];
   const seqs: number[] = [];
@@ -221,6 +232,44 @@ describe("client state machine", () => {
     expect(client.metrics("ws").messages).toBe(2);
     expect(client.metrics("poll").messages).toBe(1);
     await client.close();
+  });
+});
+
+describe("clock", () => {
+  it("estimates from the first open on, renews the estimate every clockIntervalMs, and stops at close", async () => {
+    const { client, fake } = setup("ws", undefined, { clock: true, clockIntervalMs: 30 });
+    const ws = fake("ws");
+    await tick(50);
+    expect([client.clock, ws.pings]).toEqual([null, 0]); // nothing before the connection is open
+    ws.hello("e:0");
+    await tick(100);
+    const clock = client.clock;
+    expect(clock?.samples).toBeGreaterThanOrEqual(5 + 2 * 3); // the first round, then rounds of 3
+    expect(Math.abs((clock?.offset ?? 0) - 500)).toBeLessThanOrEqual((clock?.uncertainty ?? 0) + 1);
+    expect(client.metrics().clock).toEqual(clock);
+    await client.close();
+    const pings = ws.pings;
+    await tick(100);
+    expect(ws.pings).toBe(pings);
+  });
+
+  it("follows a tracker it is given, and leaves starting and stopping it to its owner", async () => {
+    let serverAhead = 200;
+    const tracker = createClockTracker({
+      ping: async () => performance.timeOrigin + performance.now() + serverAhead,
+      intervalMs: 0,
+    });
+    const { client, fake } = setup("sse", undefined, { clock: tracker });
+    fake("sse").hello("e:0");
+    await tick();
+    expect(client.clock).toBeNull();
+    await tracker.start();
+    expect(Math.round(client.clock?.offset ?? 0)).toBe(200);
+    serverAhead = 10_200; // a step: the tracker starts over, and the client follows
+    await tracker.round();
+    expect(Math.round(client.clock?.offset ?? 0)).toBe(10_200);
+    await client.close();
+    expect((await tracker.round())?.samples).toBe(5 + 3 + 3); // still the owner's to run
   });
 });
 
