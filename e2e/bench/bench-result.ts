@@ -1,5 +1,5 @@
 import type { ByteCount, LatencySummary, MetricsSnapshot } from "@transport-lab/metrics";
-import type { Transport } from "../support/server-api.ts";
+import type { TransportName } from "@transport-lab/protocol";
 
 /** One cell of the matrix: the generator's rate and payload. */
 export interface CellSpec {
@@ -32,7 +32,7 @@ export interface TransportFiguresResult
     | "reconnects"
     | "errors"
   > {
-  readonly transport: Transport;
+  readonly transport: TransportName;
   readonly latency: LatencyFigures;
   /** ± ms of the page's clock offset (half the best `/api/time` round trip). */
   readonly clockUncertainty: number | null;
@@ -60,7 +60,7 @@ export interface CellResult extends CellSpec {
    * reconnected after the reset), with each panel's state; empty when all went well.
    */
   readonly problems: readonly string[];
-  readonly transports: Readonly<Record<Transport, TransportFiguresResult>>;
+  readonly transports: Readonly<Record<TransportName, TransportFiguresResult>>;
 }
 
 /** Where and with what a run was made. */

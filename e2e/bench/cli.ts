@@ -5,12 +5,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
+import { count, num, textTable } from "@transport-lab/report";
 import { CHROMIUM_ARGS, findChromium } from "../support/find-chromium.ts";
 import { OwnServer } from "../support/own-server.ts";
-import { serverApi } from "../support/server-api.ts";
+import { serverDriver } from "../support/server-driver.ts";
 import type { BenchSettings } from "./bench-result.ts";
 import { type BenchProgress, DEFAULT_PAYLOADS, DEFAULT_RATES, matrix, runBench } from "./run-bench.ts";
-import { cellLabel, count, num, summaryTable, textTable } from "./tables.ts";
+import { cellLabel, summaryTable } from "./tables.ts";
 import { runDirName, writeReports } from "./write-reports.ts";
 
 const USAGE = `Usage: pnpm bench [-- options]
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
     );
     const result = await runBench({
       browser,
-      api: serverApi(server.url),
+      api: serverDriver(server.url),
       cells,
       settings,
       onProgress: (p) => {

@@ -1,10 +1,10 @@
 import type { Browser } from "@playwright/test";
-import type { ServerApi } from "../support/server-api.ts";
+import type { ServerDriver } from "../support/server-driver.ts";
 import type { BenchResult, BenchSettings, CellResult, CellSpec } from "./bench-result.ts";
 import { machineInfo, versions } from "./machine.ts";
 import { type CellPhase, runCell } from "./run-cell.ts";
 
-/** The matrix of DESIGN.md's browser benchmark: every rate with every payload. */
+/** The matrix of the browser benchmark (docs/benchmarks.md): every rate with every payload. */
 export const DEFAULT_RATES = [1, 10, 100, 1000] as const;
 export const DEFAULT_PAYLOADS = [64, 1024, 16 * 1024] as const;
 
@@ -24,7 +24,7 @@ export interface BenchProgress {
 /** What {@link runBench} needs: a browser, a server, the cells and the page's settings. */
 export interface BenchOptions {
   readonly browser: Browser;
-  readonly api: ServerApi;
+  readonly api: ServerDriver;
   readonly cells: readonly CellSpec[];
   readonly settings: BenchSettings;
   readonly onProgress?: (progress: BenchProgress) => void;

@@ -2,8 +2,9 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "@playwright/test";
 import { type MetricsSnapshot, perMessage } from "@transport-lab/metrics";
+import { formatCursor, TRANSPORT_NAMES, type TransportName, transportPath } from "@transport-lab/protocol";
 import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
-import { type ServerApi, TRANSPORTS, type Transport, uniqueChannel } from "../support/server-api.ts";
+import { type ServerDriver, uniqueChannel } from "../support/server-driver.ts";
 import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
 
 /** What a cell is doing, for the progress line. */
@@ -12,7 +13,7 @@ export type CellPhase = "open" | "warm-up" | "measure" | "drain" | "export";
 /** How one cell is run. */
 export interface CellOptions {
   readonly browser: Browser;
-  readonly api: ServerApi;
+  readonly api: ServerDriver;
   readonly warmupMs: number;
   readonly durationMs: number;
   /** Page settings (URL parameters), e.g. `{ poll: "1000" }`; the page's defaults otherwise. */
@@ -30,13 +31,13 @@ const TIMING_SETTLE_MS = 2500;
 interface ExportedFigures {
   readonly kind: string;
   readonly transports: readonly {
-    readonly transport: Transport;
+    readonly transport: TransportName;
     readonly metrics: MetricsSnapshot;
     readonly extras: unknown;
   }[];
 }
 
-function toResult(transport: Transport, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
+function toResult(transport: TransportName, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
   return {
     transport,
     elapsedMs: m.elapsedMs,
@@ -88,7 +89,7 @@ async function drained(page: Page, cursor: string, timeoutMs: number): Promise<b
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let behind = 0;
-    for (const t of TRANSPORTS)
+    for (const t of TRANSPORT_NAMES)
       if ((await figure(panel(page, t), "Cursor").textContent()) !== cursor) behind++;
     if (behind === 0) return true;
     if (Date.now() > deadline) return false;
@@ -97,15 +98,22 @@ async function drained(page: Page, cursor: string, timeoutMs: number): Promise<b
 }
 
 /** UTF-8 length of the envelope of `seq` on `channel`, read with a poll from Node (outside every panel). */
-async function envelopeBytes(api: ServerApi, channel: string, epoch: string, seq: number): Promise<number> {
-  const res = await fetch(`${api.baseUrl}/api/channels/${channel}/poll?cursor=${epoch}:${seq - 1}`);
+async function envelopeBytes(
+  api: ServerDriver,
+  channel: string,
+  epoch: string,
+  seq: number,
+): Promise<number> {
+  const res = await fetch(
+    api.baseUrl + transportPath("poll", channel, { cursor: formatCursor(epoch, seq - 1) }),
+  );
   const body = (await res.json()) as { messages: unknown[] };
   const first = body.messages[0];
   return first === undefined ? 0 : Buffer.byteLength(JSON.stringify(first));
 }
 
 /** Runs the generator for `ms`, and stops it whatever happens. */
-async function generate(api: ServerApi, channel: string, spec: CellSpec, ms: number): Promise<void> {
+async function generate(api: ServerDriver, channel: string, spec: CellSpec, ms: number): Promise<void> {
   await api.generator(channel, spec.rate, spec.payloadBytes);
   try {
     await sleep(ms);
@@ -119,13 +127,13 @@ async function generate(api: ServerApi, channel: string, spec: CellSpec, ms: num
  * and the long poll is held: the reconnect happens while nothing is published, so that no message
  * of the measured window waits for it. Resolves with what went wrong, null when nothing did.
  */
-async function resetFigures(page: Page, api: ServerApi, channel: string): Promise<string | null> {
+async function resetFigures(page: Page, api: ServerDriver, channel: string): Promise<string | null> {
   await page.getByRole("button", { name: "Reset metrics" }).click();
   try {
     await expect
       .poll(async () => (await api.head(channel)).subscribers, { timeout: 15_000, intervals: [100] })
       .toEqual({ ws: 1, sse: 1, longPoll: 1 });
-    for (const t of TRANSPORTS) {
+    for (const t of TRANSPORT_NAMES) {
       await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
       await expect(figure(panel(page, t), "Messages"), t).toHaveText("0");
     }
@@ -138,7 +146,7 @@ async function resetFigures(page: Page, api: ServerApi, channel: string): Promis
 /** Each panel's state line, for a problem report. */
 async function panelStates(page: Page): Promise<string> {
   const lines = await Promise.all(
-    TRANSPORTS.map(
+    TRANSPORT_NAMES.map(
       async (t) => `${t}: ${(await panel(page, t).locator("p.state-line").textContent()) ?? "?"}`,
     ),
   );
@@ -186,8 +194,8 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
     // packages/client fetch-http.ts): let the last answers be counted before reading.
     await sleep(TIMING_SETTLE_MS);
     const doc = await exportFigures(page);
-    const transports = {} as Record<Transport, TransportFiguresResult>;
-    for (const t of TRANSPORTS) {
+    const transports = {} as Record<TransportName, TransportFiguresResult>;
+    for (const t of TRANSPORT_NAMES) {
       const entry = doc.transports.find((x) => x.transport === t);
       if (entry === undefined) throw new Error(`the export has no figures for ${t}`);
       transports[t] = toResult(t, entry.metrics, entry.extras);

@@ -1,19 +1,9 @@
-import { TRANSPORTS, type Transport } from "../support/server-api.ts";
+import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { count, num, ratio, type Table } from "@transport-lab/report";
 import type { BenchResult, CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
 
-/** A table as header cells and rows of text, rendered to Markdown, HTML or a terminal elsewhere. */
-export interface Table {
-  readonly title: string;
-  /** One or two sentences under the title: what the figures are. */
-  readonly note: string;
-  readonly head: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  /** Leading columns that name the row (left-aligned); the rest are figures. */
-  readonly keys: number;
-}
-
 /** Short transport names for column heads. */
-export const SHORT: Readonly<Record<Transport, string>> = {
+export const SHORT: Readonly<Record<TransportName, string>> = {
   ws: "ws",
   sse: "sse",
   longPoll: "long-poll",
@@ -30,38 +20,16 @@ export function cellLabel(cell: CellSpec): string {
   return `${cell.rate} msg/s × ${payloadLabel(cell.payloadBytes)}`;
 }
 
-/** A figure with about three significant digits; `–` for none. */
-export function num(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  const abs = Math.abs(value);
-  if (abs === 0) return "0";
-  if (abs >= 100) return Math.round(value).toLocaleString("en-US");
-  if (abs >= 10) return value.toFixed(1);
-  if (abs >= 0.01) return value.toFixed(2);
-  return value.toPrecision(2);
-}
-
-/** A whole count with thousands separators. */
-export function count(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
-}
-
-/** `a / b` as `×1.23`; `–` when either is missing or b is 0. */
-export function ratio(a: number | null | undefined, b: number | null | undefined): string {
-  if (a === null || a === undefined || b === null || b === undefined || b === 0) return "–";
-  return `×${num(a / b)}`;
-}
-
 const each = (cell: CellResult, pick: (f: TransportFiguresResult) => string) =>
-  TRANSPORTS.map((t) => pick(cell.transports[t]));
+  TRANSPORT_NAMES.map((t) => pick(cell.transports[t]));
 
 /** One row per transport per cell: rate, payload, transport, messages, then `cells(…)`. */
 function transportRows(
   result: BenchResult,
-  cells: (f: TransportFiguresResult, t: Transport, c: CellResult) => string[],
+  cells: (f: TransportFiguresResult, t: TransportName, c: CellResult) => string[],
 ): string[][] {
   return result.cells.flatMap((c) =>
-    TRANSPORTS.map((t) => {
+    TRANSPORT_NAMES.map((t) => {
       const f = c.transports[t];
       return [String(c.rate), payloadLabel(c.payloadBytes), SHORT[t], count(f.messages), ...cells(f, t, c)];
     }),
@@ -95,7 +63,7 @@ export function requestsTable(result: BenchResult): Table {
       "msg/s",
       "payload",
       "published",
-      ...TRANSPORTS.map((t) => SHORT[t]),
+      ...TRANSPORT_NAMES.map((t) => SHORT[t]),
       "long-poll empty",
       "poll empty",
     ],
@@ -116,7 +84,7 @@ export function bytesTable(result: BenchResult): Table {
   return {
     title: "Wire bytes per message (in + out)",
     note: "Headers and framing included; in brackets, bytes beyond the envelope's own JSON (envelope column).",
-    head: ["msg/s", "payload", "envelope", ...TRANSPORTS.map((t) => SHORT[t])],
+    head: ["msg/s", "payload", "envelope", ...TRANSPORT_NAMES.map((t) => SHORT[t])],
     keys: 2,
     rows: result.cells.map((c) => [
       String(c.rate),
@@ -133,7 +101,7 @@ export function bytesTable(result: BenchResult): Table {
 
 /** Each other transport against WebSocket in the same cell. */
 export function ratiosTable(result: BenchResult): Table {
-  const others = TRANSPORTS.filter((t) => t !== "ws");
+  const others = TRANSPORT_NAMES.filter((t) => t !== "ws");
   return {
     title: "Ratios to WebSocket (same cell, same run)",
     note: "p50 latency, wire bytes per message and HTTP requests, each divided by WebSocket's.",
@@ -165,7 +133,7 @@ export function deliveryTable(result: BenchResult): Table {
   return {
     title: "Delivery",
     note: "Per transport: messages · gaps/duplicates/reorders · resets/reconnects/errors. Published = what the generator sent in the window.",
-    head: ["msg/s", "payload", "published", "problems", ...TRANSPORTS.map((t) => SHORT[t])],
+    head: ["msg/s", "payload", "published", "problems", ...TRANSPORT_NAMES.map((t) => SHORT[t])],
     keys: 2,
     rows: result.cells.map((c) => [
       String(c.rate),
@@ -221,12 +189,4 @@ export function reportTables(result: BenchResult): Table[] {
     ratiosTable(result),
     deliveryTable(result),
   ];
-}
-
-/** A fixed-width table for a terminal. */
-export function textTable(table: Table): string {
-  const widths = table.head.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i < table.keys ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [line(table.head), ...table.rows.map(line)].join("\n");
 }

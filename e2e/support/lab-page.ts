@@ -1,8 +1,9 @@
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
-import { type ChannelHead, type ServerApi, serverApi, type Transport, uniqueChannel } from "./server-api.ts";
+import type { TransportName } from "@transport-lab/protocol";
+import { type ChannelHead, type ServerDriver, serverDriver, uniqueChannel } from "./server-driver.ts";
 
 /** How the page names each transport (apps/web `TRANSPORT_STYLE`). */
-export const LABELS: Readonly<Record<Transport, string>> = {
+export const LABELS: Readonly<Record<TransportName, string>> = {
   ws: "WebSocket",
   sse: "Server-Sent Events",
   longPoll: "Long polling",
@@ -10,7 +11,7 @@ export const LABELS: Readonly<Record<Transport, string>> = {
 };
 
 /** A transport's panel (compare view; in the single view the one panel is the current transport's). */
-export function panel(page: Page, transport: Transport): Locator {
+export function panel(page: Page, transport: TransportName): Locator {
   return page.locator(`section[aria-labelledby="panel-${transport}"]`);
 }
 
@@ -28,7 +29,7 @@ export function stateOf(of: Locator): Locator {
 export async function openLab(
   page: Page,
   query: Record<string, string>,
-  transports: readonly Transport[] = ["ws", "sse", "longPoll", "poll"],
+  transports: readonly TransportName[] = ["ws", "sse", "longPoll", "poll"],
 ): Promise<void> {
   await page.goto(`/?${new URLSearchParams(query).toString()}`);
   for (const t of transports) {
@@ -44,7 +45,7 @@ export async function openLab(
  */
 export async function expectCaughtUp(
   page: Page,
-  transports: readonly Transport[],
+  transports: readonly TransportName[],
   head: ChannelHead,
   messages: number,
 ): Promise<void> {
@@ -81,7 +82,7 @@ export function parseShown(text: string): ShownFigure {
 }
 
 /** Reads one panel's cost figures as shown. */
-export async function readCost(page: Page, transport: Transport) {
+export async function readCost(page: Page, transport: TransportName) {
   const p = panel(page, transport);
   // "Wire in" ends with its source tag ("12.3 KiBcomputed"): the parser reads the leading figure.
   const read = async (label: string) => parseShown((await figure(p, label).textContent()) ?? "");
@@ -95,7 +96,7 @@ export async function readCost(page: Page, transport: Transport) {
 
 /** Fixtures of every test: the shared server's API and fresh channels. */
 export interface LabFixtures {
-  readonly api: ServerApi;
+  readonly api: ServerDriver;
   /** A channel no other test uses; its generator is stopped when the test ends, whatever happened. */
   readonly newChannel: (prefix: string) => string;
 }
@@ -103,7 +104,7 @@ export interface LabFixtures {
 /** Playwright's `test` with {@link LabFixtures}. */
 export const test = base.extend<LabFixtures>({
   api: async ({ baseURL }, use) => {
-    await use(serverApi(baseURL as string));
+    await use(serverDriver(baseURL as string));
   },
   // Not `channel`: that name is Playwright's browser-channel option.
   newChannel: async ({ api }, use) => {

@@ -1,5 +1,5 @@
 import type { CDPSession, Page } from "@playwright/test";
-import { TRANSPORTS, type Transport } from "./server-api.ts";
+import { channelPath, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 
 /** What the browser's network stack says one transport cost. */
 export interface MeteredCost {
@@ -14,7 +14,7 @@ export interface MeteredCost {
 }
 
 interface HttpExchange {
-  readonly transport: Transport;
+  readonly transport: TransportName;
   readonly method: string;
   readonly target: string;
   readonly bodyBytes: number;
@@ -25,13 +25,6 @@ interface HttpExchange {
   finished: number | null;
   failed: boolean;
 }
-
-const ENDPOINTS: Readonly<Record<string, Transport>> = {
-  ws: "ws",
-  sse: "sse",
-  "long-poll": "longPoll",
-  poll: "poll",
-};
 
 /**
  * RFC 6455 frame size: 2-byte header, 16- or 64-bit extended length, 4-byte mask from the client.
@@ -85,11 +78,9 @@ export class NetworkMeter {
     return meter;
   }
 
-  #transportOf(url: string): Transport | null {
+  #transportOf(url: string): TransportName | null {
     const u = new URL(url);
-    const match = /^\/api\/channels\/([^/]+)\/([a-z-]+)$/.exec(u.pathname);
-    if (match === null || match[1] !== this.channel) return null;
-    const transport = ENDPOINTS[match[2] ?? ""];
+    const transport = TRANSPORT_NAMES.find((t) => u.pathname === channelPath(this.channel, t));
     if (transport === undefined) return null;
     if (transport === "poll" && !u.searchParams.has("cursor")) return null;
     return transport;
@@ -191,10 +182,10 @@ export class NetworkMeter {
   }
 
   /** Totals per transport so far. */
-  totals(): Record<Transport, MeteredCost> {
+  totals(): Record<TransportName, MeteredCost> {
     const out = Object.fromEntries(
-      TRANSPORTS.map((t) => [t, { requests: 0, bytesIn: 0, bytesOut: 0, open: 0 }]),
-    ) as Record<Transport, MeteredCost>;
+      TRANSPORT_NAMES.map((t) => [t, { requests: 0, bytesIn: 0, bytesOut: 0, open: 0 }]),
+    ) as Record<TransportName, MeteredCost>;
     for (const x of this.#http.values()) {
       const c = out[x.transport];
       c.requests += 1;

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { runBench } from "../bench/run-bench.ts";
 import { writeReports } from "../bench/write-reports.ts";
 import { expect, test } from "../support/lab-page.ts";
-import { TRANSPORTS } from "../support/server-api.ts";
 
 // `pnpm bench` in miniature, through the same code: one quiet cell, seconds long, so that the
 // benchmark keeps working between the runs of the full matrix that someone asks for.
@@ -31,7 +31,7 @@ test("the browser benchmark measures all four transports in one cell and writes 
   // 10 msg/s for 2 s: about 20, whatever the timers did.
   expect(cell.published).toBeGreaterThanOrEqual(15);
   expect(cell.envelopeBytes).toBeGreaterThan(64);
-  for (const t of TRANSPORTS) {
+  for (const t of TRANSPORT_NAMES) {
     const f = cell.transports[t];
     expect(f.messages, t).toBeGreaterThan(0);
     expect(f.messages, `${t} delivered exactly what was published in the window`).toBe(cell.published);
@@ -61,7 +61,7 @@ test("the browser benchmark measures all four transports in one cell and writes 
   expect(json.kind).toBe("transport-lab/browser-bench");
   expect(json.versions.chromium).toBe(browser.version());
   expect(json.machine.cores).toBeGreaterThan(0);
-  expect(Object.keys(json.cells[0]?.transports ?? {})).toEqual([...TRANSPORTS]);
+  expect(Object.keys(json.cells[0]?.transports ?? {})).toEqual([...TRANSPORT_NAMES]);
   const md = await readFile(files.markdown, "utf8");
   for (const title of [
     "Delivery latency (ms)",

@@ -1,11 +1,11 @@
 import type { Page } from "@playwright/test";
+import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { expect, figure, LABELS, openLab, panel, test } from "../support/lab-page.ts";
-import { TRANSPORTS, type Transport } from "../support/server-api.ts";
 
 /** Every chat column of a page as `#seq name: text` lines, one list per transport. */
 async function chatColumns(page: Page): Promise<string[][]> {
   const columns: string[][] = [];
-  for (const t of TRANSPORTS) {
+  for (const t of TRANSPORT_NAMES) {
     const list = page.getByRole("list", { name: `Chat as received over ${LABELS[t]}` });
     columns.push(
       await list.locator("li:has(.who)").evaluateAll((items) =>
@@ -25,7 +25,7 @@ async function chatColumns(page: Page): Promise<string[][]> {
 }
 
 /** Sends one chat line from `page` and waits for the server's acknowledgement; resolves with its seq. */
-async function say(page: Page, text: string, via: Transport): Promise<number> {
+async function say(page: Page, text: string, via: TransportName): Promise<number> {
   const status = page.getByRole("status").filter({ hasText: /^Sent over / });
   // From the second send on the previous acknowledgement is still shown: wait for it to be replaced.
   const previous = (await status.allTextContents())[0];
@@ -62,7 +62,9 @@ test("chat between two browsers on different transports: same lines, same order,
     }
     // Each page shows the eight lines in seq order in every transport's column.
     for (const p of [page, bob])
-      await expect.poll(() => chatColumns(p), { timeout: 15_000 }).toEqual(TRANSPORTS.map(() => expected));
+      await expect
+        .poll(() => chatColumns(p), { timeout: 15_000 })
+        .toEqual(TRANSPORT_NAMES.map(() => expected));
     // The columns list lines as they arrived; that is seq order only if the server numbered them in sending order.
     const seqs = expected.map((line) => Number(/^#(\d+)/.exec(line)?.[1]));
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
@@ -80,7 +82,7 @@ test("switching transport in the single view loses nothing and repeats nothing",
   await openLab(page, { channel: ch, view: "single", transport: "ws", poll: "300" }, ["ws"]);
   await api.generator(ch, 30);
   const rows = page.getByRole("table", { name: "Switches (latest last)" }).locator("tbody tr");
-  const path: Transport[] = ["sse", "longPoll", "poll", "ws", "poll", "sse"];
+  const path: TransportName[] = ["sse", "longPoll", "poll", "ws", "poll", "sse"];
   for (const [i, to] of path.entries()) {
     await page.getByRole("button", { name: LABELS[to], exact: true }).click();
     await expect(page.getByRole("button", { name: LABELS[to], exact: true })).toHaveAttribute(

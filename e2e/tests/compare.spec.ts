@@ -1,3 +1,4 @@
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import {
   expect,
   expectCaughtUp,
@@ -8,7 +9,6 @@ import {
   stateOf,
   test,
 } from "../support/lab-page.ts";
-import { TRANSPORTS } from "../support/server-api.ts";
 
 // The compare view in a real browser: four clients of one channel, one per transport, as a
 // student sees them. Every expectation reads the page, never the client's internals.
@@ -21,7 +21,7 @@ test("the compare view shows all four transports live, each delivering every mes
   const ch = newChannel("compare");
   // Rate and payload come from the link; the generator is driven from the page's own controls.
   await openLab(page, { channel: ch, rate: "40", payload: "100" });
-  for (const t of TRANSPORTS) {
+  for (const t of TRANSPORT_NAMES) {
     await expect(panel(page, t).getByRole("heading", { level: 2 })).toHaveText(LABELS[t]);
     await expect(stateOf(panel(page, t))).toHaveText("Open");
   }
@@ -35,8 +35,8 @@ test("the compare view shows all four transports live, each delivering every mes
 
   const head = await api.head(ch);
   // The page connected at the head of a fresh channel: every panel must hold all of it, in order.
-  await expectCaughtUp(page, TRANSPORTS, head, head.seq);
-  for (const t of TRANSPORTS) {
+  await expectCaughtUp(page, TRANSPORT_NAMES, head, head.seq);
+  for (const t of TRANSPORT_NAMES) {
     const p = panel(page, t);
     await expect(figure(p, "Reconnects")).toHaveText("0");
     // Live figures, not placeholders: a measured latency and a clock uncertainty.

@@ -1,6 +1,7 @@
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { expect, expectCaughtUp, figure, openLab, panel, stateOf, test } from "../support/lab-page.ts";
 import { OwnServer } from "../support/own-server.ts";
-import { serverApi, TRANSPORTS } from "../support/server-api.ts";
+import { serverDriver } from "../support/server-driver.ts";
 
 // Faults a class sees: the teacher's "Disconnect everyone", a laptop going offline, the server
 // restarting. Each time every transport must come back and resume from its cursor: the panels
@@ -29,7 +30,7 @@ test('"Disconnect everyone" cuts every connection; all four recover and resume w
   );
   // Messages published while they reconnect must reach them, in order, none lost.
   const head = await api.generate(ch, 60, 40);
-  await expectCaughtUp(page, TRANSPORTS, head, head.seq);
+  await expectCaughtUp(page, TRANSPORT_NAMES, head, head.seq);
   for (const t of ["ws", "sse"] as const) {
     const p = panel(page, t);
     await expect(stateOf(p), t).toHaveText("Open (reconnected)");
@@ -58,8 +59,8 @@ test("going offline and back: every transport recovers and catches up", async ({
   await context.setOffline(false);
 
   const head = await api.head(ch);
-  await expectCaughtUp(page, TRANSPORTS, head, head.seq);
-  for (const t of TRANSPORTS) await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/);
+  await expectCaughtUp(page, TRANSPORT_NAMES, head, head.seq);
+  for (const t of TRANSPORT_NAMES) await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/);
   await expect(page.locator(".status-pill")).toHaveText("Live");
 });
 
@@ -70,12 +71,13 @@ test("a server restart (new epoch) is shown as a reset in every panel, and deliv
   const server = new OwnServer();
   try {
     await server.start();
-    const own = serverApi(server.url);
+    const own = serverDriver(server.url);
     const ch = "e2e-restart";
     await page.goto(`${server.url}/?channel=${ch}&poll=500`);
-    for (const t of TRANSPORTS) await expect(stateOf(panel(page, t))).toHaveText("Open", { timeout: 15_000 });
+    for (const t of TRANSPORT_NAMES)
+      await expect(stateOf(panel(page, t))).toHaveText("Open", { timeout: 15_000 });
     const before = await own.generate(ch, 10, 40);
-    await expectCaughtUp(page, TRANSPORTS, before, before.seq);
+    await expectCaughtUp(page, TRANSPORT_NAMES, before, before.seq);
 
     await server.stop();
     await expect(page.getByRole("alert").getByRole("heading")).toHaveText("Server unreachable", {
@@ -87,7 +89,7 @@ test("a server restart (new epoch) is shown as a reset in every panel, and deliv
     const after = await own.generate(ch, 5, 20);
     expect(after.epoch).not.toBe(before.epoch);
 
-    for (const t of TRANSPORTS) {
+    for (const t of TRANSPORT_NAMES) {
       const p = panel(page, t);
       // Each client resumes with its old cursor; the server answers with a reset to the new epoch.
       await expect(p.locator("p.note.error"), t).toHaveText(

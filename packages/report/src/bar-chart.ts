@@ -1,3 +1,5 @@
+import { escapeHtml } from "./escape.ts";
+
 /** One series of a grouped bar chart: one bar per group. */
 export interface ChartSeries {
   readonly name: string;
@@ -16,8 +18,6 @@ export interface BarChartSpec {
   /** Logarithmic y axis (figures that span decades: latency, bytes). */
   readonly log?: boolean;
 }
-
-const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll('"', "&quot;");
 
 function tickLabel(v: number): string {
   if (v >= 1_000_000) return `${v / 1_000_000}M`;
@@ -60,8 +60,8 @@ export function barChart(spec: BarChartSpec): string {
   const { y, ticks } = scale(values, spec.log ?? false, plotH);
   const base = top + plotH;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(spec.title)}" font-family="system-ui, sans-serif" font-size="11">`,
-    `<text x="${left}" y="16" font-size="13" font-weight="600">${esc(spec.title)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(spec.title)}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<text x="${left}" y="16" font-size="13" font-weight="600">${escapeHtml(spec.title)}</text>`,
   ];
   for (const t of ticks) {
     const ty = base - y(t);
@@ -71,7 +71,7 @@ export function barChart(spec: BarChartSpec): string {
     );
   }
   parts.push(
-    `<text transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#555">${esc(spec.unit)}${spec.log ? " (log)" : ""}</text>`,
+    `<text transform="translate(12 ${top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#555">${escapeHtml(spec.unit)}${spec.log ? " (log)" : ""}</text>`,
   );
   spec.groups.forEach((group, g) => {
     const gx = left + g * groupW + gap / 2;
@@ -80,11 +80,13 @@ export function barChart(spec: BarChartSpec): string {
       if (v === null || (spec.log && v <= 0)) return;
       const h = Math.max(1, y(v));
       parts.push(
-        `<rect x="${gx + i * barW}" y="${base - h}" width="${barW - 1}" height="${h}" fill="${s.color}"><title>${esc(`${s.name}, ${group}: ${v.toPrecision(4)} ${spec.unit}`)}</title></rect>`,
+        `<rect x="${gx + i * barW}" y="${base - h}" width="${barW - 1}" height="${h}" fill="${s.color}"><title>${escapeHtml(`${s.name}, ${group}: ${v.toPrecision(4)} ${spec.unit}`)}</title></rect>`,
       );
     });
     const cx = gx + (spec.series.length * barW) / 2;
-    parts.push(`<text transform="translate(${cx} ${base + 10}) rotate(35)" fill="#333">${esc(group)}</text>`);
+    parts.push(
+      `<text transform="translate(${cx} ${base + 10}) rotate(35)" fill="#333">${escapeHtml(group)}</text>`,
+    );
   });
   parts.push(
     `<line x1="${left}" x2="${left + spec.groups.length * groupW}" y1="${base}" y2="${base}" stroke="#333"/>`,
@@ -93,7 +95,7 @@ export function barChart(spec: BarChartSpec): string {
     const lx = left + i * 110;
     parts.push(
       `<rect x="${lx}" y="24" width="10" height="10" fill="${s.color}"/>`,
-      `<text x="${lx + 14}" y="33">${esc(s.name)}</text>`,
+      `<text x="${lx + 14}" y="33">${escapeHtml(s.name)}</text>`,
     );
   });
   parts.push("</svg>");

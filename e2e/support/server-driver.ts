@@ -1,9 +1,5 @@
 import { expect } from "@playwright/test";
-
-/** The four transports, in the order the compare view shows them. */
-export const TRANSPORTS = ["ws", "sse", "longPoll", "poll"] as const;
-/** One of {@link TRANSPORTS} (the protocol package's `TransportName`, which e2e does not depend on). */
-export type Transport = (typeof TRANSPORTS)[number];
+import { channelPath } from "@transport-lab/protocol";
 
 /** What `GET /api/channels/:ch` answers (the fields the tests read). */
 export interface ChannelHead {
@@ -32,30 +28,29 @@ async function call(baseUrl: string, method: "GET" | "POST", path: string, body?
   return JSON.parse(text);
 }
 
-/** The server's HTTP API as the tests drive it from Node (outside the browser, so outside every figure). */
-export function serverApi(baseUrl: string) {
+/** Drives a server's HTTP API from Node, as the tests do (outside the browser, so outside every figure). */
+export function serverDriver(baseUrl: string) {
   return {
     baseUrl,
     /** Starts (rate > 0) or stops the channel's generator. */
     async generator(channel: string, rate: number, payloadBytes = 64): Promise<void> {
-      await call(baseUrl, "POST", `/api/channels/${channel}/generator`, { rate, payloadBytes });
+      await call(baseUrl, "POST", channelPath(channel, "generator"), { rate, payloadBytes });
     },
     /** The channel's epoch, head seq and subscriber counts. */
     async head(channel: string): Promise<ChannelHead> {
-      return (await call(baseUrl, "GET", `/api/channels/${channel}`)) as ChannelHead;
+      return (await call(baseUrl, "GET", channelPath(channel))) as ChannelHead;
     },
     /** Publishes one message over HTTP; resolves with its seq. */
     async publish(channel: string, data: unknown): Promise<number> {
-      const res = (await call(baseUrl, "POST", `/api/channels/${channel}/messages`, { data })) as {
+      const res = (await call(baseUrl, "POST", channelPath(channel, "messages"), { data })) as {
         seq: number;
       };
       return res.seq;
     },
     /** Cuts every connection of the channel; resolves with how many were cut. */
     async disconnect(channel: string): Promise<number> {
-      return (
-        (await call(baseUrl, "POST", `/api/channels/${channel}/disconnect`)) as { disconnected: number }
-      ).disconnected;
+      return ((await call(baseUrl, "POST", channelPath(channel, "disconnect"))) as { disconnected: number })
+        .disconnected;
     },
     /**
      * Runs the generator until the channel's head has grown by at least `count`, stops it, and
@@ -76,5 +71,5 @@ export function serverApi(baseUrl: string) {
   };
 }
 
-/** The API of one server (see {@link serverApi}). */
-export type ServerApi = ReturnType<typeof serverApi>;
+/** One server's API as the tests drive it (see {@link serverDriver}). */
+export type ServerDriver = ReturnType<typeof serverDriver>;
