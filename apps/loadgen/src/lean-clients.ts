@@ -1,9 +1,7 @@
 import http from "node:http";
 import { wsFrameBytes } from "@transport-lab/metrics";
+import { type TransportName, transportPath } from "@transport-lab/protocol";
 import WebSocket from "ws";
-
-/** Transports the load generator drives (names as in the protocol package). */
-export type LoadTransport = "ws" | "sse" | "longPoll" | "poll";
 
 /** Called once per delivered message with its seq, server time and generator tick. */
 export type OnMessage = (seq: number, time: number, tick: number) => void;
@@ -55,7 +53,7 @@ function report(text: string, from: number, onMessage: OnMessage) {
 }
 
 function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
-  const url = `${o.base.replace(/^http/, "ws")}/api/channels/${o.channel}/ws`;
+  const url = o.base.replace(/^http/, "ws") + transportPath("ws", o.channel);
   h.onRequest();
   const ws = new WebSocket(url, { localAddress: o.localAddress, perMessageDeflate: false });
   ws.on("open", h.onOpen);
@@ -72,7 +70,7 @@ function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
 function openSse(o: LeanClientOptions, h: ClientHooks): LeanClient {
   let buffered = "";
   h.onRequest();
-  const req = http.get(`${o.base}/api/channels/${o.channel}/sse`, {
+  const req = http.get(o.base + transportPath("sse", o.channel), {
     agent: o.agent,
     localAddress: o.localAddress,
   });
@@ -103,22 +101,25 @@ function openSse(o: LeanClientOptions, h: ClientHooks): LeanClient {
   return { close: () => req.destroy() };
 }
 
-/** Long polling and interval polling: one request at a time, resuming from the answered cursor. */
-function openPolling(o: LeanClientOptions, h: ClientHooks, long: boolean): LeanClient {
+/**
+ * Long polling and interval polling: one request at a time, resuming from the answered cursor;
+ * an answer cut at the server's size cap (`more`) is followed at once.
+ */
+function openPolling(o: LeanClientOptions, h: ClientHooks, transport: "longPoll" | "poll"): LeanClient {
+  const long = transport === "longPoll";
   let cursor = "";
   let closed = false;
   let current: http.ClientRequest | undefined;
   let timer: NodeJS.Timeout | undefined;
   let opened = false;
-  const path = `${o.base}/api/channels/${o.channel}/${long ? "long-poll" : "poll"}`;
   const next = () => {
     if (closed) return;
     h.onRequest();
-    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-    current = http.get(path + query, { agent: o.agent, localAddress: o.localAddress }, (res) => {
+    const url = o.base + transportPath(transport, o.channel, cursor === "" ? {} : { cursor });
+    current = http.get(url, { agent: o.agent, localAddress: o.localAddress }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        return h.onFail(new Error(`${long ? "long-poll" : "poll"} answered ${res.statusCode}`));
+        return h.onFail(new Error(`${transport} answered ${res.statusCode}`));
       }
       if (!opened) {
         opened = true;
@@ -131,12 +132,12 @@ function openPolling(o: LeanClientOptions, h: ClientHooks, long: boolean): LeanC
       });
       res.on("end", () => {
         h.onBytes(body.length);
-        const parsed = JSON.parse(body) as { cursor: string };
+        const parsed = JSON.parse(body) as { cursor: string; more?: boolean };
         cursor = parsed.cursor;
         for (let at = body.indexOf('{"channel"'); at >= 0; at = body.indexOf('{"channel"', at + 1)) {
           report(body, at, h.onMessage);
         }
-        if (long) next();
+        if (long || parsed.more === true) next();
         else timer = setTimeout(next, o.pollIntervalMs);
       });
     });
@@ -160,15 +161,14 @@ function openPolling(o: LeanClientOptions, h: ClientHooks, long: boolean): LeanC
 }
 
 /** Opens one lean client of `transport`. */
-export function openLeanClient(transport: LoadTransport, o: LeanClientOptions, h: ClientHooks): LeanClient {
+export function openLeanClient(transport: TransportName, o: LeanClientOptions, h: ClientHooks): LeanClient {
   switch (transport) {
     case "ws":
       return openWs(o, h);
     case "sse":
       return openSse(o, h);
     case "longPoll":
-      return openPolling(o, h, true);
     case "poll":
-      return openPolling(o, h, false);
+      return openPolling(o, h, transport);
   }
 }

@@ -6,13 +6,13 @@ import {
   type LatencySummary,
   summarize,
 } from "@transport-lab/metrics";
-import type { LoadTransport } from "./lean-clients.ts";
+import { channelPath, ROUTES, type TransportName } from "@transport-lab/protocol";
 import type { Target } from "./targets.ts";
 import type { ToWorker, WorkerProgress, WorkerSetup } from "./worker.ts";
 
 /** One measured cell: a transport, a client count, a rate and a payload against one target. */
 export interface RunSpec {
-  transport: LoadTransport;
+  transport: TransportName;
   clients: number;
   /** Messages per second from the target's generator; 0 measures idle connections only. */
   rate: number;
@@ -41,7 +41,10 @@ export interface RunResult {
   open: number;
   failed: number;
   firstError: string | undefined;
-  /** (RSS with all clients connected − RSS before) / open, bytes. */
+  /**
+   * (RSS with all clients connected − RSS before) / open, bytes; null with nothing open, or when
+   * the RSS fell meanwhile (a collection freed more than the connections took: no figure to give).
+   */
   memoryPerConnection: number | null;
   rssBefore: number;
   rssConnected: number;
@@ -69,6 +72,9 @@ export interface RunResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The channel every benchmark publishes on (the baselines answer any path). */
+const BENCH_CHANNEL = "bench";
+
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   return (await res.json()) as T;
@@ -77,10 +83,10 @@ async function getJson<T>(url: string): Promise<T> {
 /** One sample of the target's /api/metrics and /healthz. */
 export async function sampleServer(base: string): Promise<ServerSample> {
   const t0 = performance.now();
-  await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) });
+  await fetch(base + ROUTES.health, { signal: AbortSignal.timeout(10_000) });
   const healthzMs = performance.now() - t0;
   const m = await getJson<{ process: { rss: number; cpu: number; eventLoopDelayP99: number } }>(
-    `${base}/api/metrics`,
+    base + ROUTES.metrics,
   );
   return {
     rss: m.process.rss,
@@ -92,7 +98,7 @@ export async function sampleServer(base: string): Promise<ServerSample> {
 
 async function setGenerator(base: string, rate: number, payloadBytes: number): Promise<number> {
   const t0 = performance.timeOrigin + performance.now();
-  const res = await fetch(`${base}/api/channels/bench/generator`, {
+  const res = await fetch(base + channelPath(BENCH_CHANNEL, "generator"), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ rate, payloadBytes }),
@@ -122,7 +128,7 @@ export async function runOnce(
     const setup: WorkerSetup = {
       transport: spec.transport,
       base: target.base,
-      channel: "bench",
+      channel: BENCH_CHANNEL,
       clients,
       addresses,
       pollIntervalMs: spec.pollIntervalMs,
@@ -223,7 +229,7 @@ export async function runOnce(
     open,
     failed: sum("failed"),
     firstError: finals.find((f) => f.firstError)?.firstError,
-    memoryPerConnection: open > 0 ? (connected.rss - before.rss) / open : null,
+    memoryPerConnection: open > 0 && connected.rss >= before.rss ? (connected.rss - before.rss) / open : null,
     rssBefore: before.rss,
     rssConnected: connected.rss,
     received,

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { LoadTransport } from "./lean-clients.ts";
+import type { TransportName } from "@transport-lab/protocol";
 
 /** What a benchmark can run against. */
 export type TargetKind = "server" | "ws-baseline" | "http-baseline" | "url";
@@ -28,7 +28,7 @@ const SCRIPTS: Record<Exclude<TargetKind, "url">, string> = {
  * so its long-poll is only a valid comparison with no messages flowing (idle connections).
  */
 export function baselineFor(
-  transport: LoadTransport,
+  transport: TransportName,
   rate: number,
 ): "ws-baseline" | "http-baseline" | undefined {
   if (transport === "ws") return "ws-baseline";

@@ -3,11 +3,12 @@
 import http from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import { createHistogram } from "@transport-lab/metrics";
-import { type LeanClient, type LoadTransport, openLeanClient } from "./lean-clients.ts";
+import type { TransportName } from "@transport-lab/protocol";
+import { type LeanClient, openLeanClient } from "./lean-clients.ts";
 
 /** What the coordinator gives each worker. */
 export interface WorkerSetup {
-  transport: LoadTransport;
+  transport: TransportName;
   base: string;
   channel: string;
   clients: number;

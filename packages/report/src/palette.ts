@@ -11,5 +11,8 @@ export const TRANSPORT_COLORS: Readonly<Record<TransportName, string>> = {
   poll: "#CC79A7",
 };
 
+/** This server's bars where the bars compare targets, not transports (capacity reports). */
+export const SERVER_COLOR = "#332288";
+
 /** The colour of a raw `ws` / `node:http` baseline beside this server's figures. */
 export const BASELINE_COLOR = "#8C8C8C";

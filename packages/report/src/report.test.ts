@@ -4,7 +4,7 @@ import { barChart } from "./bar-chart.ts";
 import { escapeHtml } from "./escape.ts";
 import { count, num, ratio } from "./format.ts";
 import { factList, htmlPage } from "./html-page.ts";
-import { BASELINE_COLOR, TRANSPORT_COLORS } from "./palette.ts";
+import { BASELINE_COLOR, SERVER_COLOR, TRANSPORT_COLORS } from "./palette.ts";
 import { htmlTable, markdownTable, textTable } from "./table.ts";
 
 const table = {
@@ -58,9 +58,9 @@ describe("barChart", () => {
 });
 
 describe("palette", () => {
-  it("gives every transport its own colour, and the baseline another", () => {
+  it("gives every transport its own colour, and this server and the baseline others", () => {
     const colors = TRANSPORT_NAMES.map((t) => TRANSPORT_COLORS[t]);
-    expect(new Set([...colors, BASELINE_COLOR]).size).toBe(TRANSPORT_NAMES.length + 1);
+    expect(new Set([...colors, SERVER_COLOR, BASELINE_COLOR]).size).toBe(TRANSPORT_NAMES.length + 2);
   });
 });
 

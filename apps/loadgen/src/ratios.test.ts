@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameRunRatio } from "./capacity.ts";
+import { sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
 
 const result = (deliveriesPerSecond: number, scheduleP99: number | null) =>

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (bench-results/ goes there). */
+export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Versions and machine, so that a report says what it measured. */
+export interface Environment {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly node: string;
+  readonly versions: { readonly ws: string; readonly hono: string; readonly "@hono/node-server": string };
+}
+
+/** This machine and the pinned versions of what the server runs on. */
+export function environment(): Environment {
+  const catalog = readFileSync(join(REPO, "pnpm-workspace.yaml"), "utf8");
+  const version = (name: string) => catalog.match(new RegExp(`\\n\\s+"?${name}"?: (\\S+)`))?.[1] ?? "?";
+  return {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    versions: { ws: version("ws"), hono: version("hono"), "@hono/node-server": version("@hono/node-server") },
+  };
+}
+
+/** One line for a report: machine, OS, Node and the server's libraries. */
+export function environmentLine(env: Environment): string {
+  return `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}; Node ${env.node}; ws ${env.versions.ws}, hono ${env.versions.hono}, @hono/node-server ${env.versions["@hono/node-server"]}`;
+}
+
+/** `capacity-2026-11-26T03-18-00`: a directory name for a run started now. */
+export function stampedDir(prefix: string): string {
+  return join(
+    REPO,
+    "bench-results",
+    `${prefix}-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`,
+  );
+}

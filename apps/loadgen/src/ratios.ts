@@ -1,0 +1,37 @@
+import type { RunResult } from "./run.ts";
+
+/** Schedule p99 past which a target is behind its own generator: its window counts backlog. */
+export const OVERLOADED_MS = 1000;
+
+/** `a / b` with two decimals; `–` when either is missing or b is not positive. */
+export function ratio(a: number | null, b: number | null): string {
+  return a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : "–";
+}
+
+/**
+ * A figure of this server against its baseline's, when both kept up with the schedule. An
+ * overloaded target delivers its backlog inside the window (more than the offered rate, or
+ * less), and its latency from sequencing leaves out the time messages waited to be generated,
+ * so a ratio of two such windows compares nothing.
+ */
+export function sameRunRatio(
+  r: RunResult,
+  b: RunResult | undefined,
+  figure: (x: RunResult) => number | null,
+): string {
+  if (b === undefined) return "–";
+  const behind = [r, b].some((x) => (x.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY) > OVERLOADED_MS);
+  return behind ? "overloaded" : ratio(figure(r), figure(b));
+}
+
+/** Memory per connection against the baseline's: no schedule involved (it is read before any message). */
+export function memoryRatio(r: RunResult, b: RunResult | undefined): string {
+  return b === undefined ? "–" : ratio(r.memoryPerConnection, b.memoryPerConnection);
+}
+
+/** The baseline run of `r` among `pool`: same transport and rate, another target. */
+export function baselineOf(r: RunResult, pool: readonly RunResult[]): RunResult | undefined {
+  return pool.find(
+    (b) => b.target !== "server" && b.spec.transport === r.spec.transport && b.spec.rate === r.spec.rate,
+  );
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  BASELINE_COLOR,
+  barChart,
+  escapeHtml,
+  htmlPage,
+  htmlTable,
+  markdownTable,
+  SERVER_COLOR,
+} from "@transport-lab/report";
+import { type Environment, environmentLine } from "./environment.ts";
+import type { RunResult } from "./run.ts";
+import { RUN_NOTES, runTable } from "./run-table.ts";
+
+/** What `pnpm loadgen run` writes: every figure, the command that made them, and the machine. */
+export interface RunRecord {
+  readonly kind: "transport-lab/loadgen-run";
+  readonly argv: readonly string[];
+  readonly env: Environment;
+  readonly results: readonly RunResult[];
+}
+
+const SERVER_NOTE = "Server and load clients share the machine; read ratios, not absolute times.";
+
+/** p99 per transport, this server beside each baseline, as bars. */
+function p99Chart(results: readonly RunResult[]): string {
+  const transports = [...new Set(results.map((r) => r.spec.transport))];
+  const targets = [...new Set(results.map((r) => r.target))];
+  return barChart({
+    title: "p99 delivery latency",
+    unit: "ms",
+    log: true,
+    groups: transports,
+    series: targets.map((target) => ({
+      name: target,
+      color: target === "server" || target === "url" ? SERVER_COLOR : BASELINE_COLOR,
+      values: transports.map(
+        (t) => results.find((r) => r.target === target && r.spec.transport === t)?.latency.p99 ?? null,
+      ),
+    })),
+  });
+}
+
+/** Writes `results.json`, `report.md` and `report.html` into `dir`; returns the Markdown. */
+export function writeRunReports(dir: string, record: RunRecord): string {
+  mkdirSync(dir, { recursive: true });
+  const table = runTable(record.results);
+  const command = `pnpm loadgen run ${record.argv.join(" ")}`.trim();
+  const md = [
+    "# Load generator run",
+    "",
+    `\`${command}\` on ${environmentLine(record.env)}. ${SERVER_NOTE}`,
+    "",
+    markdownTable(table),
+    "",
+    ...RUN_NOTES.map((note) => `- ${note}`),
+    "",
+  ].join("\n");
+  const html = htmlPage(
+    "Load generator run",
+    `<p><code>${escapeHtml(command)}</code> on ${escapeHtml(environmentLine(record.env))}. ${SERVER_NOTE}</p>
+<div class="charts">${p99Chart(record.results)}</div>${htmlTable(table)}
+<ul class="note">${RUN_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
+  );
+  writeFileSync(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(join(dir, "report.md"), md);
+  writeFileSync(join(dir, "report.html"), html);
+  return md;
+}

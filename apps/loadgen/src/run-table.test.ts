@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "./run.ts";
+import { RUN_HEADER, runRow, runTable } from "./run-table.ts";
+
+const result = (
+  target: RunResult["target"],
+  transport: RunResult["spec"]["transport"],
+  over: Partial<RunResult> = {},
+) =>
+  ({
+    spec: { transport, rate: 10 },
+    target,
+    open: 1000,
+    deliveriesPerSecond: 10_000,
+    latency: { p50: 9, p99: 22 },
+    latencyScheduled: { p99: 30 },
+    requestsPerSecond: 0,
+    bytesPerMessage: 146,
+    memoryPerConnection: 7.5 * 1024,
+    server: { cpuMax: 50 },
+    gaps: 0,
+    ...over,
+  }) as unknown as RunResult;
+
+describe("run table", () => {
+  it("adds same-run ratios to the baseline when a run has one, on this server's rows", () => {
+    const table = runTable([
+      result("server", "ws"),
+      result("ws-baseline", "ws", {
+        latency: { p99: 20 },
+        memoryPerConnection: 6 * 1024,
+      } as Partial<RunResult>),
+      result("server", "poll"),
+    ]);
+    expect(table.head.slice(-3)).toEqual(["p99 ×base", "deliv ×base", "KB ×base"]);
+    expect(table.rows.map((r) => r.slice(-3))).toEqual([
+      ["1.10", "1.00", "1.25"],
+      ["", "", ""],
+      ["–", "–", "–"],
+    ]);
+  });
+
+  it("has no ratio columns without a baseline, and says – for a memory figure it cannot give", () => {
+    const table = runTable([result("server", "longPoll", { memoryPerConnection: null })]);
+    expect(table.head).not.toContain("p99 ×base");
+    expect(table.rows[0]?.slice(0, 4)).toEqual(["longPoll", "server", "1000", "10"]);
+    expect(table.rows[0]?.[table.head.indexOf("KB/conn")]).toBe("–");
+    expect(table.note).toContain("p99 sch: receive time − the time the message was due");
+  });
+
+  it("prints fixed-width rows under the header for cells that finish one by one", () => {
+    const row = runRow(result("server", "sse"));
+    expect(RUN_HEADER.startsWith("transport target")).toBe(true);
+    expect(row).toMatch(/^sse\s+server\s+1000\s+10\s/);
+    expect(row.length).toBe(RUN_HEADER.length);
+  });
+});
