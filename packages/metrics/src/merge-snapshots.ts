@@ -1,6 +1,6 @@
 import { type HistogramJSON, histogramFromJSON } from "./hdr-histogram.ts";
 import { summarize } from "./latency-summary.ts";
-import { COUNTER_KEYS, derivedFigures, type MetricsSnapshot, zeroCounters } from "./snapshot.ts";
+import { COUNTER_KEYS, derivedFigures, type MetricsSnapshot, zeroCounters, zeroTotals } from "./snapshot.ts";
 
 /**
  * Adds up the figures of one transport over several clients in a row: the
@@ -22,20 +22,15 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
   // The first one's layout is the merged one's; the others must share it (RangeError otherwise).
   const histogram = histogramFromJSON(head as HistogramJSON);
   for (const part of rest) histogram.merge(part);
-  let messages = 0;
-  let httpRequests = 0;
-  let measuredIn = 0;
-  let computedIn = 0;
-  let measuredOut = 0;
-  let computedOut = 0;
+  const totals = zeroTotals();
   const sums = zeroCounters();
   for (const s of snapshots) {
-    messages += s.messages;
-    httpRequests += s.httpRequests;
-    measuredIn += s.bytesIn.measured;
-    computedIn += s.bytesIn.computed;
-    measuredOut += s.bytesOut.measured;
-    computedOut += s.bytesOut.computed;
+    totals.messages += s.messages;
+    totals.httpRequests += s.httpRequests;
+    totals.measuredIn += s.bytesIn.measured;
+    totals.computedIn += s.bytesIn.computed;
+    totals.measuredOut += s.bytesOut.measured;
+    totals.computedOut += s.bytesOut.computed;
     // `?? 0`: a snapshot saved before a counter existed (an older export) counts it as 0.
     for (const key of COUNTER_KEYS) sums[key] += s[key] ?? 0;
   }
@@ -44,11 +39,11 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[], now: numbe
     transport: last.transport,
     startedAt: first.startedAt,
     elapsedMs: now - first.startedAt,
-    messages,
+    messages: totals.messages,
     latency: summarize(histogram),
     clock: last.clock,
-    httpRequests,
-    ...derivedFigures({ messages, httpRequests, measuredIn, computedIn, measuredOut, computedOut }),
+    httpRequests: totals.httpRequests,
+    ...derivedFigures(totals),
     ...sums,
     histogram: histogram.toJSON(),
   };

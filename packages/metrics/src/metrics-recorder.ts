@@ -6,7 +6,13 @@ import {
   type HistogramOptions,
 } from "./hdr-histogram.ts";
 import { type LatencySummary, summarize } from "./latency-summary.ts";
-import { type ByteSource, derivedFigures, type MetricsSnapshot, zeroCounters } from "./snapshot.ts";
+import {
+  type ByteSource,
+  derivedFigures,
+  type MetricsSnapshot,
+  zeroCounters,
+  zeroTotals,
+} from "./snapshot.ts";
 
 /** Options for {@link createMetricsRecorder}. */
 export interface MetricsRecorderOptions {
@@ -72,31 +78,26 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
   const latency = createHistogram(options.histogram);
   let clock: ClockOffset | null = null;
   let startedAt = now();
-  let messages = 0;
-  let httpRequests = 0;
-  let measuredIn = 0;
-  let computedIn = 0;
-  let measuredOut = 0;
-  let computedOut = 0;
+  let totals = zeroTotals();
   let counts = zeroCounters();
 
   return {
     transport,
     latency,
     recordMessage(latencyMs) {
-      messages++;
+      totals.messages++;
       if (latencyMs !== undefined) latency.record(latencyMs);
     },
     recordRequest(count = 1) {
-      httpRequests += count;
+      totals.httpRequests += count;
     },
     addBytes(direction, bytes, source) {
       if (!(bytes >= 0)) throw new RangeError(`bytes must be ≥ 0, got ${bytes}`);
       if (direction === "in") {
-        if (source === "measured") measuredIn += bytes;
-        else computedIn += bytes;
-      } else if (source === "measured") measuredOut += bytes;
-      else computedOut += bytes;
+        if (source === "measured") totals.measuredIn += bytes;
+        else totals.computedIn += bytes;
+      } else if (source === "measured") totals.measuredOut += bytes;
+      else totals.computedOut += bytes;
     },
     recordAnswer(carried) {
       counts.responses++;
@@ -137,11 +138,11 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
         transport,
         startedAt,
         elapsedMs: now() - startedAt,
-        messages,
+        messages: totals.messages,
         latency: summarize(latency),
         clock,
-        httpRequests,
-        ...derivedFigures({ messages, httpRequests, measuredIn, computedIn, measuredOut, computedOut }),
+        httpRequests: totals.httpRequests,
+        ...derivedFigures(totals),
         ...counts,
       };
       return snapshotOptions.histogram === true ? { ...snap, histogram: latency.toJSON() } : snap;
@@ -149,7 +150,7 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     reset() {
       latency.reset();
       startedAt = now();
-      messages = httpRequests = measuredIn = computedIn = measuredOut = computedOut = 0;
+      totals = zeroTotals();
       counts = zeroCounters();
     },
   };
@@ -185,14 +186,7 @@ export function emptySnapshot(transport: string, at: number, histogram?: Histogr
     latency: NO_LATENCY,
     clock: null,
     httpRequests: 0,
-    ...derivedFigures({
-      messages: 0,
-      httpRequests: 0,
-      measuredIn: 0,
-      computedIn: 0,
-      measuredOut: 0,
-      computedOut: 0,
-    }),
+    ...derivedFigures(zeroTotals()),
     ...zeroCounters(),
   };
   return histogram === undefined ? snap : { ...snap, histogram: emptyHistogramJSON(histogram) };

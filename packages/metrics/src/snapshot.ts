@@ -91,17 +91,22 @@ export function byteCount(measured: number, computed: number): ByteCount {
 
 /** The raw sums a snapshot's byte counts and per-message figures are derived from. */
 export interface SnapshotTotals {
-  readonly messages: number;
-  readonly httpRequests: number;
-  readonly measuredIn: number;
-  readonly computedIn: number;
-  readonly measuredOut: number;
-  readonly computedOut: number;
+  messages: number;
+  httpRequests: number;
+  measuredIn: number;
+  computedIn: number;
+  measuredOut: number;
+  computedOut: number;
+}
+
+/** Every sum at 0. */
+export function zeroTotals(): SnapshotTotals {
+  return { messages: 0, httpRequests: 0, measuredIn: 0, computedIn: 0, measuredOut: 0, computedOut: 0 };
 }
 
 /** The figures derived from the sums, computed alike for a live snapshot and a merged one. */
 export function derivedFigures(
-  t: SnapshotTotals,
+  t: Readonly<SnapshotTotals>,
 ): Pick<MetricsSnapshot, "bytesIn" | "bytesOut" | "requestsPerMessage" | "bytesPerMessage"> {
   const bytesIn = byteCount(t.measuredIn, t.computedIn);
   const bytesOut = byteCount(t.measuredOut, t.computedOut);
