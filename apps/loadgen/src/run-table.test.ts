@@ -40,6 +40,19 @@ describe("run table", () => {
     ]);
   });
 
+  it("gives idle connections a memory ratio only: with nothing sent there is no latency to compare", () => {
+    const idle = {
+      spec: { transport: "ws", rate: 0 },
+      latency: { p99: null },
+      latencyScheduled: { p99: null },
+    };
+    const table = runTable([
+      result("server", "ws", idle as Partial<RunResult>),
+      result("ws-baseline", "ws", { ...idle, memoryPerConnection: 6 * 1024 } as Partial<RunResult>),
+    ]);
+    expect(table.rows[0]?.slice(-3)).toEqual(["–", "–", "1.25"]);
+  });
+
   it("has no ratio columns without a baseline, and says – for a memory figure it cannot give", () => {
     const table = runTable([result("server", "longPoll", { memoryPerConnection: null })]);
     expect(table.head).not.toContain("p99 ×base");

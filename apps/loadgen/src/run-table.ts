@@ -38,8 +38,10 @@ const RATIO_COLUMNS: readonly Column[] = [
   { head: "KB ×base", cell: (r, all) => (r.target === "server" ? memoryRatio(r, baselineOf(r, all)) : "") },
 ];
 
+/** A latency or throughput ratio on this server's row; none for idle connections (nothing was sent). */
 function ratioCell(r: RunResult, all: readonly RunResult[], figure: (x: RunResult) => number | null): string {
-  return r.target === "server" ? sameRunRatio(r, baselineOf(r, all), figure) : "";
+  if (r.target !== "server") return "";
+  return r.spec.rate === 0 ? "–" : sameRunRatio(r, baselineOf(r, all), figure);
 }
 
 /** What the columns mean, printed under the table and written into the reports. */
