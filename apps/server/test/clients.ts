@@ -1,5 +1,11 @@
 import { spawn } from "node:child_process";
-import type { Envelope, ServerFrame } from "@transport-lab/protocol";
+import {
+  type Decoded,
+  decodeServerFrame,
+  decodeStreamEvent,
+  type Envelope,
+  type ServerFrame,
+} from "@transport-lab/protocol";
 import { EventSource } from "eventsource";
 import { type ClientOptions, WebSocket } from "ws";
 
@@ -65,6 +71,13 @@ export class Inbox<T> {
     }
     return out;
   }
+}
+
+/** What the protocol's decoder made of a frame or event: a test fails on anything that is not the protocol. */
+function valid<T>(decoded: Decoded<T>, text: string): T {
+  if (!decoded.ok)
+    throw new Error(`the server sent what is not the protocol (${decoded.error}): ${text.slice(0, 200)}`);
+  return decoded.value;
 }
 
 /** The envelope of a WebSocket `message` frame (its `type` removed). */
@@ -203,10 +216,13 @@ export function openWs(url: string, options: ClientOptions = {}): Promise<WsClie
   const client: WsClient = {
     socket,
     nextRaw: (timeoutMs = 3000) => inbox.next(timeoutMs, "a WebSocket frame"),
-    next: async (timeoutMs = 3000) => JSON.parse(await inbox.next(timeoutMs, "a WebSocket frame")),
+    next: async (timeoutMs = 3000) => {
+      const text = await inbox.next(timeoutMs, "a WebSocket frame");
+      return valid(decodeServerFrame(text), text);
+    },
     async messages(n, timeoutMs = 5000) {
       const texts = await inbox.take(n, timeoutMs, "WebSocket message");
-      return texts.map((t) => envelopeOf(JSON.parse(t)));
+      return texts.map((t) => envelopeOf(valid(decodeServerFrame(t), t)));
     },
     send: (frame) => socket.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     closed,
@@ -308,7 +324,7 @@ export async function openEventSource(url: string, lastEventId?: string): Promis
       const got = await events.take(n, timeoutMs, "SSE message");
       return got.map((e) => {
         if (e.type !== "message") throw new Error(`expected a message event, got ${JSON.stringify(e)}`);
-        return JSON.parse(e.data) as Envelope;
+        return envelopeOf(valid(decodeStreamEvent("message", e.data), e.data));
       });
     },
     close: () => source.close(),
