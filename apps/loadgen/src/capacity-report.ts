@@ -151,6 +151,7 @@ function targetChart(
   rows: readonly RunResult[],
   group: (r: RunResult) => string,
   value: (r: RunResult) => number | null,
+  log = false,
 ): string {
   const groups = [...new Set(rows.map(group))];
   const pick = (baseline: boolean) =>
@@ -161,6 +162,7 @@ function targetChart(
   return barChart({
     title,
     unit,
+    log,
     groups,
     series: [
       { name: "this server", color: SERVER_COLOR, values: pick(false) },
@@ -203,6 +205,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
       fan,
       (r) => `${r.spec.transport} @ ${r.spec.rate}/s`,
       (r) => r.latency.p99,
+      true, // interval polling's ~1 s beside WebSocket's ms: decades apart
     ),
     targetChart(
       "deliveries/s at p99 < 100 ms",

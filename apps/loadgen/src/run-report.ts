@@ -23,22 +23,27 @@ export interface RunRecord {
 
 const SERVER_NOTE = "Server and load clients share the machine; read ratios, not absolute times.";
 
-/** p99 per transport, this server beside each baseline, as bars. */
+/** p99 per transport: this server's bar beside its baseline's. */
 function p99Chart(results: readonly RunResult[]): string {
   const transports = [...new Set(results.map((r) => r.spec.transport))];
-  const targets = [...new Set(results.map((r) => r.target))];
+  const p99 = (baseline: boolean) =>
+    transports.map(
+      (t) =>
+        results.find(
+          (r) => r.spec.transport === t && (r.target === "server" || r.target === "url") !== baseline,
+        )?.latency.p99 ?? null,
+    );
   return barChart({
     title: "p99 delivery latency",
     unit: "ms",
     log: true,
     groups: transports,
-    series: targets.map((target) => ({
-      name: target,
-      color: target === "server" || target === "url" ? SERVER_COLOR : BASELINE_COLOR,
-      values: transports.map(
-        (t) => results.find((r) => r.target === target && r.spec.transport === t)?.latency.p99 ?? null,
-      ),
-    })),
+    series: [
+      { name: "this server", color: SERVER_COLOR, values: p99(false) },
+      ...(results.some((r) => r.target.endsWith("-baseline"))
+        ? [{ name: "baseline", color: BASELINE_COLOR, values: p99(true) }]
+        : []),
+    ],
   });
 }
 
