@@ -1,50 +1,24 @@
-import { type Envelope, formatCursor, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { formatCursor, type TransportName } from "@transport-lab/protocol";
 import { type RunningServer, startServer } from "@transport-lab/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   backoffCeiling,
-  type Client,
   type ClientOptions,
-  type ClientState,
-  createClientWith,
   DEFAULT_BACKOFF,
   platform as nodePlatform,
   type Platform,
-  transports,
 } from "../src/index.node.ts";
-import { api, channelInfo, publishMany, sleep, startFaultProxy, waitFor } from "./helpers.ts";
-
-/** Short timings so that reconnects and polls happen many times within a test. */
-const FAST = {
-  backoff: { initialMs: 20, maxMs: 200 },
-  pollIntervalMs: 25,
-  longPollTimeoutMs: 2000,
-  wireLogSize: 0,
-  clock: false,
-} as const;
-
-interface Recorded {
-  client: Client;
-  seqs: number[];
-  envelopes: Envelope[];
-  states: ClientState[];
-}
-
-function recordOn(options: ClientOptions, platform: Platform): Recorded {
-  const client = createClientWith(platform, transports, options);
-  const seqs: number[] = [];
-  const envelopes: Envelope[] = [];
-  const states: ClientState[] = [];
-  client.on("message", (envelope) => {
-    seqs.push(envelope.seq);
-    envelopes.push(envelope);
-  });
-  client.on("state", (state) => states.push(state));
-  return { client, seqs, envelopes, states };
-}
-
-const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+import {
+  api,
+  atMost,
+  channelInfo,
+  publishMany,
+  resources,
+  sleep,
+  startFaultProxy,
+  waitFor,
+} from "./helpers.ts";
+import { FAST, range, recordOn } from "./recorded.ts";
 
 /** Drop reasons each transport reports when the server's disconnect endpoint cuts it. */
 const DISCONNECT_REASON: Record<TransportName, string | undefined> = {
@@ -350,64 +324,4 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
       await expect(r.client.publish(1)).rejects.toMatchObject({ code: "closed" });
     });
   });
-}
-
-/** Switching transports on a live client (Node platform). */
-export function defineSwitchSuite(): void {
-  describe("switchTransport", () => {
-    it("moves through all four transports under load, losing and repeating nothing", async () => {
-      const srv = await startServer({ port: 0, host: "127.0.0.1", rateLimit: 0, historySize: 20_000 });
-      const channel = "switching";
-      const r = recordOn(
-        { baseUrl: srv.url, channel, transport: "ws", cursor: "earliest", ...FAST },
-        nodePlatform,
-      );
-      try {
-        await waitFor("open", () => r.client.state.kind === "open");
-        await api("POST", `${srv.url}/api/channels/${channel}/generator`, { rate: 2000, payloadBytes: 32 });
-        for (const next of ["sse", "longPoll", "poll", "ws", "poll", "sse"] as const) {
-          await sleep(150);
-          r.client.switchTransport(next);
-          expect(r.client.transport).toBe(next);
-        }
-        await sleep(150);
-        await api("POST", `${srv.url}/api/channels/${channel}/generator`, { rate: 0 });
-        const n = (await channelInfo(srv.url, channel)).seq;
-        await waitFor(`${n} messages`, () => r.seqs.length >= n, 10_000);
-        await sleep(100);
-        expect(r.seqs).toEqual(range(1, n));
-        expect(r.client.delivery.duplicates).toBe(0);
-        expect(r.states.filter((s) => s.kind === "connecting").map((s) => s.reason)).toEqual([
-          "start",
-          "switch",
-          "switch",
-          "switch",
-          "switch",
-          "switch",
-          "switch",
-        ]);
-        const perTransport = r.client.snapshot().transports;
-        const total = TRANSPORT_NAMES.reduce(
-          (sum, name) => sum + (perTransport[name]?.metrics.messages ?? 0),
-          0,
-        );
-        expect(total).toBe(n);
-      } finally {
-        await r.client.close();
-        await srv.close(300);
-      }
-    });
-  });
-}
-
-/** True when no handle type has more open handles in `now` than in `before`. */
-function atMost(now: Record<string, number>, before: Record<string, number>): boolean {
-  return Object.entries(now).every(([type, count]) => count <= (before[type] ?? 0));
-}
-
-/** Open handles of this process by type (sockets, timers …). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
-  return counts;
 }

@@ -119,3 +119,15 @@ export async function startFaultProxy(port: number): Promise<FaultProxy> {
     },
   };
 }
+
+/** True when no handle type has more open handles in `now` than in `before`. */
+export function atMost(now: Record<string, number>, before: Record<string, number>): boolean {
+  return Object.entries(now).every(([type, count]) => count <= (before[type] ?? 0));
+}
+
+/** Open handles of this process by type (sockets, timers …). */
+export function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
