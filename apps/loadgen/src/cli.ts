@@ -10,6 +10,7 @@ import { createProgress } from "./progress.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
 import { writeRunReports } from "./run-report.ts";
 import { RUN_NOTES, runTable } from "./run-table.ts";
+import { runSoak } from "./soak.ts";
 import {
   baselineFor,
   checkFileLimit,
@@ -30,6 +31,11 @@ Usage:
                                     raw ws / node:http baselines started in the same run; writes
                                     bench-results/capacity-<time>/{results.json,report.md,report.html}
   pnpm loadgen report DIR           rewrite DIR/report.md and report.html from a capacity DIR/results.json
+  pnpm loadgen soak [--minutes 10]  connection churn, publishing (generator, HTTP, WebSocket) and
+                                    slow readers on all four transports for that long (the first
+                                    third, at most 3 minutes, is warm-up); reports RSS drift, heap
+                                    after GC, event-loop delay p99 and delivered/lost counts (not in
+                                    CI); writes bench-results/soak-<time>/results.json
 
 Options for run:
   --transport T      ${TRANSPORT_NAMES.join(" | ")} | all             (default ws)
@@ -39,6 +45,8 @@ Options for run:
   --duration S       measured seconds, 1–300                      (default 10)
   --warmup S         seconds before measuring, 0–60               (default 2)
   --url URL          an already running server (loopback only); default: start one per transport
+                     (with RATE_LIMIT=0 and MAX_CONNECTIONS(_PER_ADDRESS)=60000; a server given
+                     by --url needs MAX_CONNECTIONS_PER_ADDRESS ≥ clients / addresses)
   --baseline         also run each cell against the raw ws / node:http baseline, with same-run ratios
   --workers N        worker threads, 1–8                          (default 2)
   --addresses N      127.0.0.x source addresses, 1–32             (default 4)
@@ -131,6 +139,7 @@ async function main() {
   if (command === "run") await run(rest);
   else if (command === "smoke") await smoke();
   else if (command === "capacity") await runCapacity(rest);
+  else if (command === "soak") await runSoak(rest);
   // pnpm runs this in apps/loadgen; a relative DIR means where the user typed it (INIT_CWD).
   else if (command === "report" && rest[0])
     console.log(writeCapacityReports(resolve(process.env.INIT_CWD ?? process.cwd(), rest[0])));

@@ -74,14 +74,24 @@ export function checkFileLimit(clients: number, limit: number | undefined): void
   }
 }
 
+/** Extra node flags and environment for a target's process (the soak adds `--inspect`). */
+export interface TargetExtras {
+  execArgv?: string[];
+  env?: Record<string, string>;
+}
+
 /** Starts a target in its own process and resolves once it listens. */
-export async function startTarget(kind: Exclude<TargetKind, "url">): Promise<Target> {
+export async function startTarget(
+  kind: Exclude<TargetKind, "url">,
+  extras: TargetExtras = {},
+): Promise<Target> {
   const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` first`);
   const child: ChildProcess = fork(script, [], {
-    execArgv: [],
+    execArgv: extras.execArgv ?? [],
     stdio: ["ignore", kind === "server" ? "ignore" : "inherit", "inherit", "ipc"],
-    // The server under test: no publish rate limit, room for the connection counts benchmarks open.
+    // The server under test: no publish rate limit, room for the connection counts benchmarks open
+    // (the clients come from a few 127.0.0.x addresses, so the per-address cap is raised too).
     env:
       kind === "server"
         ? {
@@ -90,7 +100,9 @@ export async function startTarget(kind: Exclude<TargetKind, "url">): Promise<Tar
             HOST: "127.0.0.1",
             RATE_LIMIT: "0",
             MAX_CONNECTIONS: "60000",
+            MAX_CONNECTIONS_PER_ADDRESS: "60000",
             MAX_BUFFERED_BYTES: String(64 * 1024 * 1024),
+            ...extras.env,
           }
         : process.env,
   });

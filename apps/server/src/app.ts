@@ -2,13 +2,15 @@ import { transportOfRoute } from "@transport-lab/protocol";
 import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { WebSocketServer } from "ws";
-import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
+import { createAdminGuard } from "./admin-guard.ts";
+import { resolveOptions, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { Hub } from "./hub.ts";
+import { createOriginPolicy } from "./origin-policy.ts";
 import { createPrometheusRegistry } from "./prometheus.ts";
 import { createKeyedRateLimiter } from "./rate-limit.ts";
-import { mountRoutes } from "./routes.ts";
+import { mountRoutes, retention } from "./routes.ts";
 import { createServerCounters } from "./server-metrics.ts";
 import { mountStatic } from "./static.ts";
 import { mountLongPoll } from "./transports/long-poll.ts";
@@ -30,18 +32,26 @@ export interface TransportLabApp {
 
 /** Builds the app: every route of docs/protocol.md §3 over one hub of channels. */
 export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabApp {
-  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const options = resolveOptions(overrides);
   const counters = createServerCounters();
   const context: AppContext = {
     options,
     counters,
     hub: new Hub(options, counters),
-    httpLimiter: createKeyedRateLimiter(options.rateLimit, options.rateBurst),
+    publishLimiter: createKeyedRateLimiter(options.rateLimit, options.rateBurst),
+    origins: createOriginPolicy(options.allowedOrigins),
     intervals: new Set(),
   };
+  const admin = createAdminGuard(options.adminToken);
   counters.start();
-  every(context, 10_000, () => context.httpLimiter.sweep());
-  const prometheus = createPrometheusRegistry(() => counters.snapshot(context.hub.list().length));
+  every(context, 10_000, () => {
+    context.publishLimiter.sweep();
+    admin.sweep();
+    context.hub.sweep();
+  });
+  const prometheus = createPrometheusRegistry(() =>
+    counters.snapshot(context.hub.list().length, retention(context)),
+  );
 
   const app = new Hono<NodeBindings>();
   app.onError((err, c) => {
@@ -58,7 +68,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
   app.notFound((c) =>
     c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404),
   );
-  mountRoutes(app, context, prometheus);
+  mountRoutes(app, context, admin, prometheus);
   const { handleUpgrade, wss } = mountWs(app, context);
   mountSse(app, context);
   mountLongPoll(app, context);
@@ -71,7 +81,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
     handleUpgrade,
     wss,
     shutdown() {
-      context.hub.shuttingDown = true;
+      context.hub.shutDown();
       for (const timer of context.intervals) clearInterval(timer);
       context.intervals.clear();
       counters.stop();

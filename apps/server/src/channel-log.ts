@@ -8,6 +8,8 @@ export interface LogState {
   readonly seq: number;
   /** Oldest retained seq; `seq + 1` when nothing is retained. */
   readonly oldestSeq: number;
+  /** Sum of the retained entries' {@link LogEntry.size}. */
+  readonly bytes: number;
 }
 
 /** Receives a log's new entries: an object, so that a subscription costs no closure. */
@@ -19,6 +21,17 @@ export interface LogSubscriber {
  * One channel's ordered log. The in-memory ring buffer is the embedded
  * default; the interface is async where storage might be remote (Redis
  * Streams), so transports never assume a synchronous store.
+ *
+ * What every implementation must do:
+ * - number appended entries 1, 2, 3 … in one epoch, without gaps or repeats, and hand each to
+ *   every subscriber in order before `append` resolves;
+ * - retain at most `historySize` entries and at most `maxBytes` bytes of them (an entry costs
+ *   {@link LogEntry.size}, the UTF-8 bytes of its envelope JSON), evicting the oldest first, on
+ *   every append; the newest entry is always retained, whatever its size;
+ * - report the retained bytes in `state().bytes` and the oldest retained seq in
+ *   `state().oldestSeq`, so that readers behind the evicted part get an `expired` reset;
+ * - `trim` evicts the oldest entries on request: the hub does it to keep all channels together
+ *   within the server's byte budget.
  */
 export interface ChannelLog {
   readonly channel: string;
@@ -26,8 +39,13 @@ export interface ChannelLog {
   state(): LogState;
   /** Sequences `dataJson` (already-serialized JSON) and notifies subscribers before resolving. */
   append(dataJson: string): Promise<LogEntry>;
-  /** Retained entries with seq > `afterSeq`, oldest first, at most `limit`. */
-  readAfter(afterSeq: number, limit: number): Promise<LogEntry[]>;
+  /**
+   * Retained entries with seq > `afterSeq`, oldest first: at most `limit` of them, and no more
+   * than `maxBytes` of them together except that the first is always included.
+   */
+  readAfter(afterSeq: number, limit: number, maxBytes?: number): Promise<LogEntry[]>;
+  /** Evicts the oldest entries until at most `maxBytes` are retained (never the newest); resolves with the bytes freed. */
+  trim(maxBytes: number): Promise<number>;
   /** Hands `subscriber` every entry appended from now on, in order. */
   subscribe(subscriber: LogSubscriber): void;
   /** Stops a subscription; a no-op for one that is not subscribed. */
@@ -48,28 +66,47 @@ export function wallClock(): number {
 export interface MemoryChannelLogOptions {
   channel: string;
   historySize: number;
+  /** Byte budget of the retained entries; unlimited when absent. */
+  maxBytes?: number;
   epoch?: string;
   now?: () => number;
 }
 
-/** The in-memory ring-buffer log: O(1) append, O(k) read of the last k entries. */
+/** The in-memory ring-buffer log: O(1) append and eviction, O(k) read of k entries. */
 export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLog {
   const { channel, historySize } = opts;
+  const maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
   const epoch = opts.epoch ?? newEpoch();
   const now = opts.now ?? wallClock;
   const ring: (LogEntry | undefined)[] = new Array(historySize);
   const subscribers = new Set<LogSubscriber>();
   let head = 0;
+  /** Oldest retained seq (`head + 1` when empty). */
+  let tail = 1;
+  let bytes = 0;
 
-  const oldest = () => Math.max(1, head - historySize + 1);
+  const evictOldest = () => {
+    const slot = tail % historySize;
+    bytes -= (ring[slot] as LogEntry).size;
+    ring[slot] = undefined;
+    tail += 1;
+  };
+  const trimTo = (budget: number) => {
+    const before = bytes;
+    while (bytes > budget && tail < head) evictOldest();
+    return before - bytes;
+  };
 
   return {
     channel,
-    state: () => ({ epoch, seq: head, oldestSeq: head === 0 ? 1 : oldest() }),
+    state: () => ({ epoch, seq: head, oldestSeq: tail, bytes }),
     append(dataJson) {
       head += 1;
       const entry = new LogEntry(channel, epoch, head, now(), dataJson);
+      if (head - tail >= historySize) evictOldest(); // the slot about to be reused
       ring[head % historySize] = entry;
+      bytes += entry.size;
+      trimTo(maxBytes);
       for (const subscriber of subscribers) {
         try {
           subscriber.receive(entry);
@@ -80,13 +117,20 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
       }
       return Promise.resolve(entry);
     },
-    readAfter(afterSeq, limit) {
-      const from = Math.max(afterSeq + 1, oldest());
+    readAfter(afterSeq, limit, byteLimit = Number.POSITIVE_INFINITY) {
+      const from = Math.max(afterSeq + 1, tail);
       const to = Math.min(head, from + limit - 1);
       const out: LogEntry[] = [];
-      for (let s = from; s <= to; s++) out.push(ring[s % historySize] as LogEntry);
+      let taken = 0;
+      for (let s = from; s <= to; s++) {
+        const entry = ring[s % historySize] as LogEntry;
+        taken += entry.size;
+        if (taken > byteLimit && out.length > 0) break;
+        out.push(entry);
+      }
       return Promise.resolve(out);
     },
+    trim: (budget) => Promise.resolve(trimTo(budget)),
     subscribe(subscriber) {
       subscribers.add(subscriber);
     },

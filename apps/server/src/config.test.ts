@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OPTIONS, loadConfig, usage } from "./config.ts";
+import { DEFAULT_OPTIONS, loadConfig, resolveOptions, usage } from "./config.ts";
 
 describe("loadConfig", () => {
   it("defaults: no overrides, port 3000 on all interfaces", () => {
@@ -45,6 +45,11 @@ describe("loadConfig", () => {
       [["--max-body-bytes", "abc"], {}, "MAX_BODY_BYTES/--max-body-bytes"],
       [[], { PORT: "70000" }, "PORT/--port"],
       [[], { RATE_BURST: "0" }, "RATE_BURST/--rate-burst"],
+      // Number() would take all of these.
+      [[], { HISTORY: "0x10" }, "HISTORY/--history"],
+      [[], { HISTORY: " 5" }, "HISTORY/--history"],
+      [[], { HISTORY: "1e3" }, "HISTORY/--history"],
+      [[], { PORT: "+80" }, "PORT/--port"],
     ] as const) {
       expect(() => loadConfig([...argv], env)).toThrow(name);
     }
@@ -55,9 +60,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig(["extra"], {})).toThrow();
   });
 
-  it("--help asks for the usage text, which lists every flag with its default", () => {
+  it("--help asks for the usage text, which lists every flag with its env name, meaning and default", () => {
     expect(loadConfig(["--help"], {}).help).toBe(true);
     const text = usage();
+    expect(text).toMatch(
+      /--history N\s+HISTORY\s+messages each channel keeps for resume \(1–1000000, default 1000\)/,
+    );
+    expect(text).toMatch(/--max-connections-per-address N\s+MAX_CONNECTIONS_PER_ADDRESS\s+\S/);
+    expect(text).toMatch(/--admin-token TOKEN\s+ADMIN_TOKEN\s+\S/);
+    // Internal option names are not shown.
+    expect(text).not.toMatch(/historySize|maxBodyBytes/);
     for (const flag of [
       "--port",
       "--host",
@@ -65,6 +77,14 @@ describe("loadConfig", () => {
       "--allowed-origins",
       "--static-dir",
       "--history",
+      "--max-buffered-bytes",
+      "--heartbeat-ms",
+      "--sse-keepalive-ms",
+      "--generator-idle-ms",
+      "--max-channel-bytes",
+      "--max-retained-bytes",
+      "--max-poll-bytes",
+      "--max-channels-per-address",
     ]) {
       expect(text).toContain(flag);
     }
@@ -73,15 +93,25 @@ describe("loadConfig", () => {
 });
 
 describe("DEFAULT_OPTIONS", () => {
-  it("matches the documented defaults (docs/protocol.md §14): history 1000, body 64 KiB, frame 1 MiB, 500 msg/s bursting 1000, SSE ping 15 s", () => {
+  it("history 1000, body 64 KiB, frame = body + 1 KiB, 500 msg/s bursting 1000, SSE ping 15 s", () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
       historySize: 1000,
       maxBodyBytes: 65536,
-      maxFrameBytes: 1024 * 1024,
+      maxFrameBytes: 65536 + 1024,
+      maxPollBytes: 1024 * 1024,
+      allowedOrigins: [],
       rateLimit: 500,
       rateBurst: 1000,
       sseKeepAliveMs: 15_000,
       adminToken: undefined,
     });
+  });
+});
+
+describe("resolveOptions", () => {
+  it("sizes the frame limit to the body limit plus the envelope, unless it is given", () => {
+    expect(resolveOptions({}).maxFrameBytes).toBe(65536 + 1024);
+    expect(resolveOptions({ maxBodyBytes: 1000 }).maxFrameBytes).toBe(2024);
+    expect(resolveOptions({ maxBodyBytes: 1000, maxFrameBytes: 500 }).maxFrameBytes).toBe(500);
   });
 });

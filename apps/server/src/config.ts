@@ -1,20 +1,31 @@
 import { parseArgs } from "node:util";
+import { parseDecimal } from "./validate.ts";
 
 /** Everything a server instance can be told; every field has a default (see {@link DEFAULT_OPTIONS}). */
 export interface ServerOptions {
   /** Messages each channel retains for resume. */
   historySize: number;
+  /** Bytes of envelope JSON one channel retains; the oldest messages go first past it. */
+  maxChannelBytes: number;
+  /** Bytes of envelope JSON all channels together retain; past it the largest channel gives up its oldest. */
+  maxRetainedBytes: number;
+  /** Largest poll or long-poll answer in bytes (its first message is always included); `more: true` says the rest waits. */
+  maxPollBytes: number;
   /** Channels that may exist at once (503 `channel_limit` past it). */
   maxChannels: number;
+  /** Channels one client address may bring into being (503 `channel_limit` past it). */
+  maxChannelsPerAddress: number;
   /** Open WebSockets + SSE streams + held long-polls (503 `connection_limit` past it). */
   maxConnections: number;
+  /** The same, from one client address. */
+  maxConnectionsPerAddress: number;
   /** Largest HTTP request body, and largest `data` of one message, in bytes (413). */
   maxBodyBytes: number;
-  /** Largest WebSocket frame a client may send; bigger closes with 1009. */
+  /** Largest WebSocket frame a client may send; bigger closes with 1009. Default: `maxBodyBytes` + 1 KiB. */
   maxFrameBytes: number;
   /** A WebSocket or SSE stream whose unsent buffer exceeds this is cut (the client resumes from its cursor). */
   maxBufferedBytes: number;
-  /** Publishes per second per WebSocket / per IP over HTTP; 0 disables. */
+  /** Publishes (and WebSocket frames) per second per client address; 0 disables. */
   rateLimit: number;
   /** Token-bucket burst for {@link rateLimit}. */
   rateBurst: number;
@@ -26,19 +37,27 @@ export interface ServerOptions {
   generatorIdleMs: number;
   /** When set, generator and disconnect require `Authorization: Bearer <token>`. */
   adminToken: string | undefined;
-  /** Extra Origins allowed to open WebSockets (the same host is always allowed). */
+  /** Browser Origins allowed besides the server's own (WebSocket upgrades and state-changing requests). */
   allowedOrigins: string[];
   /** Directory of the built web app served at `/`; `undefined` serves a minimal page. */
   staticDir: string | undefined;
 }
 
-/** Defaults, as README.md and docs/protocol.md §14 list them. */
+/** Room for the frame's `type` and `ref` around a publish's `data`. */
+const FRAME_ENVELOPE_BYTES = 1024;
+
+/** The defaults (docs/protocol.md §14 and docs/security.md explain each). */
 export const DEFAULT_OPTIONS: ServerOptions = {
   historySize: 1000,
+  maxChannelBytes: 16 * 1024 * 1024,
+  maxRetainedBytes: 64 * 1024 * 1024,
+  maxPollBytes: 1024 * 1024,
   maxChannels: 100,
+  maxChannelsPerAddress: 20,
   maxConnections: 20_000,
+  maxConnectionsPerAddress: 256,
   maxBodyBytes: 64 * 1024,
-  maxFrameBytes: 1024 * 1024,
+  maxFrameBytes: 64 * 1024 + FRAME_ENVELOPE_BYTES,
   maxBufferedBytes: 8 * 1024 * 1024,
   rateLimit: 500,
   rateBurst: 1000,
@@ -46,9 +65,17 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   sseKeepAliveMs: 15_000,
   generatorIdleMs: 60_000,
   adminToken: undefined,
-  allowedOrigins: ["http://localhost:5173", "http://127.0.0.1:5173"],
+  allowedOrigins: [],
   staticDir: undefined,
 };
+
+/** Defaults filled in; the frame limit follows the body limit unless it was given. */
+export function resolveOptions(overrides: Partial<ServerOptions>): ServerOptions {
+  const options = { ...DEFAULT_OPTIONS, ...overrides };
+  if (overrides.maxFrameBytes === undefined)
+    options.maxFrameBytes = options.maxBodyBytes + FRAME_ENVELOPE_BYTES;
+  return options;
+}
 
 /** What `main.ts` needs beyond {@link ServerOptions}. */
 export interface ListenConfig {
@@ -56,37 +83,142 @@ export interface ListenConfig {
   host: string;
 }
 
-const NUMERIC: Record<string, [keyof ServerOptions, number, number]> = {
-  HISTORY: ["historySize", 1, 1_000_000],
-  MAX_CHANNELS: ["maxChannels", 1, 100_000],
-  MAX_CONNECTIONS: ["maxConnections", 1, 1_000_000],
-  MAX_BODY_BYTES: ["maxBodyBytes", 16, 16 * 1024 * 1024],
-  MAX_FRAME_BYTES: ["maxFrameBytes", 16, 64 * 1024 * 1024],
-  MAX_BUFFERED_BYTES: ["maxBufferedBytes", 1024, 1024 * 1024 * 1024],
-  RATE_LIMIT: ["rateLimit", 0, 1_000_000],
-  RATE_BURST: ["rateBurst", 1, 1_000_000],
-  HEARTBEAT_MS: ["heartbeatMs", 100, 3_600_000],
-  SSE_KEEPALIVE_MS: ["sseKeepAliveMs", 100, 3_600_000],
-  GENERATOR_IDLE_MS: ["generatorIdleMs", 100, 86_400_000],
+type NumericKey = {
+  [K in keyof ServerOptions]: ServerOptions[K] extends number ? K : never;
+}[keyof ServerOptions];
+
+interface NumericSetting {
+  key: NumericKey;
+  min: number;
+  max: number;
+  /** What it controls, for `--help`. */
+  help: string;
+}
+
+const MIB = 1024 * 1024;
+
+/** Every numeric setting by its env name; the flag is the env name in kebab case. */
+const NUMERIC: Record<string, NumericSetting> = {
+  HISTORY: { key: "historySize", min: 1, max: 1_000_000, help: "messages each channel keeps for resume" },
+  MAX_CHANNEL_BYTES: {
+    key: "maxChannelBytes",
+    min: 1024,
+    max: 4096 * MIB,
+    help: "bytes of messages one channel keeps (oldest dropped first)",
+  },
+  MAX_RETAINED_BYTES: {
+    key: "maxRetainedBytes",
+    min: 1024,
+    max: 64 * 1024 * MIB,
+    help: "bytes of messages all channels keep together (the largest channel gives way)",
+  },
+  MAX_POLL_BYTES: {
+    key: "maxPollBytes",
+    min: 1024,
+    max: 256 * MIB,
+    help: 'largest poll / long-poll answer; a cut answer says "more": true',
+  },
+  MAX_CHANNELS: { key: "maxChannels", min: 1, max: 100_000, help: "channels at once" },
+  MAX_CHANNELS_PER_ADDRESS: {
+    key: "maxChannelsPerAddress",
+    min: 1,
+    max: 100_000,
+    help: "channels one client address may create",
+  },
+  MAX_CONNECTIONS: {
+    key: "maxConnections",
+    min: 1,
+    max: 1_000_000,
+    help: "open WebSockets + SSE streams + held long-polls",
+  },
+  MAX_CONNECTIONS_PER_ADDRESS: {
+    key: "maxConnectionsPerAddress",
+    min: 1,
+    max: 1_000_000,
+    help: "the same, from one client address (raise it behind a NAT)",
+  },
+  MAX_BODY_BYTES: {
+    key: "maxBodyBytes",
+    min: 16,
+    max: 16 * MIB,
+    help: "largest HTTP body and largest message data",
+  },
+  MAX_FRAME_BYTES: {
+    key: "maxFrameBytes",
+    min: 16,
+    max: 64 * MIB,
+    help: "largest WebSocket frame from a client (follows the body limit: + 1024)",
+  },
+  MAX_BUFFERED_BYTES: {
+    key: "maxBufferedBytes",
+    min: 1024,
+    max: 1024 * MIB,
+    help: "unsent bytes before a WebSocket / SSE reader is cut as too slow",
+  },
+  RATE_LIMIT: {
+    key: "rateLimit",
+    min: 0,
+    max: 1_000_000,
+    help: "publishes and WebSocket frames per second per client address (0: off)",
+  },
+  RATE_BURST: { key: "rateBurst", min: 1, max: 1_000_000, help: "burst of that limit" },
+  HEARTBEAT_MS: {
+    key: "heartbeatMs",
+    min: 100,
+    max: 3_600_000,
+    help: "WebSocket ping interval; a silent peer is dropped",
+  },
+  SSE_KEEPALIVE_MS: {
+    key: "sseKeepAliveMs",
+    min: 100,
+    max: 3_600_000,
+    help: "SSE `: ping` comment interval",
+  },
+  GENERATOR_IDLE_MS: {
+    key: "generatorIdleMs",
+    min: 100,
+    max: 86_400_000,
+    help: "a generator stops after this long without clients",
+  },
 };
 
 /** Flag name for an env name: `MAX_BODY_BYTES` → `max-body-bytes`. */
 const flagName = (env: string) => env.toLowerCase().replaceAll("_", "-");
 
+/** One `--help` line: flag and env name, then what it does. */
+const helpLine = (flag: string, env: string, text: string) => `  ${flag.padEnd(34)}${env.padEnd(30)}${text}`;
+
 /** Text for `--help`, generated from the same table the parser uses. */
 export function usage(): string {
   const lines = [
-    "Usage: transport-lab-server [--flag value]…   (each flag also reads from its ENV name)",
-    "  --port PORT                 default 3000",
-    "  --host HOST                 default 0.0.0.0 (all interfaces; 127.0.0.1 for this machine only)",
-    "  --admin-token TOKEN         protects generator and disconnect (ADMIN_TOKEN)",
-    "  --allowed-origins A,B       extra WebSocket origins (ALLOWED_ORIGINS)",
-    "  --static-dir DIR            built web app to serve at / (STATIC_DIR)",
+    "Usage: transport-lab-server [--flag value]…",
+    "Every flag can also be given as its environment variable; the flag wins.",
+    "",
+    helpLine("flag", "env", "meaning"),
+    helpLine("--port N", "PORT", "listening port (default 3000; 0 picks a free one)"),
+    helpLine("--host ADDR", "HOST", "listening address (default 0.0.0.0; 127.0.0.1: this machine only)"),
+    helpLine(
+      "--admin-token TOKEN",
+      "ADMIN_TOKEN",
+      "protects generator and disconnect (default: generated when HOST is not loopback)",
+    ),
+    helpLine("--allowed-origins A,B", "ALLOWED_ORIGINS", "extra browser origins besides the server's own"),
+    helpLine("--static-dir DIR", "STATIC_DIR", "built web app served at / (default apps/web/dist)"),
   ];
-  for (const [env, [key, min, max]] of Object.entries(NUMERIC)) {
-    lines.push(`  --${flagName(env).padEnd(26)}${key}, ${min}–${max}, default ${DEFAULT_OPTIONS[key]}`);
+  for (const [env, { key, min, max, help }] of Object.entries(NUMERIC)) {
+    const range = `${min}–${max}, default ${DEFAULT_OPTIONS[key]}`;
+    lines.push(helpLine(`--${flagName(env)} N`, env, `${help} (${range})`));
   }
   return lines.join("\n");
+}
+
+/** An integer from its decimal text, or a readable Error naming the setting. */
+function integerSetting(env: string, raw: string, min: number, max: number): number {
+  const n = parseDecimal(raw);
+  if (n === undefined || n < min || n > max) {
+    throw new Error(`${env}/--${flagName(env)} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
 }
 
 /** Reads options from flags (which win) and environment variables; throws a readable Error on bad values. */
@@ -110,22 +242,10 @@ export function loadConfig(
     const v = values[flagName(envName)];
     return typeof v === "string" ? v : env[envName] || undefined;
   };
-  const int = (envName: string, min: number, max: number, fallback: number): number => {
-    const raw = read(envName);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new Error(
-        `${envName}/--${flagName(envName)} must be an integer from ${min} to ${max}, got "${raw}"`,
-      );
-    }
-    return n;
-  };
   const options: Partial<ServerOptions> = {};
-  for (const [envName, [key, min, max]] of Object.entries(NUMERIC)) {
-    if (read(envName) !== undefined) {
-      (options as Record<string, number>)[key] = int(envName, min, max, 0);
-    }
+  for (const [envName, { key, min, max }] of Object.entries(NUMERIC)) {
+    const raw = read(envName);
+    if (raw !== undefined) options[key] = integerSetting(envName, raw, min, max);
   }
   const adminToken = read("ADMIN_TOKEN");
   if (adminToken !== undefined) options.adminToken = adminToken;
@@ -138,9 +258,13 @@ export function loadConfig(
   }
   const staticDir = read("STATIC_DIR");
   if (staticDir !== undefined) options.staticDir = staticDir;
+  const port = read("PORT");
   return {
     options,
-    listen: { port: int("PORT", 0, 65535, 3000), host: read("HOST") ?? "0.0.0.0" },
+    listen: {
+      port: port === undefined ? 3000 : integerSetting("PORT", port, 0, 65535),
+      host: read("HOST") ?? "0.0.0.0",
+    },
     help: values.help === true,
   };
 }

@@ -3,6 +3,7 @@ import { type Cursor, parseCursor } from "@transport-lab/protocol";
 import type { ServerOptions } from "./config.ts";
 import { ApiError } from "./errors.ts";
 import type { Hub } from "./hub.ts";
+import type { OriginPolicy } from "./origin-policy.ts";
 import type { createKeyedRateLimiter } from "./rate-limit.ts";
 import type { ServerCounters } from "./server-metrics.ts";
 
@@ -11,8 +12,10 @@ export interface AppContext {
   readonly options: ServerOptions;
   readonly hub: Hub;
   readonly counters: ServerCounters;
-  /** Per-IP publish limiter for HTTP publishes. */
-  readonly httpLimiter: ReturnType<typeof createKeyedRateLimiter>;
+  /** Per-address publish limiter: HTTP publishes and WebSocket frames draw from the same bucket. */
+  readonly publishLimiter: ReturnType<typeof createKeyedRateLimiter>;
+  /** Which browser Origins may change state or open WebSockets. */
+  readonly origins: OriginPolicy;
   /** Periodic jobs (heartbeats, keep-alives) register here; all stop at shutdown. */
   readonly intervals: Set<NodeJS.Timeout>;
 }
@@ -32,6 +35,33 @@ export function requireCursor(raw: string | undefined): Cursor {
     throw new ApiError(400, "bad_cursor", `cursor must be "earliest" or "<epoch>:<seq>", got "${raw}"`);
   }
   return cursor;
+}
+
+/**
+ * The client address of a socket, as per-address limits count it: IPv4-mapped IPv6
+ * (`::ffff:127.0.0.2`, seen when listening on `::`) is the IPv4 address.
+ */
+export function addressOf(socket: PeerSocket): string {
+  const raw = peerAddress(socket) ?? "unknown";
+  return raw.startsWith("::ffff:") ? raw.slice(7) : raw;
+}
+
+/** The parts of a `net.Socket` {@link addressOf} reads. */
+type PeerSocket = {
+  readonly remoteAddress?: string | undefined;
+  readonly _handle?: { getpeername?: (out: { address?: string }) => number } | null;
+};
+
+/**
+ * `socket.remoteAddress` caches a `{address, family, port}` object on the socket for its
+ * lifetime: ~100 B more per held connection (measured: SSE 11.5 → 12.0 KB per idle stream at
+ * 10,000). Asking the handle directly keeps only the address string; `remoteAddress` is the
+ * fallback where there is no such handle.
+ */
+function peerAddress(socket: PeerSocket): string | undefined {
+  const out: { address?: string } = {};
+  if (socket._handle?.getpeername?.(out) === 0 && out.address) return out.address;
+  return socket.remoteAddress;
 }
 
 /** Runs `fn` every `ms` until shutdown. */

@@ -28,13 +28,15 @@ class RecordingSink implements Sink {
   resets: [string, string][] = [];
   cut = false;
   bufferedBytes = 0;
+  written = 0;
   get writable() {
     return !this.cut;
   }
   write(entry: LogEntry): number {
     this.got.push(entry.seq);
-    this.bufferedBytes += entry.dataJson.length;
-    return entry.dataJson.length;
+    this.bufferedBytes += entry.size;
+    this.written += entry.size;
+    return entry.size;
   }
   tooSlow() {
     this.cut = true;
@@ -77,7 +79,7 @@ describe("Delivery", () => {
     await log.append("8");
     expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(sink.resets).toEqual([]);
-    expect(stats).toMatchObject({ messagesOut: 7, bytesOut: 7, errors: 0 });
+    expect(stats).toMatchObject({ messagesOut: 7, bytesOut: sink.written, errors: 0 });
   });
 
   it("reports `expired` when history moved past the start during the read, then delivers in order", async () => {
@@ -124,16 +126,17 @@ describe("Delivery", () => {
   });
 
   it("allows the replayed backlog above the buffer limit, then cuts a reader that falls further behind", async () => {
-    const log = createMemoryChannelLog({ channel: "c", historySize: 10 });
-    for (let i = 0; i < 5; i++) await log.append('"0123456789"'); // 12 bytes each
-    const { sink, stats, start } = deliver(log, { kind: "earliest" }, 20);
+    const log = createMemoryChannelLog({ channel: "c", historySize: 10, now: () => 1 });
+    for (let i = 0; i < 5; i++) await log.append('"0123456789"');
+    const size = (await log.readAfter(0, 1))[0]?.size ?? 0; // each entry, seq < 10
+    const { sink, stats, start } = deliver(log, { kind: "earliest" }, 1.5 * size);
     await start();
-    expect(sink.got).toEqual([1, 2, 3, 4, 5]); // 60 bytes buffered, 3 × the limit: not cut
+    expect(sink.got).toEqual([1, 2, 3, 4, 5]); // 5 entries buffered, over 3 × the limit: not cut
     await log.append('"0123456789"');
     expect(sink.cut).toBe(false); // still within limit + replayed backlog
     await log.append('"0123456789"');
     await log.append('"0123456789"');
-    expect(sink.cut).toBe(true); // 72 bytes buffered > 20 + 60
+    expect(sink.cut).toBe(true); // 7 entries buffered > 1.5 + 5
     expect(sink.got).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(stats.errors).toBe(1);
   });

@@ -4,8 +4,8 @@ import {
   type ResetReason,
   type ServerTransportCounters,
 } from "@transport-lab/protocol";
+import type { Channel } from "./channel.ts";
 import { type ChannelLog, type LogState, type LogSubscriber, wallClock } from "./channel-log.ts";
-import type { Channel } from "./hub.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
 

@@ -79,3 +79,26 @@ describe("createGenerator", () => {
     expect(published).toHaveLength(n);
   });
 });
+
+describe("createGenerator with real timers", () => {
+  it("a vanishingly small rate sets no timer beyond setTimeout's range (no TimeoutOverflowWarning)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const gen = createGenerator({
+        channel: "g",
+        publish: () => {},
+        hasClients: () => true,
+        idleMs: 60_000,
+      });
+      gen.set(1e-9, 10);
+      expect(gen.state()).toMatchObject({ rate: 1e-9, running: true });
+      await new Promise((r) => setTimeout(r, 20));
+      gen.stop();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});

@@ -80,7 +80,8 @@ export function createGenerator(opts: GeneratorOptions) {
       tick = 0;
       sent = 0;
       idleSince = undefined;
-      timer = setTimeout(run, Math.max(1, 1000 / rate));
+      // Capped like every later timer: 1000 / 1e-9 ms overflows setTimeout, which then fires at once.
+      timer = setTimeout(run, Math.max(1, Math.min(1000, 1000 / rate)));
     },
     stop,
     state(): GeneratorState {

@@ -1,10 +1,21 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Connection, CutReason } from "./channel.ts";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
-import { type Connection, type CutReason, Hub } from "./hub.ts";
+import { Hub } from "./hub.ts";
 import { createServerCounters } from "./server-metrics.ts";
 
 const makeHub = (overrides: Partial<ServerOptions> = {}) =>
   new Hub({ ...DEFAULT_OPTIONS, ...overrides }, createServerCounters());
+
+const conn = (
+  transport: Connection["transport"],
+  address = "10.0.0.1",
+  cut: (reason: CutReason) => void = () => {},
+): Connection => ({
+  transport,
+  address,
+  cut,
+});
 
 describe("Hub", () => {
   afterEach(() => {
@@ -15,33 +26,104 @@ describe("Hub", () => {
     const hub = makeHub({ maxChannels: 2 });
     expect(hub.list().map((c) => c.name)).toEqual(["chat"]);
     expect(hub.find("nope")).toBeUndefined();
-    const a = hub.obtain("a");
-    expect(hub.obtain("a")).toBe(a);
-    expect(() => hub.obtain("b")).toThrow(expect.objectContaining({ status: 503, code: "channel_limit" }));
-    expect(() => hub.find("Bad!")).toThrow(expect.objectContaining({ status: 400, code: "bad_channel" }));
+    const a = hub.obtain("a", "10.0.0.1");
+    expect(hub.obtain("a", "10.0.0.1")).toBe(a);
+    expect(() => hub.obtain("b", "10.0.0.1")).toThrow(
+      expect.objectContaining({ status: 503, code: "channel_limit" }),
+    );
+    // find() only looks: a name that is not valid is simply not there.
+    expect(hub.find("Bad!")).toBeUndefined();
+    expect(() => hub.obtain("Bad!", "10.0.0.1")).toThrow(
+      expect.objectContaining({ status: 400, code: "bad_channel" }),
+    );
     expect(hub.list().map((c) => c.name)).toEqual(["chat", "a"]);
   });
 
   it("counts attached connections per channel, transport and in total; detach is idempotent", () => {
     const hub = makeHub({ maxConnections: 2 });
-    const chat = hub.obtain("chat");
-    const ws: Connection = { transport: "ws", cut: () => {} };
-    const sse: Connection = { transport: "sse", cut: () => {} };
+    const chat = hub.obtain("chat", undefined);
+    const ws = conn("ws");
+    const sse = conn("sse", "10.0.0.2");
     hub.attach(chat, ws);
     hub.attach(chat, sse);
     expect(chat.info().subscribers).toEqual({ ws: 1, sse: 1, longPoll: 0 });
     expect(hub.counters.transports.sse.connections).toBe(1);
     expect(hub.connectionCount).toBe(2);
-    expect(() => hub.checkCapacity()).toThrow(
+    expect(() => hub.checkCapacity("10.0.0.3")).toThrow(
       expect.objectContaining({ status: 503, code: "connection_limit" }),
     );
     hub.detach(chat, ws);
     hub.detach(chat, ws);
     expect(hub.connectionCount).toBe(1);
     expect(chat.info().subscribers).toEqual({ ws: 0, sse: 1, longPoll: 0 });
-    expect(() => hub.checkCapacity()).not.toThrow();
+    expect(() => hub.checkCapacity("10.0.0.3")).not.toThrow();
     hub.detach(chat, sse);
     expect(hub.counters.transports.ws.connections + hub.counters.transports.sse.connections).toBe(0);
+  });
+
+  it("caps held connections per address; other addresses are not affected", () => {
+    const hub = makeHub({ maxConnectionsPerAddress: 2 });
+    const chat = hub.obtain("chat", undefined);
+    const held = [conn("ws", "10.0.0.1"), conn("sse", "10.0.0.1")];
+    for (const c of held) hub.attach(chat, c);
+    expect(hub.connectionsOf("10.0.0.1")).toBe(2);
+    expect(() => hub.checkCapacity("10.0.0.1")).toThrow(
+      expect.objectContaining({ status: 503, code: "connection_limit" }),
+    );
+    expect(() => hub.checkCapacity("10.0.0.2")).not.toThrow();
+    hub.detach(chat, held[0] as Connection);
+    expect(() => hub.checkCapacity("10.0.0.1")).not.toThrow();
+  });
+
+  it("caps the channels one address creates, and forgets a channel nothing uses", () => {
+    const hub = makeHub({ maxChannelsPerAddress: 2 });
+    const a = hub.obtain("a", "10.0.0.1");
+    hub.obtain("b", "10.0.0.1");
+    expect(() => hub.obtain("c", "10.0.0.1")).toThrow(
+      expect.objectContaining({ status: 503, code: "channel_limit" }),
+    );
+    expect(hub.obtain("c", "10.0.0.2").name).toBe("c");
+    // Using a channel someone else made costs nothing.
+    expect(hub.obtain("c", "10.0.0.1").name).toBe("c");
+    // A subscriber keeps a channel; its leaving removes it (it had no message), freeing the slot.
+    const sub = conn("ws");
+    hub.attach(a, sub);
+    hub.release(a);
+    expect(hub.find("a")).toBe(a);
+    const epoch = a.log.state().epoch;
+    hub.detach(a, sub);
+    expect(hub.find("a")).toBeUndefined();
+    expect(hub.obtain("d", "10.0.0.1").name).toBe("d");
+    // Made again, it has the same epoch: a cursor a client got from it still fits.
+    hub.sweep();
+    expect(hub.find("b")).toBeUndefined();
+    expect(hub.obtain("a", "10.0.0.3").log.state().epoch).toBe(epoch);
+    expect(hub.emptyState("zz").epoch).toBe(hub.obtain("zz", "10.0.0.3").log.state().epoch);
+    // A channel with a message stays; `chat` always stays.
+    const kept = hub.obtain("kept", "10.0.0.4");
+    return hub.append(kept, "1").then(() => {
+      hub.sweep();
+      expect(hub.list().map((c) => c.name)).toEqual(expect.arrayContaining(["chat", "kept"]));
+      expect(hub.find("zz")).toBeUndefined();
+    });
+  });
+
+  it("keeps all channels within maxRetainedBytes by trimming the largest channel first", async () => {
+    // Entry sizes vary by a byte or two with the wall-clock `time`, so budgets are set from one.
+    const probe = await makeHub().append(makeHub().obtain("p", undefined), '"xxxxxxxx"');
+    const size = probe.size;
+    const hub = makeHub({ maxRetainedBytes: 6 * size, maxChannelBytes: 5 * size });
+    const big = hub.obtain("b", "10.0.0.1");
+    const small = hub.obtain("s", "10.0.0.2");
+    await hub.append(small, '"xxxxxxxx"');
+    await hub.append(small, '"xxxxxxxx"');
+    for (let i = 0; i < 9; i++) await hub.append(big, '"xxxxxxxx"');
+    // The channel budget holds `b` to about 5 entries; the server budget then takes from `b`, not `s`.
+    expect(hub.retainedBytes).toBeLessThanOrEqual(6 * size);
+    expect(hub.retainedBytes).toBe(big.log.state().bytes + small.log.state().bytes);
+    expect(small.log.state()).toMatchObject({ seq: 2, oldestSeq: 1 });
+    expect(big.log.state().seq).toBe(9);
+    expect(big.log.state().oldestSeq).toBeGreaterThanOrEqual(6);
   });
 
   it("cut() reaches every connection of one channel or of all, with the reason, and counts them", () => {
@@ -52,12 +134,14 @@ describe("Hub", () => {
       ["chat", "longPoll"],
       ["other", "sse"],
     ] as const) {
-      hub.attach(hub.obtain(ch), {
-        transport,
-        cut: (reason) => reasons.push([`${ch}/${transport}`, reason]),
-      });
+      hub.attach(
+        hub.obtain(ch, "10.0.0.1"),
+        conn(transport, "10.0.0.1", (reason: CutReason) => {
+          reasons.push([`${ch}/${transport}`, reason]);
+        }),
+      );
     }
-    expect(hub.cut("disconnect", hub.obtain("chat"))).toBe(2);
+    expect(hub.cut("disconnect", hub.obtain("chat", undefined))).toBe(2);
     expect(reasons).toEqual([
       ["chat/ws", "disconnect"],
       ["chat/longPoll", "disconnect"],
@@ -68,8 +152,10 @@ describe("Hub", () => {
 
   it("refuses new held connections while shutting down", () => {
     const hub = makeHub();
-    hub.shuttingDown = true;
-    expect(() => hub.checkCapacity()).toThrow(
+    expect(hub.shuttingDown).toBe(false);
+    hub.shutDown();
+    expect(hub.shuttingDown).toBe(true);
+    expect(() => hub.checkCapacity("10.0.0.1")).toThrow(
       expect.objectContaining({ status: 503, code: "shutting_down" }),
     );
   });
@@ -77,9 +163,9 @@ describe("Hub", () => {
   it("a generator stops by itself once its channel has had no client for generatorIdleMs", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const hub = makeHub({ generatorIdleMs: 1000 });
-    const busy = hub.obtain("busy");
-    const idle = hub.obtain("idle");
-    hub.attach(busy, { transport: "ws", cut: () => {} });
+    const busy = hub.obtain("busy", "10.0.0.1");
+    const idle = hub.obtain("idle", "10.0.0.1");
+    hub.attach(busy, conn("ws"));
     busy.generator.set(10, 10);
     idle.generator.set(10, 10);
     vi.advanceTimersByTime(3000);

@@ -6,7 +6,10 @@ import { formatCursor } from "@transport-lab/protocol";
  * every subscriber of that format.
  */
 export class LogEntry {
-  #json: string | undefined;
+  /** The envelope as JSON text: `{"channel","seq","time","data"}`. */
+  readonly json: string;
+  /** UTF-8 bytes of {@link json}: what the entry counts against the log's byte budget. */
+  readonly size: number;
   #wsFrame: Buffer | undefined;
   #sseEvent: Buffer | undefined;
   #pollBody: Buffer<ArrayBuffer> | undefined;
@@ -16,14 +19,11 @@ export class LogEntry {
     readonly epoch: string,
     readonly seq: number,
     readonly time: number,
-    /** `JSON.stringify(data)`, computed once at publish. */
-    readonly dataJson: string,
-  ) {}
-
-  /** The envelope as JSON text: `{"channel","seq","time","data"}`. */
-  get json(): string {
-    this.#json ??= `{"channel":${JSON.stringify(this.channel)},"seq":${this.seq},"time":${this.time},"data":${this.dataJson}}`;
-    return this.#json;
+    /** `JSON.stringify(data)`, computed once at publish; kept only inside {@link json}. */
+    dataJson: string,
+  ) {
+    this.json = `{"channel":${JSON.stringify(channel)},"seq":${seq},"time":${time},"data":${dataJson}}`;
+    this.size = Buffer.byteLength(this.json);
   }
 
   /** The WebSocket `message` frame, encoded once (ws would re-encode a string per client). */

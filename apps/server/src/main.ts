@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig, usage } from "./config.ts";
 import { startServer } from "./server.ts";
+import { isLoopbackHost, lanAddresses, newTeacherToken, startupLines } from "./startup-links.ts";
 
 /** The production entry: config from flags and env, one process serving the API and the built web app. */
 async function main() {
@@ -18,9 +19,16 @@ async function main() {
   }
   const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
   const staticDir = config.options.staticDir ?? (existsSync(webDist) ? webDist : undefined);
-  const server = await startServer({ ...config.options, staticDir, ...config.listen });
-  const shown = config.listen.host === "0.0.0.0" ? `http://localhost:${server.port}` : server.url;
-  console.log(`Transport Lab listening on ${shown} (host ${config.listen.host})`);
+  const { host } = config.listen;
+  // Beyond loopback anyone on the network can reach the teacher's endpoints: unless a token was
+  // given, make one for this run (as Jupyter does) and hand it over in the teacher link.
+  const generatedToken =
+    config.options.adminToken === undefined && !isLoopbackHost(host) ? newTeacherToken() : undefined;
+  const adminToken = config.options.adminToken ?? generatedToken;
+  const server = await startServer({ ...config.options, adminToken, staticDir, ...config.listen });
+  for (const line of startupLines({ host, port: server.port, generatedToken, lan: lanAddresses(host) })) {
+    console.log(line);
+  }
   if (!staticDir) console.log("No web build found: serving a placeholder page at /");
   if (config.options.adminToken) console.log("Admin token set: generator and disconnect need it");
 

@@ -1,20 +1,67 @@
-import { formatCursor, type ResetReason } from "@transport-lab/protocol";
+import { formatCursor, type ResetReason, type TransportCounters } from "@transport-lab/protocol";
+import type { Channel } from "./channel.ts";
+import type { ChannelLog } from "./channel-log.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
 
+/** Headers of every poll and long-poll answer. */
+export const POLL_HEADERS = { "content-type": "application/json", "cache-control": "no-store" } as const;
+
 /**
  * The JSON answer of poll and long-poll, encoded once, assembled from each
- * entry's cached envelope JSON: `{"cursor","messages":[…],"reset"?}`.
+ * entry's cached envelope JSON: `{"cursor","messages":[…],"reset"?,"more"?}`.
  */
-export function pollBody(start: StartPoint, entries: readonly LogEntry[]): Buffer<ArrayBuffer> {
+export function pollBody(start: StartPoint, entries: readonly LogEntry[], more = false): Buffer<ArrayBuffer> {
   const last = entries[entries.length - 1];
-  if (last && entries.length === 1 && start.reset === undefined && last.seq === start.afterSeq + 1) {
+  if (last && entries.length === 1 && !more && start.reset === undefined && last.seq === start.afterSeq + 1) {
     return last.pollBody;
   }
   const cursor = last ? formatCursor(last.epoch, last.seq) : start.cursor;
   const messages = entries.map((e) => e.json).join(",");
   const reset = start.reset === undefined ? "" : `,"reset":${resetJson(start.reset)}`;
-  return Buffer.from(`{"cursor":"${cursor}","messages":[${messages}]${reset}}`);
+  return Buffer.from(`{"cursor":"${cursor}","messages":[${messages}]${reset}${more ? ',"more":true' : ""}}`);
 }
 
 const resetJson = (reason: ResetReason) => `{"reason":"${reason}"}`;
+
+/** A poll answer and how many messages it carries. */
+export interface PollAnswer {
+  readonly body: Buffer<ArrayBuffer>;
+  readonly messages: number;
+}
+
+/**
+ * What follows `start`, at most `maxBytes` of envelopes (the first always) and `limit` of them;
+ * `more` when that cut the answer short of the head.
+ */
+export async function readPollAnswer(
+  log: ChannelLog,
+  start: StartPoint,
+  limit: number,
+  maxBytes: number,
+): Promise<PollAnswer> {
+  const entries = await log.readAfter(start.afterSeq, limit, maxBytes);
+  const last = entries[entries.length - 1];
+  const more = last !== undefined && last.seq < log.state().seq;
+  return { body: pollBody(start, entries, more), messages: entries.length };
+}
+
+/**
+ * The answer of a poll (or a long-poll that need not wait) right now, counted in `stats`: what
+ * follows `start` in `channel`, or nothing for a channel that does not exist (it is not made).
+ */
+export async function answerNow(
+  channel: Channel | undefined,
+  start: StartPoint,
+  limits: { readonly historySize: number; readonly maxPollBytes: number },
+  stats: TransportCounters,
+): Promise<Buffer<ArrayBuffer>> {
+  let answer: PollAnswer = { body: pollBody(start, []), messages: 0 };
+  if (channel) {
+    channel.lastActivity = performance.now();
+    answer = await readPollAnswer(channel.log, start, limits.historySize, limits.maxPollBytes);
+  }
+  stats.messagesOut += answer.messages;
+  stats.bytesOut += answer.body.length;
+  return answer.body;
+}

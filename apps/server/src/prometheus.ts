@@ -60,6 +60,7 @@ export function createPrometheusRegistry(read: () => ServerMetrics): Registry {
       },
     });
   gauge("transport_lab_channels", "Channels in memory", (m) => m.channels);
+  gauge("transport_lab_retained_bytes", "Bytes of messages kept for resume", (m) => m.retained?.bytes ?? 0);
   gauge("process_resident_memory_bytes", "Resident set size in bytes", (m) => m.process.rss);
   gauge("nodejs_heap_used_bytes", "V8 heap used in bytes", (m) => m.process.heapUsed);
   gauge("transport_lab_cpu_percent", "Process CPU over the last second, % of one core", (m) => m.process.cpu);

@@ -2,12 +2,14 @@
 export interface TokenBucket {
   /** Takes one token; false when the bucket is empty. */
   take(now?: number): boolean;
+  /** True when a token could be taken now (nothing is taken). */
+  ready(now?: number): boolean;
   /** True when the bucket has refilled to its burst (safe to forget). */
   full(now?: number): boolean;
 }
 
 /**
- * A bucket as a plain object with prototype methods: one per WebSocket, so it
+ * A bucket as a plain object with prototype methods: one per client address, so it
  * must cost a few fields, not a set of closures.
  */
 class Bucket implements TokenBucket {
@@ -33,20 +35,25 @@ class Bucket implements TokenBucket {
     return true;
   }
 
+  ready(now = performance.now()): boolean {
+    this.#refill(now);
+    return this.#tokens >= 1;
+  }
+
   full(now = performance.now()): boolean {
     this.#refill(now);
     return this.#tokens >= this.burst;
   }
 }
 
-const UNLIMITED: TokenBucket = { take: () => true, full: () => true };
+const UNLIMITED: TokenBucket = { take: () => true, ready: () => true, full: () => true };
 
 /** Creates a full bucket. `rate` 0 means unlimited. */
 export function createTokenBucket(rate: number, burst: number): TokenBucket {
   return rate <= 0 ? UNLIMITED : new Bucket(rate, burst);
 }
 
-/** One bucket per key (client IP); buckets that have refilled are dropped by `sweep()`. */
+/** One bucket per key (client address); buckets that have refilled are dropped by `sweep()`. */
 export function createKeyedRateLimiter(rate: number, burst: number) {
   const buckets = new Map<string, TokenBucket>();
   return {
@@ -58,6 +65,10 @@ export function createKeyedRateLimiter(rate: number, burst: number) {
         buckets.set(key, bucket);
       }
       return bucket.take();
+    },
+    /** True when `key` could take a token now (nothing is taken). */
+    has(key: string): boolean {
+      return rate <= 0 || (buckets.get(key)?.ready() ?? true);
     },
     sweep(): void {
       for (const [key, bucket] of buckets) if (bucket.full()) buckets.delete(key);

@@ -6,8 +6,8 @@ import { resolveCursor } from "./resolve-cursor.ts";
 
 const at = (epoch: string, seq: number): Cursor => ({ kind: "at", epoch, seq });
 /** Head 12, history of 5: 8..12 retained. */
-const state: LogState = { epoch: "E", seq: 12, oldestSeq: 8 };
-const empty: LogState = { epoch: "E", seq: 0, oldestSeq: 1 };
+const state: LogState = { epoch: "E", seq: 12, oldestSeq: 8, bytes: 500 };
+const empty: LogState = { epoch: "E", seq: 0, oldestSeq: 1, bytes: 0 };
 
 describe("resolveCursor", () => {
   it("live starts at the head", () => {

@@ -1,12 +1,22 @@
-import { formatCursor, generatorRequestSchema, publishRequestSchema, ROUTES } from "@transport-lab/protocol";
-import type { Context, Hono } from "hono";
+import {
+  type AdminStatusResponse,
+  formatCursor,
+  generatorRequestSchema,
+  publishRequestSchema,
+  ROUTES,
+} from "@transport-lab/protocol";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
+import type { AdminGuard } from "./admin-guard.ts";
+import { checkChannelName } from "./channel.ts";
 import { wallClock } from "./channel-log.ts";
-import type { AppContext, NodeBindings } from "./context.ts";
+import { type AppContext, addressOf, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import type { createPrometheusRegistry } from "./prometheus.ts";
 import { validate } from "./validate.ts";
+
+type Ctx = Context<NodeBindings>;
 
 /**
  * Reads a JSON body and validates it; 400 `bad_json` / `bad_param` with the first issue.
@@ -14,7 +24,7 @@ import { validate } from "./validate.ts";
  * keys, so a message's `data` must be taken from `raw` to stay exactly what the client sent.
  */
 async function readJson<T extends z.ZodType>(
-  c: Context,
+  c: Ctx,
   schema: T,
 ): Promise<{ value: z.infer<T>; raw: unknown }> {
   let body: unknown;
@@ -28,10 +38,19 @@ async function readJson<T extends z.ZodType>(
   return { value: parsed.value, raw: body };
 }
 
-/** The JSON API: health, time, channel info, publish, generator, disconnect, metrics. */
+/** The client address of a request. */
+const addressOfRequest = (c: Ctx) => addressOf(c.env.incoming.socket);
+
+/** True for `application/json`, with or without parameters (`; charset=utf-8`). */
+export function isJsonContentType(header: string | undefined): boolean {
+  return header?.split(";", 1)[0]?.trim().toLowerCase() === "application/json";
+}
+
+/** The JSON API: health, time, channel info, publish, generator, disconnect, admin, metrics. */
 export function mountRoutes(
   app: Hono<NodeBindings>,
   ctx: AppContext,
+  admin: AdminGuard,
   prometheus: ReturnType<typeof createPrometheusRegistry>,
 ): void {
   const { hub, counters, options } = ctx;
@@ -44,53 +63,94 @@ export function mountRoutes(
       throw new ApiError(413, "payload_too_large", `request body is over ${options.maxBodyBytes} bytes`);
     },
   });
-  const requireAdmin = (c: Context) => {
-    if (options.adminToken === undefined) return;
-    if (c.req.header("authorization") !== `Bearer ${options.adminToken}`) {
-      throw new ApiError(401, "unauthorized", "this endpoint needs Authorization: Bearer <admin token>");
+  // A foreign page can send "simple" cross-site POSTs (no preflight), and its Origin says so.
+  const sameOrigin: MiddlewareHandler<NodeBindings> = async (c, next) => {
+    const origin = c.req.header("origin");
+    if (!ctx.origins.allows(origin, c.req.header("host"))) {
+      throw new ApiError(403, "forbidden_origin", `origin ${origin} may not change anything here`);
     }
+    await next();
   };
-  const clientIp = (c: Context<NodeBindings>) => c.env.incoming.socket.remoteAddress ?? "unknown";
+  // `application/json` cannot be sent cross-site without a preflight, which this server never grants.
+  const jsonBody: MiddlewareHandler<NodeBindings> = async (c, next) => {
+    if (!isJsonContentType(c.req.header("content-type"))) {
+      throw new ApiError(
+        415,
+        "unsupported_media_type",
+        "the body must be sent as content-type: application/json",
+      );
+    }
+    await next();
+  };
+  const requireAdmin: MiddlewareHandler<NodeBindings> = async (c, next) => {
+    admin.require(c.req.header("authorization"), addressOfRequest(c));
+    await next();
+  };
+  // Taken before the body is read, so that a flood costs the server no parsing.
+  const publishToken: MiddlewareHandler<NodeBindings> = async (c, next) => {
+    if (!ctx.publishLimiter.take(addressOfRequest(c))) {
+      counters.publishes.rateLimited += 1;
+      throw new ApiError(429, "rate_limited", `publish rate limit is ${options.rateLimit} msg/s per client`);
+    }
+    await next();
+  };
 
   app.get(ROUTES.health, (c) => c.json({ status: "ok" }));
   app.get(ROUTES.time, (c) => c.json({ time: wallClock() }));
   app.get(ROUTES.channels, (c) => c.json({ channels: hub.list().map((ch) => ch.info()) }));
-  app.get(ROUTES.channel, (c) => {
-    const channel = hub.find(c.req.param("ch"));
-    if (!channel) throw new ApiError(404, "not_found", `no channel "${c.req.param("ch")}"`);
-    return c.json(channel.info());
+  // A channel that does not exist answers as the empty channel it would start as (and is not
+  // made): the same epoch and seq 0 a poll of it gets.
+  app.get(ROUTES.channel, (c) => c.json(hub.infoOf(checkChannelName(c.req.param("ch")))));
+  app.get(ROUTES.admin, (c) => {
+    const status = admin.status(c.req.header("authorization"), addressOfRequest(c));
+    const body: AdminStatusResponse = {
+      tokenRequired: admin.tokenRequired,
+      authorized: status === "open" || status === "authorized",
+    };
+    c.header("cache-control", "no-store");
+    return c.json(body);
   });
 
-  app.post(ROUTES.messages, limitBody, async (c) => {
+  app.post(ROUTES.messages, sameOrigin, jsonBody, publishToken, limitBody, async (c) => {
     // Everything that can refuse the request comes before `obtain`: a refused request creates no channel.
+    const name = checkChannelName(c.req.param("ch"));
     const { raw } = await readJson(c, publishRequestSchema);
     const { data } = raw as { data: unknown };
-    if (!ctx.httpLimiter.take(clientIp(c))) {
-      counters.publishes.rateLimited += 1;
-      throw new ApiError(429, "rate_limited", `publish rate limit is ${options.rateLimit} msg/s per client`);
-    }
-    const channel = hub.obtain(c.req.param("ch"));
+    const channel = hub.obtain(name, addressOfRequest(c));
     counters.publishes.http += 1;
-    const entry = await channel.log.append(JSON.stringify(data));
+    const entry = await hub.append(channel, JSON.stringify(data));
     return c.json({ seq: entry.seq, cursor: formatCursor(entry.epoch, entry.seq), time: entry.time }, 201);
   });
 
-  app.post(ROUTES.generator, limitBody, async (c) => {
-    requireAdmin(c);
+  app.post(ROUTES.generator, sameOrigin, requireAdmin, jsonBody, limitBody, async (c) => {
+    const name = checkChannelName(c.req.param("ch"));
     const { rate, payloadBytes } = (await readJson(c, generatorRequestSchema)).value;
-    const channel = hub.obtain(c.req.param("ch"));
+    // Stopping the generator of a channel that does not exist changes nothing: do not make it.
+    if (rate === 0 && !hub.find(name))
+      return c.json({ channel: name, rate: 0, payloadBytes, running: false });
+    const channel = hub.obtain(name, addressOfRequest(c));
     channel.generator.set(rate, payloadBytes);
-    return c.json(channel.generator.state());
+    const state = channel.generator.state();
+    hub.release(channel);
+    return c.json(state);
   });
 
-  app.post(ROUTES.disconnect, (c) => {
-    requireAdmin(c);
-    const channel = hub.find(c.req.param("ch"));
+  app.post(ROUTES.disconnect, sameOrigin, requireAdmin, (c) => {
+    const channel = hub.find(checkChannelName(c.req.param("ch")));
     return c.json({ disconnected: channel ? hub.cut("disconnect", channel) : 0 });
   });
 
-  app.get(ROUTES.metrics, (c) => c.json(counters.snapshot(hub.list().length)));
+  app.get(ROUTES.metrics, (c) => c.json(counters.snapshot(hub.list().length, retention(ctx))));
   app.get(ROUTES.prometheus, async (c) =>
     c.body(await prometheus.metrics(), 200, { "content-type": prometheus.contentType }),
   );
+}
+
+/** The `retained` block of `/api/metrics`. */
+export function retention(ctx: AppContext) {
+  return {
+    bytes: ctx.hub.retainedBytes,
+    maxBytes: ctx.options.maxRetainedBytes,
+    maxChannelBytes: ctx.options.maxChannelBytes,
+  };
 }

@@ -14,7 +14,7 @@ export interface ServerCounters {
   start(): void;
   stop(): void;
   /** Everything in the `GET /api/metrics` shape. */
-  snapshot(channels: number): ServerMetrics;
+  snapshot(channels: number, retained: NonNullable<ServerMetrics["retained"]>): ServerMetrics;
 }
 
 const SAMPLE_MS = 1000;
@@ -59,12 +59,13 @@ export function createServerCounters(): ServerCounters {
       timer = undefined;
       eld.disable();
     },
-    snapshot(channels) {
+    snapshot(channels, retained) {
       const mem = process.memoryUsage();
       return {
         transports: structuredClone(transports),
         publishes: { ...publishes },
         channels,
+        retained,
         process: {
           rss: mem.rss,
           heapUsed: mem.heapUsed,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import type { NodeBindings } from "./context.ts";
+import { ApiError } from "./errors.ts";
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Transport Lab</title>
@@ -16,6 +17,17 @@ const PLACEHOLDER = `<!doctype html>
 </ul>
 </body></html>`;
 
+/** True when a segment of the path (percent-decoded) starts with a dot. */
+export function hasDotSegment(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: judge the raw text
+  }
+  return decoded.split(/[/\\]/).some((segment) => segment.startsWith("."));
+}
+
 /**
  * Serves the built web app at `/` (hashed assets cached for a year,
  * `index.html` for every other non-API path so client-side routes work), or
@@ -28,6 +40,11 @@ export function mountStatic(app: Hono<NodeBindings>, dir: string | undefined): v
     return;
   }
   const root = dir as string;
+  // Dotfiles (`.env`, `.git/`, editor swap files) are never part of a web build: 404, not served.
+  app.use("/*", async (c, next) => {
+    if (hasDotSegment(c.req.path)) throw new ApiError(404, "not_found", `no route for GET ${c.req.path}`);
+    await next();
+  });
   app.use(
     "/assets/*",
     serveStatic({

@@ -21,3 +21,13 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): Valida
   const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
   return { ok: false, message: `${where}${issue?.message ?? "invalid value"}` };
 }
+
+/**
+ * A non-negative integer written in plain decimal, or `undefined`. `Number()` would also take
+ * "0x10", " 5", "1e3" and "", which a limit or a timeout must not.
+ */
+export function parseDecimal(raw: string): number | undefined {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
+}

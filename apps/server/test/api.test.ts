@@ -85,6 +85,9 @@ describe("plain endpoints", () => {
       });
       expect(m.publishes).toEqual({ http: 3, ws: 0, generator: 0, rateLimited: 0 });
       expect(m.channels).toBe(1);
+      // Each retained envelope is its WebSocket frame without the `"type":"message",` key.
+      const retained = wsRaw.reduce((n, r) => n + Buffer.byteLength(r) - '"type":"message",'.length, 0);
+      expect(m.retained).toEqual({ bytes: retained, maxBytes: 64 * 2 ** 20, maxChannelBytes: 16 * 2 ** 20 });
       expect(m.process).toEqual({
         rss: expect.any(Number),
         heapUsed: expect.any(Number),
@@ -105,6 +108,7 @@ describe("plain endpoints", () => {
       expect(text).toMatch(/^transport_lab_connections\{transport="ws"\} 1$/m);
       expect(text).toMatch(/^transport_lab_publishes_total\{source="http"\} 3$/m);
       expect(text).toMatch(/^transport_lab_channels 1$/m);
+      expect(text).toMatch(new RegExp(`^transport_lab_retained_bytes ${retained}$`, "m"));
       expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
       // Every sample line is `name{labels} number`.
       for (const line of text.split("\n").filter((l) => l && !l.startsWith("#"))) {
@@ -148,6 +152,10 @@ describe("plain endpoints", () => {
       writeFileSync(join(outer, "secret.txt"), "SECRET");
       writeFileSync(join(dir, "index.html"), "<!doctype html><title>built app</title>");
       writeFileSync(join(dir, "assets", "app-abc123.js"), "console.log(1)");
+      writeFileSync(join(dir, ".env"), "SECRET=1");
+      mkdirSync(join(dir, ".git"));
+      writeFileSync(join(dir, ".git", "config"), "SECRET");
+      writeFileSync(join(dir, "assets", ".app.js.swp"), "SECRET");
       await withServer({ staticDir: dir }, async (h) => {
         expect(await (await fetch(`${h.url}/`)).text()).toContain("built app");
         expect(await (await fetch(`${h.url}/compare/ws`)).text()).toContain("built app");
@@ -163,6 +171,15 @@ describe("plain endpoints", () => {
         ]) {
           const { stdout } = await run("/usr/bin/curl", ["-s", "--path-as-is", h.url + path]);
           expect(stdout, path).not.toContain("SECRET");
+        }
+        // Dotfiles in the build directory are not served, however the path is spelled.
+        for (const path of ["/.env", "/.git/config", "/assets/.app.js.swp", "/%2eenv", "/.git/"]) {
+          const res = await request(`${h.url}${path}`);
+          expect({ path, status: res.status, secret: res.text.includes("SECRET") }).toEqual({
+            path,
+            status: 404,
+            secret: false,
+          });
         }
         const api = await request(`${h.url}/api/nope`);
         expect(api.status).toBe(404);

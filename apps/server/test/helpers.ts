@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { ChannelInfo, PollResponse, PublishResponse, ServerMetrics } from "@transport-lab/protocol";
 import { expect } from "vitest";
 import type { ClientOptions } from "ws";
@@ -52,6 +53,48 @@ export function post<T = unknown>(url: string, body: unknown, headers: Record<st
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
+
+/**
+ * One HTTP request from a chosen loopback source address (fetch cannot pick one), with headers
+ * exactly as given: `from("127.0.0.2")` stands in for another user's machine.
+ */
+export function from(localAddress: string) {
+  return <T = unknown>(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<JsonResponse<T>> =>
+    new Promise((resolve, reject) => {
+      const req = http.request(url, {
+        method: init.method ?? "GET",
+        headers: init.headers ?? {},
+        localAddress,
+        agent: false,
+      });
+      req.on("error", reject);
+      req.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () => {
+          let body: unknown;
+          try {
+            body = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            body = text;
+          }
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") headers.set(k, v);
+          resolve({ status: res.statusCode ?? 0, headers, body: body as T, text });
+        });
+      });
+      req.end(init.body);
+    });
+}
+
+/** JSON POST headers. */
+export const JSON_HEADERS = { "content-type": "application/json" } as const;
 
 /** A server on port 0 plus tracked clients, all closed when the test ends. */
 export interface Harness {

@@ -74,19 +74,30 @@ describe("HTTP error rules", () => {
     });
   });
 
-  it("a refused request creates no channel", async () => {
-    await withServer({ maxConnections: 1, rateLimit: 0.1, rateBurst: 1 }, async (h) => {
+  it("a refused request creates no channel, and reads create none that outlive them", async () => {
+    await withServer({ maxConnections: 1, rateLimit: 0.1, rateBurst: 2 }, async (h) => {
       await expectError(get(h, "c1", "poll", { cursor: "garbage" }), 400, "bad_cursor");
       await expectError(get(h, "c2", "long-poll", { timeout: "0" }), 400, "bad_param");
       await expectError(get(h, "c3", "sse", { cursor: "garbage" }), 400, "bad_cursor");
       await expectRefused(h.wsUrl("c4", { cursor: "garbage" }), 400);
-      await expectError(post(h.channelUrl("c5", "messages"), "{"), 400, "bad_json");
+      await expectError(post(h.channelUrl("c5", "messages"), "{"), 400, "bad_json"); // takes a token
       await expectError(post(h.channelUrl("c6", "generator"), { rate: -1 }), 400, "bad_param");
+      // A cursor beyond the head of the channel-to-be is refused before anything is made.
+      const { cursor } = await h.poll("c10");
+      const beyond = cursor.replace(/:0$/, ":5");
+      await expectError(get(h, "c10", "sse", { cursor: beyond }), 400, "bad_cursor");
+      await expectRefused(h.wsUrl("c10", { cursor: beyond }), 400);
       await h.ws("chat"); // takes the only connection slot
       await expectError(get(h, "c7", "sse"), 503, "connection_limit");
+      await expectError(get(h, "c11", "long-poll", { timeout: "1000" }), 503, "connection_limit");
       await expectRefused(h.wsUrl("c8"), 503);
-      await h.publish("chat", 1); // takes the only token
+      await h.publish("chat", 1); // takes the last token
       await expectError(post(h.channelUrl("c9", "messages"), { data: 1 }), 429, "rate_limited");
+      // Polls and a generator set to 0 answer without making the channel.
+      expect(await h.poll("c12")).toEqual({ cursor: expect.stringMatching(/:0$/), messages: [] });
+      expect((await post(h.channelUrl("c13", "generator"), { rate: 0 })).body).toMatchObject({
+        running: false,
+      });
       const { channels } = (await request<{ channels: { channel: string }[] }>(`${h.url}/api/channels`)).body;
       expect(channels.map((c) => c.channel)).toEqual(["chat"]);
     });
@@ -94,7 +105,7 @@ describe("HTTP error rules", () => {
 
   it("long-poll timeout outside 1–60000 ms is 400 bad_param", async () => {
     await withServer({}, async (h) => {
-      for (const timeout of ["0", "60001", "abc", "1.5", "-5", "1e3x"]) {
+      for (const timeout of ["0", "60001", "abc", "1.5", "-5", "1e3x", "0x10", " 5", "1e3", "+50"]) {
         await expectError(get(h, "chat", "long-poll", { timeout }), 400, "bad_param");
       }
       await h.publish("chat", 1);
@@ -169,7 +180,12 @@ describe("HTTP error rules", () => {
       const big = `{"data":"${"z".repeat(2_000_000)}"}`;
       for (const body of [big, new Blob([big]).stream()]) {
         await expectError(
-          request(url, { method: "POST", body, duplex: "half" } as RequestInit),
+          request(url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            duplex: "half",
+          } as RequestInit),
           413,
           "payload_too_large",
         );
@@ -233,11 +249,12 @@ describe("HTTP error rules", () => {
     await withServer({ maxChannels: 2 }, async (h) => {
       await h.publish("second", 1);
       await expectError(post(h.channelUrl("third", "messages"), { data: 1 }), 503, "channel_limit");
-      await expectError(get(h, "third", "poll"), 503, "channel_limit");
       await expectError(get(h, "third", "long-poll", { timeout: "10" }), 503, "channel_limit");
       await expectError(get(h, "third", "sse"), 503, "channel_limit");
       await expectError(post(h.channelUrl("third", "generator"), { rate: 1 }), 503, "channel_limit");
       await expectRefused(h.wsUrl("third"), 503);
+      // A poll holds nothing and makes nothing: it answers from the empty channel-to-be.
+      expect((await get(h, "third", "poll")).status).toBe(200);
       // Existing channels keep working.
       expect((await post(h.channelUrl("second", "messages"), { data: 2 })).status).toBe(201);
       const { channels } = (await request<{ channels: { channel: string }[] }>(`${h.url}/api/channels`)).body;
@@ -250,8 +267,13 @@ describe("HTTP error rules", () => {
       await expectRefused(h.wsUrl("chat"), 403, { Origin: "http://evil.example" });
       await expectRefused(h.wsUrl("chat"), 403, { Origin: `http://127.0.0.1:${h.server.port + 1}` });
       await expectRefused(h.wsUrl("chat"), 403, { Origin: "null" });
-      for (const origin of [h.url, "http://localhost:5173", "http://127.0.0.1:5173"]) {
-        const ws = await h.ws("chat", {}, { headers: { Origin: origin } });
+      // The Vite dev server is not allowed unless configured (the dev script does).
+      await expectRefused(h.wsUrl("chat"), 403, { Origin: "http://localhost:5173" });
+      // DNS rebinding: a foreign name that resolves here sends matching Host and Origin.
+      const rebind = `rebind.evil.example:${h.server.port}`;
+      await expectRefused(h.wsUrl("chat"), 403, { Origin: `http://${rebind}`, Host: rebind });
+      for (const origin of [h.url, `http://localhost:${h.server.port}`]) {
+        const ws = await h.ws("chat", {}, { headers: { Origin: origin, Host: new URL(origin).host } });
         expect((await ws.next()).type).toBe("hello");
       }
       // No Origin at all (a non-browser client) is fine.
@@ -266,16 +288,29 @@ describe("HTTP error rules", () => {
     });
   });
 
-  it("unknown routes and channels are 404 not_found; a plain GET on the WS endpoint is 426", async () => {
+  it("unknown routes are 404 not_found; a plain GET on the WS endpoint is 426", async () => {
     await withServer({}, async (h) => {
       await expectError(request(`${h.url}/api/nope`), 404, "not_found");
-      await expectError(get(h, "never-used", ""), 404, "not_found");
+      // A channel that does not exist answers as the empty channel it will start as.
+      const { cursor } = await h.poll("never-used");
+      expect(await h.info("never-used")).toEqual({
+        channel: "never-used",
+        epoch: cursor.slice(0, -2),
+        seq: 0,
+        oldestSeq: 1,
+        subscribers: { ws: 0, sse: 0, longPoll: 0 },
+        generator: { rate: 0, payloadBytes: 64, running: false },
+      });
+      expect((await h.publish("never-used", 1)).cursor).toBe(cursor.replace(/:0$/, ":1"));
+      expect(await h.info("never-used")).toMatchObject({ seq: 1, oldestSeq: 1 });
+      await expectError(get(h, "never-used-2", "nope"), 404, "not_found");
       await expectError(request(`${h.url}/api/channels/chat/messages`), 404, "not_found");
       const plain = await get(h, "chat", "ws");
       expect(plain.status).toBe(426);
       expect(plain.body).toEqual({ error: { code: "upgrade_required", message: expect.any(String) } });
       // Looking a channel up does not create it.
-      expect((await request<{ channels: unknown[] }>(`${h.url}/api/channels`)).body.channels).toHaveLength(1);
+      await h.info("looked-at");
+      expect((await request<{ channels: unknown[] }>(`${h.url}/api/channels`)).body.channels).toHaveLength(2);
     });
   });
 

@@ -75,6 +75,7 @@ describe("SSE streams", () => {
       const hello1 = JSON.parse((await es.events.next()).data);
       await fetch(`${first.url}/api/channels/chat/messages`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ data: "before" }),
       });
       expect((await es.messages(1)).map((e) => e.data)).toEqual(["before"]);
@@ -82,6 +83,7 @@ describe("SSE streams", () => {
       second = await startServer({ port, host: "127.0.0.1" });
       await fetch(`${second.url}/api/channels/chat/messages`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ data: "after" }),
       });
       // retry: 1000 — the client comes back on its own with Last-Event-ID <old epoch>:1.

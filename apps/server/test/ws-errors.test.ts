@@ -90,7 +90,7 @@ describe("WebSocket error frames", () => {
     });
   });
 
-  it("WebSocket publishes over the rate limit get a rate_limited error frame; the socket stays open", async () => {
+  it("WebSocket frames over the rate limit get a rate_limited error frame; the socket stays open", async () => {
     await withServer({ rateLimit: 0.1, rateBurst: 2 }, async (h) => {
       const ws = await h.ws("chat");
       await ws.next();
@@ -100,15 +100,40 @@ describe("WebSocket error frames", () => {
       expect(frames.filter((f) => f.type === "error")).toEqual([
         { type: "error", code: "rate_limited", message: expect.any(String), ref: 3 },
       ]);
-      // Per connection: a second socket has its own bucket.
-      const other = await h.ws("chat");
+      // Every frame takes a token before it is parsed: a ping over the limit is refused too.
+      ws.send({ type: "ping", ref: "p" });
+      expect(await ws.next()).toEqual({
+        type: "error",
+        code: "rate_limited",
+        message: expect.any(String),
+        ref: "p",
+      });
+      // Per address: a second socket from the same address shares the bucket …
+      const same = await h.ws("chat");
+      await same.next();
+      same.send({ type: "publish", data: "x", ref: "s" });
+      expect(await same.next()).toMatchObject({ type: "error", code: "rate_limited", ref: "s" });
+      // … and HTTP publishes from it draw from the same bucket.
+      await expectError(post(h.channelUrl("chat", "messages"), { data: 1 }), 429, "rate_limited");
+      // Another address has its own.
+      const other = await h.ws("chat", {}, { localAddress: "127.0.0.2" });
       await other.next();
       other.send({ type: "publish", data: "x", ref: "o" });
-      expect((await other.next()).type).toBe("message");
-      expect(await other.next()).toMatchObject({ type: "ack", ref: "o", seq: 3 });
-      ws.send({ type: "ping", ref: "p" });
-      const rest = [await ws.next(), await ws.next()];
-      expect(rest).toContainEqual({ type: "pong", ref: "p", time: expect.any(Number) });
+      const otherFrames = [await other.next(), await other.next()];
+      expect(otherFrames).toContainEqual({ type: "ack", ref: "o", seq: 3, cursor: expect.any(String) });
+      expect(ws.socket.readyState).toBe(1);
+      expect((await h.metrics()).publishes.rateLimited).toBe(4);
+    });
+  });
+
+  it("a refused frame over 1 KiB is not parsed: its error frame carries no ref", async () => {
+    await withServer({ rateLimit: 0.1, rateBurst: 1 }, async (h) => {
+      const ws = await h.ws("chat");
+      await ws.next();
+      ws.send({ type: "ping", ref: "first" });
+      expect(await ws.next()).toMatchObject({ type: "pong", ref: "first" });
+      ws.send({ type: "publish", ref: "big", data: "z".repeat(2000) });
+      expect(await ws.next()).toEqual({ type: "error", code: "rate_limited", message: expect.any(String) });
     });
   });
 
@@ -152,7 +177,9 @@ describe("WebSocket error frames", () => {
         if (typeof g === "string") ws.send(g);
         else ws.socket.send(g, { binary: true });
         const bad = httpGarbage[k % httpGarbage.length] ?? "";
-        await expectErrorStatus(request(url, { method: "POST", body: bad }));
+        await expectErrorStatus(
+          request(url, { method: "POST", headers: { "content-type": "application/json" }, body: bad }),
+        );
         await expectErrorStatus(request(h.channelUrl("chat", "poll", { cursor: "x:y:z" })));
         await expectErrorStatus(request(h.channelUrl("chat", "long-poll", { timeout: "0" })));
       }
@@ -192,11 +219,7 @@ describe("deeply nested JSON", () => {
   it("is a 400 bad_param over HTTP and a bad_frame error frame over WebSocket, never a 500", async () => {
     await withServer({}, async (h) => {
       const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
-      await expectError(
-        request(h.channelUrl("chat", "messages"), { method: "POST", body: `{"data":${deep(30_000)}}` }),
-        400,
-        "bad_param",
-      );
+      await expectError(post(h.channelUrl("chat", "messages"), `{"data":${deep(30_000)}}`), 400, "bad_param");
       expect((await post(h.channelUrl("chat", "messages"), `{"data":${deep(500)}}`)).status).toBe(201);
       const ws = await h.ws("chat");
       await ws.next();
@@ -218,10 +241,7 @@ describe("message data integrity", () => {
   it("data is delivered exactly as sent, `__proto__` keys included (HTTP and WS publish)", async () => {
     await withServer({}, async (h) => {
       const text = '{"__proto__":{"polluted":true},"list":[{"__proto__":1}],"constructor":{"prototype":2}}';
-      const res = await request(h.channelUrl("chat", "messages"), {
-        method: "POST",
-        body: `{"data":${text}}`,
-      });
+      const res = await post(h.channelUrl("chat", "messages"), `{"data":${text}}`);
       expect(res.status).toBe(201);
       const ws = await h.ws("chat", { cursor: "earliest" });
       await ws.next(); // hello

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "not_found",
   "upgrade_required",
   "payload_too_large",
+  "unsupported_media_type",
   "rate_limited",
   "connection_limit",
   "channel_limit",

@@ -19,8 +19,18 @@ export interface PollResponse {
   readonly cursor: string;
   readonly messages: Envelope[];
   readonly reset?: { readonly reason: ResetReason };
-  /** Present (`true`) when the answer was cut at its size cap and more waits after `cursor`: ask again at once. */
+  /**
+   * Present, and `true`, only when the answer stopped at the server's size cap while more
+   * messages are waiting after `cursor`: ask again at once instead of waiting an interval.
+   */
   readonly more?: true;
+}
+
+/** `GET /api/admin`: whether the teacher's endpoints need a token, and whether this request's is right. */
+export interface AdminStatusResponse {
+  readonly tokenRequired: boolean;
+  /** No token is needed, or the request's `Authorization: Bearer <token>` is the right one. */
+  readonly authorized: boolean;
 }
 
 /** Bounds of the generator (docs/protocol.md §10). */
@@ -79,6 +89,15 @@ export interface ServerMetrics {
     readonly rateLimited: number;
   };
   readonly channels: number;
+  /**
+   * Bytes of messages the channels keep for resume, and the limits that bound them. Optional in
+   * this type only so that code written against older servers keeps compiling.
+   */
+  readonly retained?: {
+    readonly bytes: number;
+    readonly maxBytes: number;
+    readonly maxChannelBytes: number;
+  };
   readonly process: {
     readonly rss: number;
     readonly heapUsed: number;

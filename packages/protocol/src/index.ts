@@ -31,6 +31,7 @@ export {
   type ServerFrame,
 } from "./frames.ts";
 export {
+  type AdminStatusResponse,
   type ChannelInfo,
   GENERATOR_LIMITS,
   type GeneratorRequest,

@@ -12,6 +12,7 @@ export const ROUTES = {
   messages: "/api/channels/:ch/messages",
   generator: "/api/channels/:ch/generator",
   disconnect: "/api/channels/:ch/disconnect",
+  admin: "/api/admin",
   ws: "/api/channels/:ch/ws",
   sse: "/api/channels/:ch/sse",
   longPoll: "/api/channels/:ch/long-poll",

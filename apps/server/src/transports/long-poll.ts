@@ -1,19 +1,22 @@
+import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { LONG_POLL_TIMEOUT, ROUTES } from "@transport-lab/protocol";
+import { LONG_POLL_TIMEOUT, ROUTES, type TransportCounters } from "@transport-lab/protocol";
 import type { Hono } from "hono";
-import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
-import { ApiError } from "../errors.ts";
-import type { Connection } from "../hub.ts";
+import { type Channel, type Connection, type CutReason, checkChannelName } from "../channel.ts";
+import type { LogSubscriber } from "../channel-log.ts";
+import { type AppContext, addressOf, type NodeBindings, requireCursor } from "../context.ts";
+import { ApiError, refuseHead } from "../errors.ts";
+import type { Hub } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
-import { pollBody } from "../poll-body.ts";
-import { resolveCursor } from "../resolve-cursor.ts";
-import { POLL_HEADERS } from "./poll.ts";
+import { answerNow, POLL_HEADERS, pollBody } from "../poll-body.ts";
+import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
+import { parseDecimal } from "../validate.ts";
 
-/** Parses `?timeout=` in ms (default 25000, 1–60000). */
-function parseTimeout(raw: string | undefined): number {
+/** Parses `?timeout=` in ms (default 25000, 1–60000, plain decimal digits only). */
+export function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw === "") return LONG_POLL_TIMEOUT.default;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < LONG_POLL_TIMEOUT.min || ms > LONG_POLL_TIMEOUT.max) {
+  const ms = parseDecimal(raw);
+  if (ms === undefined || ms < LONG_POLL_TIMEOUT.min || ms > LONG_POLL_TIMEOUT.max) {
     throw new ApiError(
       400,
       "bad_param",
@@ -23,6 +26,77 @@ function parseTimeout(raw: string | undefined): number {
   return ms;
 }
 
+const HELD = Symbol("transport-lab.held-long-poll");
+type HeldResponse = ServerResponse & { [HELD]?: HeldLongPoll | undefined };
+
+/**
+ * One waiting long-poll: the hub's connection and the log's subscriber in one object. A class
+ * with shared listeners, like the SSE and WebSocket ones, because 10,000 held long-polls each
+ * with a set of closures show in memory (see docs/benchmarks.md).
+ *
+ * Held only while the head was at the cursor, and subscribed in that same tick: the first entry
+ * to arrive is the next one, whose single-message answer is cached on the entry.
+ */
+class HeldLongPoll implements Connection, LogSubscriber {
+  readonly transport = "longPoll";
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly address: string,
+    readonly channel: Channel,
+    readonly start: StartPoint,
+    readonly hub: Hub,
+    readonly stats: TransportCounters,
+  ) {}
+
+  hold(timeoutMs: number): void {
+    (this.res as HeldResponse)[HELD] = this;
+    this.channel.log.subscribe(this);
+    this.hub.attach(this.channel, this);
+    this.#timer = setTimeout(expire, timeoutMs, this);
+    this.res.once("close", onClose);
+  }
+
+  /** Log subscriber contract: the next message wakes the request. */
+  receive(entry: LogEntry): void {
+    this.finish(entry);
+  }
+
+  /** Hub contract: at shutdown the request is answered; a disconnect (a network fault) gets nothing. */
+  cut(reason: CutReason): void {
+    if (reason === "shutdown") {
+      this.finish(undefined);
+      return;
+    }
+    this.finish(null);
+    this.res.destroy();
+  }
+
+  /** Answers with `entry`, with nothing new (`undefined`), or not at all (`null`: the client is gone). */
+  finish(entry: LogEntry | undefined | null): void {
+    const { res, stats } = this;
+    clearTimeout(this.#timer);
+    this.channel.log.unsubscribe(this);
+    res.off("close", onClose);
+    (res as HeldResponse)[HELD] = undefined;
+    this.hub.detach(this.channel, this);
+    if (entry === null) return;
+    const body = entry === undefined ? pollBody(this.start, []) : entry.pollBody;
+    if (entry) stats.messagesOut += 1;
+    stats.bytesOut += body.length;
+    res.writeHead(200, { ...POLL_HEADERS, "content-length": body.length });
+    res.end(body);
+  }
+}
+
+function expire(held: HeldLongPoll) {
+  held.finish(undefined);
+}
+function onClose(this: HeldResponse) {
+  this[HELD]?.finish(null);
+}
+
 /**
  * `GET /api/channels/:ch/long-poll?cursor=&timeout=`: answers at once when
  * something is after the cursor (or a reset is due), otherwise holds the
@@ -30,58 +104,28 @@ function parseTimeout(raw: string | undefined): number {
  * subscriber; it is removed the moment the client goes away.
  */
 export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
-  const { hub, counters } = ctx;
+  const { hub, counters, options } = ctx;
   const stats = counters.transports.longPoll;
   app.get(ROUTES.longPoll, async (c) => {
     stats.requests += 1;
+    refuseHead(c.req.method, c.req.path);
+    const name = checkChannelName(c.req.param("ch"));
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));
-    const channel = hub.obtain(c.req.param("ch"));
-    const start = resolveCursor(channel.log.state(), cursor);
-    if (start.reset !== undefined || channel.log.state().seq > start.afterSeq || hub.shuttingDown) {
-      const entries = await channel.log.readAfter(start.afterSeq, ctx.options.historySize);
-      const body = pollBody(start, entries);
-      stats.messagesOut += entries.length;
-      stats.bytesOut += body.length;
-      return c.body(body, 200, POLL_HEADERS);
+    const address = addressOf(c.env.incoming.socket);
+    const existing = hub.find(name);
+    const state = existing ? existing.log.state() : hub.emptyState(name);
+    const start = resolveCursor(state, cursor);
+    if (start.reset !== undefined || state.seq > start.afterSeq || hub.shuttingDown) {
+      return c.body(await answerNow(existing, start, options, stats), 200, POLL_HEADERS);
     }
-    hub.checkCapacity();
-    const res = c.env.outgoing;
-
+    // Refused before the channel is made: a refused request leaves nothing behind.
+    hub.checkCapacity(address);
+    const channel = hub.obtain(name, address);
     // The request is held on Node's own response, and the handler returns at once: a pending
     // Hono handler keeps its context, request and AbortSignal alive, which tripled the memory of
     // each of 10,000 held long-polls (see docs/benchmarks.md).
-    let timer: NodeJS.Timeout | undefined;
-    // The answer to send (`null`: the client is gone, send nothing).
-    const finish = (entry: LogEntry | undefined | null) => {
-      clearTimeout(timer);
-      channel.log.unsubscribe(subscriber);
-      hub.detach(channel, held);
-      res.off("close", onClose);
-      if (entry === null) return;
-      // Held only while the head was at the cursor, and subscribed in that same tick: the first
-      // entry to arrive is the next one, whose single-message answer is cached on the entry.
-      const body = entry === undefined ? pollBody(start, []) : entry.pollBody;
-      if (entry) stats.messagesOut += 1;
-      stats.bytesOut += body.length;
-      res.writeHead(200, { ...POLL_HEADERS, "content-length": body.length });
-      res.end(body);
-    };
-    const onClose = () => finish(null);
-    const subscriber = { receive: (entry: LogEntry) => finish(entry) };
-    const held: Connection = {
-      transport: "longPoll",
-      cut(reason) {
-        if (reason === "shutdown") return finish(undefined);
-        // A simulated network fault: the client gets no answer at all.
-        finish(null);
-        res.destroy();
-      },
-    };
-    channel.log.subscribe(subscriber);
-    hub.attach(channel, held);
-    timer = setTimeout(() => finish(undefined), timeout);
-    res.once("close", onClose);
+    new HeldLongPoll(c.env.outgoing, address, channel, start, hub, stats).hold(timeout);
     return RESPONSE_ALREADY_SENT;
   });
 }

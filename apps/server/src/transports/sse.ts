@@ -2,9 +2,10 @@ import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type ResetReason, ROUTES, SSE_RETRY_MS } from "@transport-lab/protocol";
 import type { Hono } from "hono";
-import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
+import { type Connection, checkChannelName } from "../channel.ts";
+import { type AppContext, addressOf, every, type NodeBindings, requireCursor } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
-import type { Connection } from "../hub.ts";
+import { refuseHead } from "../errors.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 
@@ -23,7 +24,10 @@ const controlEvent = (event: "hello" | "reset", id: string, data: object, retry 
 class SseStream implements Connection, Sink {
   readonly transport = "sse";
 
-  constructor(readonly res: ServerResponse) {}
+  constructor(
+    readonly res: ServerResponse,
+    readonly address: string,
+  ) {}
 
   /** Hub contract: the stream ends (EventSource reconnects and resumes from Last-Event-ID). */
   cut(): void {
@@ -70,15 +74,19 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
 
   app.get(ROUTES.sse, (c) => {
     stats.requests += 1;
+    refuseHead(c.req.method, c.req.path);
+    const name = checkChannelName(c.req.param("ch"));
     const lastEventId = c.req.header("last-event-id");
     const cursor = requireCursor(lastEventId ? lastEventId : c.req.query("cursor"));
-    hub.checkCapacity();
-    const channel = hub.obtain(c.req.param("ch"));
+    const address = addressOf(c.env.incoming.socket);
+    hub.checkCapacity(address);
+    // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
+    const start = resolveCursor(hub.stateOf(name), cursor);
+    const channel = hub.obtain(name, address);
     const state = channel.log.state();
-    const start = resolveCursor(state, cursor);
     const res = c.env.outgoing;
 
-    const stream = new SseStream(res);
+    const stream = new SseStream(res, address);
     res.writeHead(200, SSE_HEADERS);
     res.write(
       controlEvent("hello", start.cursor, helloFrame(channel, state, start), `retry: ${SSE_RETRY_MS}\n`),

@@ -13,18 +13,21 @@ import {
   WS_READY_STATE,
 } from "@transport-lab/protocol";
 import type { RawData, WebSocket } from "ws";
+import type { Channel, Connection, CutReason } from "../channel.ts";
 import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
-import type { Channel, Connection, CutReason } from "../hub.ts";
 import type { LogEntry } from "../log-entry.ts";
-import { createTokenBucket, type TokenBucket } from "../rate-limit.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
 
 const SESSION = Symbol("transport-lab.session");
 /** ws copies send options, so one shared object serves every frame. */
 const TEXT = { binary: false } as const;
+/** A peer cut as too slow gets this long to read its close frame before its socket is destroyed. */
+const SLOW_CLOSE_GRACE_MS = 2000;
+/** A frame refused by the rate limit is parsed only up to this size, to echo its `ref`. */
+const REF_PEEK_BYTES = 1024;
 type SessionSocket = WebSocket & { [SESSION]?: WsSession };
 
 /** The session of a socket, if it has one. */
@@ -41,12 +44,12 @@ export class WsSession implements Connection, Sink {
   /** Answered the last heartbeat ping. */
   alive = true;
   readonly #delivery: Delivery;
-  /** Made on the first publish: most sockets never publish. */
-  #bucket: TokenBucket | undefined;
 
   constructor(
     readonly ws: WebSocket,
     readonly channel: Channel,
+    /** Client address: its held-connection count and its share of the publish rate limit. */
+    readonly address: string,
     readonly ctx: AppContext,
   ) {
     (ws as SessionSocket)[SESSION] = this;
@@ -85,12 +88,21 @@ export class WsSession implements Connection, Sink {
     return frame.length;
   }
 
+  /** Closes with 1013; a peer that does not read even that is destroyed, which frees its buffer. */
   tooSlow(): void {
     this.ws.close(CLOSE_CODES.tryAgainLater, "slow consumer");
+    setTimeout(terminate, SLOW_CLOSE_GRACE_MS, this.ws).unref();
   }
 
+  /** A reply (hello, reset, ack, pong, error): held to the same buffer limit as the messages. */
   json(frame: HelloFrame | ResetFrame | AckFrame | PongFrame | ErrorFrame): void {
-    if (this.ws.readyState === WS_READY_STATE.open) this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== WS_READY_STATE.open) return;
+    if (this.ws.bufferedAmount > this.ctx.options.maxBufferedBytes) {
+      this.ctx.counters.transports.ws.errors += 1;
+      this.tooSlow();
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
   }
 
   error(code: ErrorCode, message: string, ref?: Ref): void {
@@ -103,6 +115,16 @@ export class WsSession implements Connection, Sink {
   }
 
   receive(raw: RawData, isBinary: boolean) {
+    const { options, counters, publishLimiter } = this.ctx;
+    // The token comes first: a client over the limit costs no parsing or validation.
+    if (!publishLimiter.take(this.address)) {
+      counters.publishes.rateLimited += 1;
+      return this.error(
+        "rate_limited",
+        `rate limit is ${options.rateLimit} frames/s per client`,
+        peekRef(raw),
+      );
+    }
     if (isBinary) return this.error("bad_frame", "frames must be JSON text");
     let parsed: unknown;
     try {
@@ -127,17 +149,12 @@ export class WsSession implements Connection, Sink {
 
   async publish(data: unknown, ref: Ref | undefined) {
     const { options, counters } = this.ctx;
-    this.#bucket ??= createTokenBucket(options.rateLimit, options.rateBurst);
-    if (!this.#bucket.take()) {
-      counters.publishes.rateLimited += 1;
-      return this.error("rate_limited", `publish rate limit is ${options.rateLimit} msg/s`, ref);
-    }
     const dataJson = JSON.stringify(data);
     if (Buffer.byteLength(dataJson) > options.maxBodyBytes) {
       return this.error("payload_too_large", `data is over ${options.maxBodyBytes} bytes`, ref);
     }
     counters.publishes.ws += 1;
-    const entry = await this.channel.log.append(dataJson);
+    const entry = await this.ctx.hub.append(this.channel, dataJson);
     this.json({
       type: "ack",
       ref: ref ?? null,
@@ -150,6 +167,21 @@ export class WsSession implements Connection, Sink {
     this.#delivery.stop();
     this.ctx.hub.detach(this.channel, this);
   }
+}
+
+/** The `ref` of a small frame, to answer a refused one in a way the client can match. */
+function peekRef(raw: RawData): Ref | undefined {
+  if (!Buffer.isBuffer(raw) || raw.length > REF_PEEK_BYTES) return undefined;
+  try {
+    const ref = (JSON.parse(raw.toString()) as { ref?: unknown } | null)?.ref;
+    return typeof ref === "string" || typeof ref === "number" ? ref : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function terminate(ws: WebSocket) {
+  ws.terminate();
 }
 
 // Shared listeners: `this` is the socket that emitted.

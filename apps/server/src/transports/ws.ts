@@ -3,27 +3,21 @@ import type { Duplex } from "node:stream";
 import { ROUTES, WS_PATH_PATTERN } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { WebSocketServer } from "ws";
-import { type AppContext, every, type NodeBindings, requireCursor } from "../context.ts";
+import { type Channel, checkChannelName } from "../channel.ts";
+import { type AppContext, addressOf, every, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import type { Channel } from "../hub.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
 import { sessionOf, WsSession } from "./ws-session.ts";
 
 /** Handles a Node `upgrade` event; wire it with `server.on("upgrade", handler)`. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-/** True when a browser Origin may open a socket: same host as the request, or explicitly allowed. */
-export function originAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowed: string[],
-): boolean {
-  if (!origin) return true; // not a browser (ws, curl): Origin is a browser-only protection
-  if (allowed.includes(origin)) return true;
+/** `decodeURIComponent`, with a malformed escape kept as text (it then fails the name check: 400). */
+function safeDecode(text: string): string {
   try {
-    return new URL(origin).host === host;
+    return decodeURIComponent(text);
   } catch {
-    return false;
+    return text;
   }
 }
 
@@ -80,19 +74,22 @@ export function mountWs(
     const match = WS_PATH_PATTERN.exec(url.pathname);
     let channel: Channel;
     let start: StartPoint;
+    const address = addressOf(req.socket);
     try {
       if (!match) throw new ApiError(404, "not_found", "no WebSocket endpoint here");
       if (req.headers.upgrade?.toLowerCase() !== "websocket") {
         throw new ApiError(400, "bad_param", "only WebSocket upgrades are supported");
       }
       const origin = req.headers.origin;
-      if (!originAllowed(origin, req.headers.host, options.allowedOrigins)) {
+      if (!ctx.origins.allows(origin, req.headers.host)) {
         throw new ApiError(403, "forbidden_origin", `origin ${origin} may not open WebSockets`);
       }
+      const name = checkChannelName(safeDecode(match[1] ?? ""));
       const cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
-      hub.checkCapacity();
-      channel = hub.obtain(decodeURIComponent(match[1] ?? ""));
-      start = resolveCursor(channel.log.state(), cursor); // 400 before the upgrade if beyond the head
+      hub.checkCapacity(address);
+      // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
+      start = resolveCursor(hub.stateOf(name), cursor);
+      channel = hub.obtain(name, address);
     } catch (err) {
       stats.errors += 1;
       const status = err instanceof ApiError ? err.status : 400;
@@ -100,7 +97,7 @@ export function mountWs(
       refuse(socket, status, text);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, ctx).start(start));
+    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, address, ctx).start(start));
   };
 
   return { handleUpgrade, wss };
