@@ -123,8 +123,14 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
 async function smoke() {
   const args = ["--transport", "all", "--clients", "20", "--rate", "20", "--duration", "2", "--warmup", "1"];
   const results = await run(args, false);
+  // An interval poller receives only what its last poll in the window fetched: up to one interval
+  // of messages may still wait on the server when the window closes (more on a busy machine).
+  const floor = (r: (typeof results)[number]) =>
+    r.spec.transport === "poll"
+      ? (r.expected * Math.max(0, r.spec.durationMs - r.spec.pollIntervalMs)) / r.spec.durationMs
+      : r.expected;
   const bad = results.filter(
-    (r) => r.open !== 20 || r.received < r.expected * 0.9 || r.gaps > 0 || r.duplicates > 0,
+    (r) => r.open !== 20 || r.received < floor(r) * 0.9 || r.gaps > 0 || r.duplicates > 0,
   );
   if (bad.length > 0) throw new Error(`smoke failed for ${bad.map((r) => r.spec.transport).join(", ")}`);
   console.log("smoke: every transport delivered in order");
