@@ -15,7 +15,7 @@ import { useOtherTabs } from "./hooks/use-other-tabs.ts";
 import { usePolled } from "./hooks/use-polled.ts";
 import { CLASS_REFRESH_MS } from "./lib/class-rates.ts";
 import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
-import type { LabConfig } from "./lib/lab-connection.ts";
+import type { LabConfig } from "./lib/lab-view.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
   parseSettings,

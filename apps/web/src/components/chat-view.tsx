@@ -1,7 +1,7 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type CSSProperties, type FormEvent, useState } from "react";
 import { formatClock, formatMs } from "../lib/format.ts";
-import type { LabView, ReceivedMessage } from "../lib/lab-connection.ts";
+import type { LabView, ReceivedMessage } from "../lib/lab-view.ts";
 import { CHAT_LIMITS, chatData, classifyMessage } from "../lib/message-kind.ts";
 import { describeApiError } from "../lib/server-api.ts";
 import { describeLaneState } from "../lib/state-text.ts";

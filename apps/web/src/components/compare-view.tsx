@@ -1,5 +1,5 @@
 import type { TransportName } from "@transport-lab/protocol";
-import type { LabView } from "../lib/lab-connection.ts";
+import type { LabView } from "../lib/lab-view.ts";
 import { CostChart } from "./cost-chart.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { TransportPanel } from "./transport-panel.tsx";

@@ -1,7 +1,7 @@
 import { perMessage } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
 import { formatBytes, formatRatio } from "../lib/format.ts";
-import type { LaneView } from "../lib/lab-connection.ts";
+import type { LaneView } from "../lib/lab-view.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 interface Row {

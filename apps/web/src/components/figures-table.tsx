@@ -1,5 +1,5 @@
 import { formatBytes, formatCount, formatMs, formatRatio } from "../lib/format.ts";
-import type { TransportFigures } from "../lib/lab-connection.ts";
+import type { TransportFigures } from "../lib/lab-view.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 /** The main figures of several transports as one table (single mode, learn view). */

@@ -1,7 +1,7 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import type { CSSProperties, ReactNode } from "react";
 import { formatBytes, formatCount, formatMs, formatRatio, formatShare } from "../lib/format.ts";
-import type { LabView, LaneView } from "../lib/lab-connection.ts";
+import type { LabView, LaneView } from "../lib/lab-view.ts";
 import type { Settings } from "../lib/settings.ts";
 import { LESSONS, TRANSPORT_STYLE } from "../lib/transport-info.ts";
 

@@ -2,7 +2,7 @@ import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import { switchVerdict } from "../lib/continuity.ts";
 import { formatClock, formatCount } from "../lib/format.ts";
-import type { LabView } from "../lib/lab-connection.ts";
+import type { LabView } from "../lib/lab-view.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { FiguresTable } from "./figures-table.tsx";
 import { LatencyChart } from "./latency-chart.tsx";

@@ -1,5 +1,5 @@
 import { formatClock } from "../lib/format.ts";
-import type { LabView } from "../lib/lab-connection.ts";
+import type { LabView } from "../lib/lab-view.ts";
 import type { SettingProblem } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 

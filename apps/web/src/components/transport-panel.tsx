@@ -9,7 +9,7 @@ import {
   formatShare,
   formatUncertainty,
 } from "../lib/format.ts";
-import type { LaneView, ReceivedMessage } from "../lib/lab-connection.ts";
+import type { LaneView, ReceivedMessage } from "../lib/lab-view.ts";
 import { classifyMessage } from "../lib/message-kind.ts";
 import { describeLaneState, describeReset } from "../lib/state-text.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";

@@ -2,7 +2,7 @@ import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import { useThrottled } from "../hooks/use-throttled.ts";
 import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
-import { type LabView, LIMITS } from "../lib/lab-connection.ts";
+import { type LabView, LIMITS } from "../lib/lab-view.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { toWireRows } from "../lib/wire-rows.ts";
 

@@ -1,11 +1,7 @@
 import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import {
-  createLabConnection,
-  type LabConfig,
-  type LabConnection,
-  type LabView,
-} from "../lib/lab-connection.ts";
+import { createLabConnection, type LabConnection } from "../lib/lab-connection.ts";
+import type { LabConfig, LabView } from "../lib/lab-view.ts";
 import type { ServerApi } from "../lib/server-api.ts";
 
 const noopSubscribe = () => () => {};

@@ -35,6 +35,24 @@ describe("ContinuityCheck", () => {
     expect([check.skips, check.resets]).toEqual([0, 1]);
   });
 
+  it("counts the seqs an expired reset jumped over as lost, and an epoch reset as unknown", () => {
+    const check = new ContinuityCheck();
+    check.start(5);
+    check.accept(6);
+    expect(check.reset(40, true)).toBe(34);
+    check.accept(41);
+    expect(check.reset(0, false)).toBeNull();
+    check.accept(1);
+    expect([check.lost, check.skips, check.resets, check.lastSeq]).toEqual([34, 0, 2, 1]);
+  });
+
+  it("cannot say what an expired reset lost when it did not know where it was", () => {
+    const check = new ContinuityCheck();
+    check.reset(null);
+    expect(check.reset(90, true)).toBeNull();
+    expect(check.lost).toBe(0);
+  });
+
   it("takes the next seq as it comes after a reset to an unknown position", () => {
     const check = new ContinuityCheck();
     check.start(50);

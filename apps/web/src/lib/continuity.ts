@@ -37,6 +37,8 @@ export class ContinuityCheck {
   repeats = 0;
   /** Server resets seen (a new epoch or an expired cursor restarts the count). */
   resets = 0;
+  /** Seqs that `expired` resets jumped over: published, never delivered to this page. */
+  lost = 0;
   lastSeq = 0;
   #switches: SwitchRecord[] = [];
   #expectFresh = true;
@@ -49,16 +51,23 @@ export class ContinuityCheck {
 
   /**
    * The server reset the position to `seq` (null: to somewhere unknown, e.g. a refused cursor;
-   * the next seq is then taken as it comes). Not a loss the transport caused.
+   * the next seq is then taken as it comes). Not a gap in delivery, but with `sameEpoch` (an
+   * `expired` cursor: the history no longer held the next message) every seq between the last
+   * one delivered and `seq` is lost. Returns how many, or null when it cannot be known (a new
+   * epoch: how far the old one went is not said).
    */
-  reset(seq: number | null): void {
+  reset(seq: number | null, sameEpoch = false): number | null {
     this.resets += 1;
+    const known = !this.#expectFresh;
     if (seq === null) {
       this.#expectFresh = true;
-      return;
+      return null;
     }
+    const lost = sameEpoch && known ? Math.max(0, seq - this.lastSeq) : null;
+    if (lost !== null) this.lost += lost;
     this.lastSeq = seq;
     this.#expectFresh = false;
+    return lost;
   }
 
   /** One delivered envelope's seq. */

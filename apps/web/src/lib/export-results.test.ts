@@ -1,7 +1,7 @@
 import { CSV_HEADER, createTransportMetrics } from "@transport-lab/metrics";
 import { describe, expect, it } from "vitest";
 import { buildExport, exportCsv, exportFileName } from "./export-results.ts";
-import type { TransportFigures } from "./lab-connection.ts";
+import type { TransportFigures } from "./lab-view.ts";
 import { DEFAULT_SETTINGS } from "./settings.ts";
 
 function figures(transport: "ws" | "poll", messages: number, requests: number): TransportFigures {

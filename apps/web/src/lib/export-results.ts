@@ -1,6 +1,6 @@
 import { type MetricsSnapshot, toCsv } from "@transport-lab/metrics";
 import type { ServerMetrics } from "@transport-lab/protocol";
-import type { TransportFigures } from "./lab-connection.ts";
+import type { TransportFigures } from "./lab-view.ts";
 import type { Settings } from "./settings.ts";
 
 /** The JSON export: the figures with their histograms, and what they were measured under. */

@@ -3,7 +3,8 @@ import { createTransportMetrics, type TransportMetrics } from "@transport-lab/me
 import type { Envelope, Json, PollResponse, TransportName } from "@transport-lab/protocol";
 import { describe, expect, it, vi } from "vitest";
 import type { FrameScheduler } from "./frame-batcher.ts";
-import { createLabConnection, type LabConfig } from "./lab-connection.ts";
+import { createLabConnection } from "./lab-connection.ts";
+import type { LabConfig } from "./lab-view.ts";
 import { chatData } from "./message-kind.ts";
 import type { ServerApi } from "./server-api.ts";
 

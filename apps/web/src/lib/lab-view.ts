@@ -1,0 +1,123 @@
+// The immutable picture of the page's connection that every component reads: one LabView per
+// rebuild (at most one per animation frame), built by build-view.ts.
+import type { ClientEvents, ClientState, TransportExtras, WireEvent } from "@transport-lab/client";
+import type { MetricsSnapshot } from "@transport-lab/metrics";
+import type { Json, TransportName } from "@transport-lab/protocol";
+import type { SwitchRecord } from "./continuity.ts";
+import type { LaneEvent } from "./lane-events.ts";
+import type { AlignedSeries } from "./latency-series.ts";
+
+/** What the page connects to and how. */
+export interface LabConfig {
+  /** Origin of the server (`""` or `location.origin`). */
+  readonly baseUrl: string;
+  readonly channel: string;
+  /** `compare`: four clients, one per transport; `single`: one client that can switch. */
+  readonly mode: "compare" | "single";
+  /** Single mode: the transport to start on. */
+  readonly transport: TransportName;
+  readonly pollIntervalMs: number;
+  readonly longPollTimeoutMs: number;
+  /** Compare mode: transports not connected. */
+  readonly paused: readonly TransportName[];
+}
+
+/** One envelope as this page received it. */
+export interface ReceivedMessage {
+  readonly seq: number;
+  /** Server time stamp of the envelope. */
+  readonly time: number;
+  /** Client wall clock at delivery. */
+  readonly receivedAt: number;
+  /** Delivery latency with the shared clock offset applied, null before the offset is known. */
+  readonly latency: number | null;
+  readonly data: Json;
+  readonly transport: TransportName;
+}
+
+/** The page's own check of a lane's delivery, independent of the client's sequencer. */
+export interface ContinuityView {
+  readonly delivered: number;
+  readonly skips: number;
+  readonly skipped: number;
+  readonly repeats: number;
+  readonly resets: number;
+  /** Seqs a reset jumped over (never delivered), where the reset says how many. */
+  readonly lost: number;
+  readonly lastSeq: number;
+}
+
+/** Figures of one transport (merged across the clients a lane has had). */
+export interface TransportFigures {
+  readonly transport: TransportName;
+  readonly metrics: MetricsSnapshot;
+  readonly extras: TransportExtras | null;
+}
+
+/** The last reset the server sent a lane. */
+export interface LaneReset {
+  readonly reason: ClientEvents["reset"]["reason"];
+  readonly cursor: string;
+  readonly at: number;
+  /** Seqs it skipped over, null when the reset cannot say (a new epoch, a refused cursor). */
+  readonly lost: number | null;
+}
+
+/** One panel: a transport in compare mode, or the single client. */
+export interface LaneView {
+  /** The transport in use. */
+  readonly transport: TransportName;
+  readonly paused: boolean;
+  /** Null while paused or before the client exists. */
+  readonly state: ClientState | null;
+  /** The figures of the transport in use. */
+  readonly figures: TransportFigures | null;
+  readonly cursor: string | undefined;
+  /** Newest first. */
+  readonly recent: readonly ReceivedMessage[];
+  /** Chat lines received on this lane, newest first. */
+  readonly chat: readonly ReceivedMessage[];
+  readonly continuity: ContinuityView;
+  readonly lastReset: LaneReset | null;
+  /** Connects, drops, resumes and resets of the last minute, oldest first. */
+  readonly events: readonly LaneEvent[];
+  /** Why the client could not be started, null when it was. */
+  readonly error: string | null;
+}
+
+/** Where the whole connection is. */
+export type LabPhase =
+  | {
+      readonly kind: "starting";
+      readonly detail: string;
+      /** Since when the start has waited for one answer; set once that is unusually long. */
+      readonly stalledSince: number | null;
+    }
+  | { readonly kind: "running" }
+  | { readonly kind: "unreachable"; readonly detail: string; readonly since: number }
+  | { readonly kind: "closed" };
+
+/** Everything the page renders, rebuilt at most once per animation frame. */
+export interface LabView {
+  readonly version: number;
+  readonly mode: "compare" | "single";
+  readonly channel: string;
+  readonly phase: LabPhase;
+  /** The cursor all lanes started from (the channel head when the page connected). */
+  readonly startCursor: string | undefined;
+  readonly lanes: readonly LaneView[];
+  /** Mean latency per 250 ms, one series per transport in TRANSPORT_NAMES order. */
+  readonly chart: AlignedSeries;
+  /** Chat lines from before the page connected, oldest first. */
+  readonly history: readonly ReceivedMessage[];
+  /** Single mode: figures of every transport the client has used, and its switches. */
+  readonly perTransport: readonly TransportFigures[];
+  readonly switches: readonly SwitchRecord[];
+  /** Wire events per transport, oldest first (empty unless the wire view is shown). */
+  readonly wire: Readonly<Record<TransportName, readonly WireEvent[]>>;
+  /** Wire events seen per transport since the page connected, evicted ones included. */
+  readonly wireTotals: Readonly<Record<TransportName, number>>;
+}
+
+/** Sizes of the bounded lists. */
+export const LIMITS = { recent: 12, chat: 50, wire: 300, history: 30 } as const;

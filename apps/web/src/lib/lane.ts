@@ -1,0 +1,145 @@
+import type { Client, ClientOptions, WireEvent } from "@transport-lab/client";
+import { type ClockOffset, deliveryLatency } from "@transport-lab/metrics";
+import { type Envelope, parseCursor, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { ContinuityCheck } from "./continuity.ts";
+import { FiguresArchive } from "./figures-archive.ts";
+import { type LaneReset, LIMITS, type ReceivedMessage } from "./lab-view.ts";
+import { eventOfReset, eventOfState, LaneEventLog } from "./lane-events.ts";
+import type { LatencySeries } from "./latency-series.ts";
+import { isChatData } from "./message-kind.ts";
+import { RingBuffer } from "./ring-buffer.ts";
+
+/** Creates a client; injectable so that tests can run the adapter against fakes. */
+export type ClientFactory = (options: ClientOptions) => Client;
+
+/** What every lane of one connection shares. */
+export interface LaneShared {
+  readonly series: LatencySeries;
+  readonly now: () => number;
+  /** The one clock offset of the page (null until measured). */
+  readonly clock: () => ClockOffset | null;
+  /** Something a view shows changed. */
+  readonly changed: () => void;
+  /** A wire event arrived (collected by the connection's rings). */
+  readonly wire: (event: WireEvent) => void;
+}
+
+function seqOf(cursor: string | undefined): number | null {
+  const parsed = parseCursor(cursor);
+  return parsed?.kind === "at" ? parsed.seq : null;
+}
+
+/**
+ * One panel's connection over time: the client it has now (replaced on pause, reset, new timing
+ * or retry), the figures of the clients it had, and what the page itself saw delivered.
+ */
+export class Lane {
+  client: Client | null = null;
+  paused: boolean;
+  /** Where a paused or retired client stopped: the next client resumes here. */
+  resumeCursor: string | undefined;
+  readonly archive = new FiguresArchive();
+  readonly recent = new RingBuffer<ReceivedMessage>(LIMITS.recent);
+  readonly chat = new RingBuffer<ReceivedMessage>(LIMITS.chat);
+  readonly events = new LaneEventLog();
+  check = new ContinuityCheck();
+  lastReset: LaneReset | null = null;
+  /** Why the last client could not be created (a bug or a refused option), null when fine. */
+  error: string | null = null;
+  #unsubscribe: (() => void)[] = [];
+
+  constructor(
+    readonly id: TransportName,
+    paused: boolean,
+    readonly shared: LaneShared,
+  ) {
+    this.paused = paused;
+  }
+
+  /** Starts a client on this lane (retiring a live one first); a failure to create it is shown, not thrown. */
+  start(factory: () => Client): void {
+    // Never overwrite a live client: it would stay connected with nobody holding it.
+    if (this.client !== null) void this.retire(true);
+    let client: Client;
+    try {
+      client = factory();
+    } catch (error) {
+      // One transport failing to start must not take the other three down with it.
+      this.error = error instanceof Error ? error.message : String(error);
+      this.client = null;
+      this.shared.changed();
+      return;
+    }
+    this.error = null;
+    this.#attach(client);
+  }
+
+  #attach(client: Client): void {
+    const { shared } = this;
+    this.client = client;
+    this.#unsubscribe = [
+      client.on("message", (envelope) => this.#onMessage(client, envelope)),
+      client.on("state", (state) => {
+        const event = eventOfState(state, shared.now(), client.transport);
+        if (event !== null) this.events.push(event);
+        shared.changed();
+      }),
+      client.on("reset", (reset) => {
+        const at = shared.now();
+        // bad_cursor names the refused cursor, not where delivery goes on: take the next seq as it comes.
+        const lost = this.check.reset(
+          reset.reason === "bad_cursor" ? null : seqOf(reset.cursor),
+          reset.reason === "expired",
+        );
+        this.lastReset = { reason: reset.reason, cursor: reset.cursor, at, lost };
+        this.events.push(eventOfReset(reset, at));
+        shared.changed();
+      }),
+      client.on("wire", (event) => shared.wire(event)),
+    ];
+  }
+
+  // The hot path: at thousands of messages a second, a few pushes and one dirty flag per envelope.
+  #onMessage(client: Client, envelope: Envelope): void {
+    const { shared } = this;
+    const receivedAt = shared.now();
+    const clock = shared.clock();
+    const latency = clock === null ? null : deliveryLatency(receivedAt, envelope.time, clock.offset);
+    const transport = client.transport;
+    if (latency !== null) shared.series.record(TRANSPORT_NAMES.indexOf(transport), receivedAt, latency);
+    this.check.accept(envelope.seq);
+    const message: ReceivedMessage = {
+      seq: envelope.seq,
+      time: envelope.time,
+      receivedAt,
+      latency,
+      data: envelope.data,
+      transport,
+    };
+    this.recent.push(message);
+    if (isChatData(envelope.data)) this.chat.push(message);
+    shared.changed();
+  }
+
+  /** Ends the client, keeping its figures (unless told not to) and its cursor for the next one. */
+  retire(keepFigures: boolean): Promise<void> {
+    const client = this.client;
+    if (client === null) return Promise.resolve();
+    if (keepFigures) this.archive.fold(client, this.shared.now());
+    this.resumeCursor = client.cursor ?? this.resumeCursor;
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.client = null;
+    return client.close();
+  }
+
+  /** Forgets every figure and check (Reset metrics), keeping the position. */
+  forget(): void {
+    this.archive.clear();
+    const check = new ContinuityCheck();
+    check.start(this.check.lastSeq);
+    this.check = check;
+    this.lastReset = null;
+    this.events.clear();
+  }
+}
