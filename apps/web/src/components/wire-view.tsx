@@ -33,7 +33,7 @@ const WireColumn = memo(function WireColumn({
         <h2 id={id}>{style.label}</h2>
         <span className="spacer" />
         <span className="note">
-          {formatCount(view.wireTotals[transport])} seen · {rows.length} shown
+          {formatCount(view.wireTotals[transport])} seen here · {rows.length} shown
         </span>
       </div>
       <ol className="wire-list" aria-label={`Wire events of ${style.label}, newest first`}>

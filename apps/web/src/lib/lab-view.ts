@@ -115,7 +115,7 @@ export interface LabView {
   readonly switches: readonly SwitchRecord[];
   /** Wire events per transport, oldest first (empty unless the wire view is shown). */
   readonly wire: Readonly<Record<TransportName, readonly WireEvent[]>>;
-  /** Wire events seen per transport since the page connected, evicted ones included. */
+  /** Wire events seen per transport while the wire view was shown, evicted ones included. */
   readonly wireTotals: Readonly<Record<TransportName, number>>;
 }
 

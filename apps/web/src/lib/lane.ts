@@ -22,6 +22,11 @@ export interface LaneShared {
   readonly changed: () => void;
   /** A wire event arrived (collected by the connection's rings). */
   readonly wire: (event: WireEvent) => void;
+  /**
+   * Whether wire events are wanted now. A client builds a wire event (a summary string and an
+   * object) per frame only while someone listens, so lanes listen only while the wire view is shown.
+   */
+  readonly wireWanted: () => boolean;
 }
 
 function seqOf(cursor: string | undefined): number | null {
@@ -47,6 +52,7 @@ export class Lane {
   /** Why the last client could not be created (a bug or a refused option), null when fine. */
   error: string | null = null;
   #unsubscribe: (() => void)[] = [];
+  #offWire: (() => void) | undefined;
 
   constructor(
     readonly id: TransportName,
@@ -95,8 +101,18 @@ export class Lane {
         this.events.push(eventOfReset(reset, at));
         shared.changed();
       }),
-      client.on("wire", (event) => shared.wire(event)),
     ];
+    this.listenToWire(shared.wireWanted());
+  }
+
+  /** Starts or stops taking the client's wire events. */
+  listenToWire(listen: boolean): void {
+    if (listen && this.#offWire === undefined && this.client !== null) {
+      this.#offWire = this.client.on("wire", (event) => this.shared.wire(event));
+    } else if (!listen && this.#offWire !== undefined) {
+      this.#offWire();
+      this.#offWire = undefined;
+    }
   }
 
   // The hot path: at thousands of messages a second, a few pushes and one dirty flag per envelope.
@@ -129,6 +145,7 @@ export class Lane {
     this.resumeCursor = client.cursor ?? this.resumeCursor;
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
+    this.listenToWire(false);
     this.client = null;
     return client.close();
   }
