@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { WebSocketServer } from "ws";
 import { createAdminGuard } from "./admin-guard.ts";
+import { mountClassRoster } from "./class-routes.ts";
 import { resolveOptions, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
@@ -68,8 +69,10 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
   app.notFound((c) =>
     c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404),
   );
+  const classRoster = mountClassRoster(app, context);
   mountRoutes(app, context, admin, prometheus);
-  const { handleUpgrade, wss } = mountWs(app, context);
+  const { handleUpgrade: upgrade, wss } = mountWs(app, context);
+  const handleUpgrade = classRoster.wrapUpgrade(upgrade);
   mountSse(app, context);
   mountLongPoll(app, context);
   mountPoll(app, context);

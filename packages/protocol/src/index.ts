@@ -1,4 +1,5 @@
 export { CHANNEL_NAME_PATTERN, DEFAULT_CHANNEL, isValidChannelName } from "./channel.ts";
+export { CLASS_CLIENT_ID_PATTERN, type ClassRoster, type ClassRosterEntry } from "./class-roster.ts";
 export { type Cursor, EARLIEST, formatCursor, parseCursor } from "./cursor.ts";
 export {
   type Decoded,
