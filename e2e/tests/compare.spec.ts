@@ -57,7 +57,7 @@ test("bad settings in the link are named in a banner, and the page still works w
   await expect(banner.getByRole("heading")).toHaveText("Some settings in this link could not be used");
   const items = banner.getByRole("listitem");
   await expect(items).toHaveText([
-    'view=nope must be one of compare, single, wire, chat, learn, class; using "compare"',
+    'view=nope must be one of compare, single, wire, chat, learn, class, lesson, runs; using "compare"',
     "poll=fast must be a whole number; using 1000",
     "timeout=5 must be from 500 to 60000; using 25000",
     "paused=carrier-pigeon is not a transport (ws, sse, longPoll, poll); ignored",

@@ -26,7 +26,7 @@ test('"Disconnect everyone" cuts every connection; all four recover and resume w
 
   await page.getByRole("button", { name: "Disconnect everyone" }).click();
   await expect(page.getByRole("status").filter({ hasText: /^Cut / })).toHaveText(
-    `Cut 3 connections on “${ch}”: watch each transport recover.`,
+    `Cut 3 connections on “${ch}”: each panel's event strip shows what happened to it.`,
   );
   // Messages published while they reconnect must reach them, in order, none lost.
   const head = await api.generate(ch, 60, 40);
@@ -40,6 +40,23 @@ test('"Disconnect everyone" cuts every connection; all four recover and resume w
   // before any answer byte, Chromium sends an idempotent GET again by itself. Interval polling
   // holds no connection between polls. Both must simply be open and caught up (checked above).
   for (const t of ["longPoll", "poll"] as const) await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/);
+  // What happened stays on screen for a minute, in each panel's event strip: the streams dropped
+  // and came back; interval polling had nothing to cut.
+  for (const t of ["ws", "sse"] as const) {
+    const strip = panel(page, t).locator(".event-strip");
+    await expect(strip.locator(".mark-cut"), t).toHaveCount(1);
+    await expect(strip.locator(".mark-drop"), t).toHaveCount(1);
+    await expect(strip.locator(".mark-resume"), t).toHaveCount(1);
+    // The words for the drop are the client's reason (a browser's EventSource reports only "error").
+    await expect(strip.locator(".strip-caption"), t).toHaveText(
+      /“Disconnect everyone” pressed · .* dropped \(.+\) · .* back, resumed from /,
+    );
+  }
+  await expect(panel(page, "poll").locator(".strip-caption")).toContainText(
+    "interval polling holds no connection between polls, so there was nothing to cut",
+  );
+  await page.waitForTimeout(3000);
+  await expect(panel(page, "ws").locator(".event-strip .mark-drop"), "still shown seconds later").toHaveCount(1);
 });
 
 test("going offline and back: every transport recovers and catches up", async ({

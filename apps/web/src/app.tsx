@@ -1,21 +1,30 @@
-import type { ChannelInfo, TransportName } from "@transport-lab/protocol";
 import { isValidChannelName } from "@transport-lab/protocol";
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
-import { ChatView } from "./components/chat-view.tsx";
-import { ClassView } from "./components/class-view.tsx";
-import { CompareView } from "./components/compare-view.tsx";
+import { BUILD_ID } from "./build-info.ts";
 import { Controls } from "./components/controls.tsx";
-import { LearnView } from "./components/learn-view.tsx";
-import { SingleView } from "./components/single-view.tsx";
+import { MainView } from "./components/main-view.tsx";
 import { StatusBanners, StatusPill } from "./components/status.tsx";
-import { WireView } from "./components/wire-view.tsx";
-import { useAdminToken } from "./hooks/use-admin-token.ts";
+import { runningRate, useGenerator } from "./hooks/use-generator.ts";
 import { useLabConnection } from "./hooks/use-lab-connection.ts";
+import { useLesson } from "./hooks/use-lesson.ts";
+import { useNow } from "./hooks/use-now.ts";
 import { useOtherTabs } from "./hooks/use-other-tabs.ts";
 import { usePolled } from "./hooks/use-polled.ts";
+import { useRecorder } from "./hooks/use-recorder.ts";
+import { useSavedRuns } from "./hooks/use-saved-runs.ts";
+import { useTeacher } from "./hooks/use-teacher.ts";
 import { CLASS_REFRESH_MS } from "./lib/class-rates.ts";
-import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
+import { announcingClientFactory, anonymousClientId } from "./lib/client-id.ts";
+import {
+  buildExport,
+  download,
+  exportCsv,
+  exportFileName,
+  type GeneratorFigures,
+} from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-view.ts";
+import { lossRisks } from "./lib/loss-risk.ts";
+import { runLabel, type SavedRun } from "./lib/saved-runs.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
   parseSettings,
@@ -24,6 +33,7 @@ import {
   serializeSettings,
   type View,
 } from "./lib/settings.ts";
+import { drivesClass } from "./lib/teacher-token.ts";
 
 const TABS: readonly { readonly view: View; readonly label: string }[] = [
   { view: "compare", label: "Compare" },
@@ -32,22 +42,38 @@ const TABS: readonly { readonly view: View; readonly label: string }[] = [
   { view: "chat", label: "Chat" },
   { view: "learn", label: "Learn" },
   { view: "class", label: "Class" },
+  { view: "lesson", label: "Lesson" },
+  { view: "runs", label: "Runs" },
 ];
 
-/** The whole page: settings from the URL, one connection to the channel, the six views. */
+/** Views that show the controls box (the lesson has its own, the others need none). */
+const WITH_CONTROLS: ReadonlySet<View> = new Set(["compare", "wire", "single"]);
+
+const generatorFigures = (g: ReturnType<typeof useGenerator>["status"]): GeneratorFigures | null =>
+  g.kind === "known"
+    ? { rate: g.rate, payloadBytes: g.payloadBytes, running: g.running }
+    : g.kind === "absent"
+      ? { rate: 0, payloadBytes: 0, running: false }
+      : null;
+
+/** The whole page: settings from the URL, one connection to the channel, the views. */
 export function App() {
   const [initial] = useState(() => parseSettings(window.location.search));
   const [settings, setSettings] = useState<Settings>(initial.settings);
   const [problems, setProblems] = useState<readonly SettingProblem[]>(initial.problems);
-  const [token, setToken] = useAdminToken();
-  const [generator, setGenerator] = useState<ChannelInfo["generator"] | null>(null);
-  const otherTabs = useOtherTabs();
   const api = useMemo(() => createServerApi(""), []);
+  const teacher = useTeacher(api);
+  const drives = drivesClass(teacher.role);
+  const otherTabs = useOtherTabs();
+  const [clientId] = useState(() => anonymousClientId());
+  const factory = useMemo(() => announcingClientFactory(clientId), [clientId]);
+  const [narrow] = useState(() => window.matchMedia?.("(max-width: 640px)").matches ?? false);
 
   const update = useCallback((patch: Partial<Settings>) => {
     setSettings((s) => {
       const next = { ...s, ...patch };
-      window.history.replaceState(null, "", `${window.location.pathname}${serializeSettings(next)}`);
+      const { pathname, hash } = window.location;
+      window.history.replaceState(null, "", `${pathname}${serializeSettings(next)}${hash}`);
       return next;
     });
   }, []);
@@ -62,7 +88,8 @@ export function App() {
     longPollTimeoutMs: settings.longPollTimeoutMs,
     paused: settings.paused,
   };
-  const { connection, view } = useLabConnection(config, api);
+  const { connection, view } = useLabConnection(config, api, factory);
+  const now = useNow(500, view !== null);
 
   useEffect(() => {
     connection?.setWireVisible(settings.view === "wire");
@@ -72,20 +99,52 @@ export function App() {
     document.documentElement.classList.toggle("large", settings.large);
   }, [settings.large]);
 
-  const serverMetrics = usePolled(api.metrics, CLASS_REFRESH_MS, settings.view === "class");
-  // Stable per channel: usePolled fetches at once when it changes, and only then.
-  const loadChannel = useCallback(() => api.channel(settings.channel), [api, settings.channel]);
-  const channelInfo = usePolled(loadChannel, 5000, settings.view !== "class" && settings.view !== "learn");
-  useEffect(() => {
-    // Until the new channel's info arrives its generator is unknown, not the previous channel's.
-    const info = channelInfo.current;
-    setGenerator(info !== null && info.channel === settings.channel ? info.generator : null);
-  }, [channelInfo.current, settings.channel]);
+  const roomView = settings.view === "class" || settings.view === "lesson";
+  const serverMetrics = usePolled(api.metrics, CLASS_REFRESH_MS, roomView);
+  // The roster also carries the server's HISTORY, which the loss warnings need on every view.
+  const roster = usePolled(api.classRoster, roomView ? CLASS_REFRESH_MS : 30_000, true);
+  const historySize = roster.current?.historySize ?? null;
+  const generator = useGenerator(api, settings.channel, !roomView || settings.view === "lesson");
 
-  // Interval polling fills one chart bucket per poll; draw through the quiet buckets in between.
-  const bridgeMs = Math.max(2000, settings.pollIntervalMs + 500);
+  const rate = runningRate(generator.status) ?? settings.rate;
+  const risks = historySize === null ? [] : lossRisks(rate, settings.pollIntervalMs, historySize);
+  const loss = { rate: runningRate(generator.status), pollIntervalMs: settings.pollIntervalMs, historySize };
 
-  const togglePause = (t: TransportName) => {
+  const runs = useSavedRuns();
+  const recorder = useRecorder(connection, (figures, window) => {
+    const gen = generatorFigures(generator.status);
+    const run: SavedRun = {
+      kind: "transport-lab/run",
+      version: 1,
+      id: crypto.randomUUID(),
+      label: runLabel(mode, window.durationMs, gen),
+      startedAt: new Date(window.startedAt).toISOString(),
+      durationMs: window.durationMs,
+      mode,
+      settings,
+      generator: gen,
+      server: { build: BUILD_ID, epoch: view?.startCursor?.split(":")[0] ?? null, historySize },
+      userAgent: navigator.userAgent,
+      transports: figures,
+    };
+    runs.add(run);
+  });
+
+  const disconnect = async () => {
+    connection?.markCut();
+    return api.disconnect(settings.channel, teacher.token);
+  };
+
+  const lesson = useLesson({
+    active: settings.view === "lesson",
+    step: settings.step,
+    drives,
+    connection,
+    update,
+    setGenerator: (r, p) => generator.set(r, p, teacher.token),
+  });
+
+  const togglePause = (t: (typeof settings.paused)[number]) => {
     const paused = settings.paused.includes(t)
       ? settings.paused.filter((p) => p !== t)
       : [...settings.paused, t];
@@ -96,8 +155,13 @@ export function App() {
     if (connection === null) return;
     const figures = connection.exportFigures();
     const at = new Date();
+    const gen = generatorFigures(generator.status);
     if (format === "csv") {
-      download(exportFileName(settings.channel, at, "csv"), exportCsv(figures), "text/csv");
+      download(
+        exportFileName(settings.channel, at, "csv"),
+        exportCsv(figures, { settings, mode, generator: gen }),
+        "text/csv",
+      );
       return;
     }
     const server = await api.metrics().catch(() => null);
@@ -107,6 +171,7 @@ export function App() {
       userAgent: navigator.userAgent,
       settings,
       mode,
+      generator: gen,
       startCursor: view?.startCursor,
       server,
     });
@@ -116,24 +181,6 @@ export function App() {
       "application/json",
     );
   };
-
-  const controls = view !== null && (
-    <Controls
-      settings={settings}
-      update={update}
-      token={token}
-      setToken={setToken}
-      generator={generator}
-      onGenerator={async (rate, payloadBytes) => {
-        const state = await api.setGenerator(settings.channel, rate, payloadBytes, token);
-        setGenerator({ rate: state.rate, payloadBytes: state.payloadBytes, running: state.running });
-      }}
-      onDisconnect={() => api.disconnect(settings.channel, token)}
-      onReset={() => connection?.resetMetrics()}
-      onExport={(format) => void exportResults(format)}
-      folded={settings.large}
-    />
-  );
 
   return (
     <>
@@ -159,6 +206,17 @@ export function App() {
         <div className="header-end">
           <ChannelForm channel={settings.channel} onChange={(channel) => update({ channel })} />
           {view !== null && <StatusPill view={view} />}
+          <span className={`role-pill role-${teacher.role.kind}`} title="What this page may do">
+            {teacher.role.kind === "teacher"
+              ? "Teacher"
+              : teacher.role.kind === "student"
+                ? "Student"
+                : teacher.role.kind === "wrong-token"
+                  ? "Wrong token"
+                  : drives
+                    ? "Open server"
+                    : "…"}
+          </span>
           <button
             type="button"
             aria-pressed={settings.large}
@@ -168,7 +226,7 @@ export function App() {
           </button>
         </div>
       </header>
-      <main id="main">
+      <main id="main" className={`view-${settings.view}`}>
         <StatusBanners
           view={view}
           problems={problems}
@@ -178,52 +236,53 @@ export function App() {
           }}
           otherTabs={otherTabs}
           mode={mode}
+          wrongToken={teacher.role.kind === "wrong-token"}
+          onForgetToken={() => teacher.setToken("")}
+          onLearnConnections={() => {
+            update({ view: "learn" });
+            requestAnimationFrame(() => document.getElementById("budget-title")?.scrollIntoView());
+          }}
         />
-        {view !== null &&
-          settings.view !== "learn" &&
-          settings.view !== "class" &&
-          settings.view !== "chat" &&
-          controls}
-        {view !== null && settings.view === "compare" && (
-          <CompareView
-            view={view}
-            large={settings.large}
-            bridgeMs={bridgeMs}
-            onTogglePause={togglePause}
-            onRetry={(t) => connection?.retry(t)}
+        {view !== null && WITH_CONTROLS.has(settings.view) && (
+          <Controls
+            settings={settings}
+            update={update}
+            teacher={teacher}
+            generator={generator.status}
+            risks={risks}
+            recorder={recorder}
+            onGenerator={(r, p) => generator.set(r, p, teacher.token)}
+            onDisconnect={disconnect}
+            onReset={() => connection?.resetMetrics()}
+            onExport={(format) => void exportResults(format)}
+            folded={settings.large || narrow}
           />
         )}
-        {view !== null && settings.view === "wire" && <WireView view={view} />}
-        {view !== null && settings.view === "single" && (
-          <SingleView
-            view={view}
-            large={settings.large}
-            bridgeMs={bridgeMs}
-            onSwitch={(t) => {
-              connection?.switchTransport(t);
-              update({ transport: t });
-            }}
-            onRetry={(t) => connection?.retry(t)}
-          />
-        )}
-        {view !== null && settings.view === "chat" && connection !== null && (
-          <ChatView
-            view={view}
-            via={settings.transport}
-            setVia={(transport) => update({ transport })}
-            publish={(data, via) => connection.publish(data, via)}
-          />
-        )}
-        {view !== null && settings.view === "learn" && (
-          <LearnView view={view} settings={settings} otherTabs={otherTabs} />
-        )}
-        {settings.view === "class" && <ClassView metrics={serverMetrics} />}
+        <MainView
+          settings={settings}
+          update={update}
+          view={view}
+          connection={connection}
+          loss={loss}
+          now={now}
+          otherTabs={otherTabs}
+          metrics={serverMetrics}
+          roster={roster}
+          clientId={clientId}
+          runs={{ list: runs.runs, stored: runs.stored, remove: runs.remove }}
+          lesson={{ drives, applied: lesson.applied }}
+          onTogglePause={togglePause}
+          onDisconnect={disconnect}
+        />
       </main>
-      <footer>
-        Figures are measured by this browser: latency = receive time − server time stamp − one clock offset
-        measured at connect (its uncertainty is the “Clock ±” figure). Wire bytes are measured where the
-        browser exposes them and computed from the protocol elsewhere, as tagged.
-      </footer>
+      {settings.view !== "lesson" && (
+        <footer>
+          Figures are measured by this browser: latency = receive time − server time stamp − one clock offset
+          measured at connect (its uncertainty is the “Clock ±” figure; a latency below it shows as “&lt;
+          ±…”). Wire bytes are measured where the browser exposes them and computed from the protocol
+          elsewhere, as tagged.
+        </footer>
+      )}
     </>
   );
 }
@@ -244,7 +303,7 @@ function ChannelForm({
     if (valid && draft !== channel) onChange(draft);
   };
   return (
-    <form onSubmit={submit} style={{ display: "flex", gap: "0.3rem", alignItems: "center" }}>
+    <form onSubmit={submit} className="channel-form">
       <label htmlFor="channel-name" className="note">
         Channel
       </label>

@@ -1,6 +1,6 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type CSSProperties, type FormEvent, useState } from "react";
-import { formatClock, formatMs } from "../lib/format.ts";
+import { formatClock, formatLatency, formatMs } from "../lib/format.ts";
 import type { LabView, ReceivedMessage } from "../lib/lab-view.ts";
 import { CHAT_LIMITS, chatData, classifyMessage } from "../lib/message-kind.ts";
 import { describeApiError } from "../lib/server-api.ts";
@@ -9,7 +9,15 @@ import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 const NAME_KEY = "transport-lab.chat-name";
 
-function ChatLine({ message, history }: { readonly message: ReceivedMessage; readonly history?: boolean }) {
+function ChatLine({
+  message,
+  history,
+  uncertainty,
+}: {
+  readonly message: ReceivedMessage;
+  readonly history?: boolean;
+  readonly uncertainty: number | null;
+}) {
   const kind = classifyMessage(message.data);
   if (kind.kind !== "chat") return null;
   return (
@@ -18,7 +26,9 @@ function ChatLine({ message, history }: { readonly message: ReceivedMessage; rea
       {kind.text}
       <span className="meta">
         #{message.seq}
-        {history === true ? " earlier" : ` ${formatClock(message.receivedAt)} · ${formatMs(message.latency)}`}
+        {history === true
+          ? " earlier"
+          : ` ${formatClock(message.receivedAt)} · ${formatLatency(message.latency, uncertainty)}`}
       </span>
     </li>
   );
@@ -139,10 +149,14 @@ export function ChatView({ view, via, setVia, publish }: ChatViewProps) {
               </p>
               <ol className="chat-list" aria-label={`Chat as received over ${style.label}`}>
                 {view.history.map((m) => (
-                  <ChatLine key={`h${m.seq}`} message={m} history />
+                  <ChatLine key={`h${m.seq}`} message={m} history uncertainty={null} />
                 ))}
                 {[...lane.chat].reverse().map((m) => (
-                  <ChatLine key={m.seq} message={m} />
+                  <ChatLine
+                    key={m.seq}
+                    message={m}
+                    uncertainty={lane.figures?.metrics.clock?.uncertainty ?? null}
+                  />
                 ))}
                 {view.history.length === 0 && lane.chat.length === 0 && (
                   <li className="note">No chat yet.</li>

@@ -1,4 +1,4 @@
-import type { ServerMetrics } from "@transport-lab/protocol";
+import type { ClassRoster, ServerMetrics } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import type { Polled } from "../hooks/use-polled.ts";
 import { CLASS_REFRESH_MS, transportLoads } from "../lib/class-rates.ts";
@@ -12,6 +12,7 @@ import {
 } from "../lib/format.ts";
 import { describeApiError } from "../lib/server-api.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { ClassRosterCard } from "./class-roster.tsx";
 
 function Stat({ label, value }: { readonly label: string; readonly value: string }) {
   return (
@@ -23,13 +24,24 @@ function Stat({ label, value }: { readonly label: string; readonly value: string
 }
 
 /** The whole class as the server sees it: clients per transport and what they cost it (`/api/metrics`). */
-export function ClassView({ metrics }: { readonly metrics: Polled<ServerMetrics> }) {
+export function ClassView({
+  metrics,
+  roster,
+  ownId,
+}: {
+  readonly metrics: Polled<ServerMetrics>;
+  readonly roster: Polled<ClassRoster>;
+  readonly ownId: string;
+}) {
   const current = metrics.current;
   if (current === null) {
     return (
-      <p role="status">
-        {metrics.error === null ? "Asking the server for its figures…" : describeApiError(metrics.error)}
-      </p>
+      <>
+        <ClassRosterCard roster={roster} ownId={ownId} />
+        <p role="status">
+          {metrics.error === null ? "Asking the server for its figures…" : describeApiError(metrics.error)}
+        </p>
+      </>
     );
   }
   const loads = transportLoads(metrics.previous, current, metrics.seconds);
@@ -38,6 +50,7 @@ export function ClassView({ metrics }: { readonly metrics: Polled<ServerMetrics>
   const p = current.process;
   return (
     <>
+      <ClassRosterCard roster={roster} ownId={ownId} />
       {metrics.error !== null && (
         <div className="banner warn" role="status">
           The last refresh failed ({describeApiError(metrics.error)}); showing the figures from before.

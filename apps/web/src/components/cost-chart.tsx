@@ -1,75 +1,101 @@
-import { perMessage } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
-import { formatBytes, formatRatio } from "../lib/format.ts";
+import { formatBytes, formatRatio, formatShare } from "../lib/format.ts";
 import type { LaneView } from "../lib/lab-view.ts";
+import { niceCeil } from "../lib/nice-scale.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 interface Row {
   readonly transport: TransportName;
   readonly value: number | null;
+  /** Shown instead of the value (e.g. why there is none). */
+  readonly text?: string;
 }
 
 function Bars({
   title,
+  scale,
+  scaleText,
   rows,
   format,
 }: {
   readonly title: string;
+  /** The value a full bar stands for; longer values are drawn full with an arrow. */
+  readonly scale: number;
+  /** The scale in words, shown under the title. */
+  readonly scaleText: string;
   readonly rows: readonly Row[];
   readonly format: (v: number | null) => string;
 }) {
-  const max = Math.max(0, ...rows.map((r) => r.value ?? 0));
   return (
     <div className="bars">
       <h3>{title}</h3>
-      {rows.map(({ transport, value }) => (
-        <div className="bar-line" key={transport}>
-          <span>{TRANSPORT_STYLE[transport].short}</span>
-          <span className="bar-track" aria-hidden="true">
-            <span
-              className="bar-fill"
-              style={{
-                display: "block",
-                width: value === null || max === 0 ? "0" : `${(value / max) * 100}%`,
-                background: TRANSPORT_STYLE[transport].color,
-              }}
-            />
-          </span>
-          <span className="bar-value">{format(value)}</span>
-        </div>
-      ))}
+      <p className="note bar-scale">{scaleText}</p>
+      {rows.map(({ transport, value, text }) => {
+        const over = value !== null && value > scale;
+        const width = value === null || scale <= 0 ? 0 : Math.min(1, value / scale) * 100;
+        return (
+          <div className="bar-line" key={transport}>
+            <span>{TRANSPORT_STYLE[transport].short}</span>
+            <span className="bar-track" aria-hidden="true">
+              <span
+                className="bar-fill"
+                style={{ display: "block", width: `${width}%`, background: TRANSPORT_STYLE[transport].color }}
+              />
+              {over && <span className="bar-over">▶</span>}
+            </span>
+            <span className="bar-value">{text ?? format(value)}</span>
+          </div>
+        );
+      })}
     </div>
   );
 }
 
-/** What one delivered message cost each transport: HTTP requests and wire bytes (both directions). */
+/** What one delivered message cost each transport: HTTP requests and wire bytes, on scales that say what they are. */
 export function CostChart({ lanes }: { readonly lanes: readonly LaneView[] }) {
   const rows = (pick: (lane: LaneView) => number | null | undefined): Row[] =>
     lanes.map((lane) => ({ transport: lane.transport, value: pick(lane) ?? null }));
+  const bytes = rows((l) => l.figures?.metrics.bytesPerMessage);
+  const bytesScale = niceCeil(Math.max(0, ...bytes.map((r) => r.value ?? 0)));
+  const empty: Row[] = lanes.map((lane) => {
+    const m = lane.figures?.metrics;
+    const answers = lane.figures?.extras?.responses ?? 0;
+    if (lane.transport === "ws" || lane.transport === "sse")
+      return { transport: lane.transport, value: null, text: "a stream: no answers" };
+    if (m === undefined || answers === 0) return { transport: lane.transport, value: null };
+    return {
+      transport: lane.transport,
+      value: m.emptyResponses / answers,
+      text: formatShare(m.emptyResponses, answers),
+    };
+  });
   return (
     <section className="card" aria-labelledby="cost-chart-title">
       <h2 id="cost-chart-title">Cost per message</h2>
       <Bars
         title="HTTP requests per message"
+        scale={1}
+        scaleText="A full bar is 1 request per message (▶: more than 1)."
         rows={rows((l) => l.figures?.metrics.requestsPerMessage)}
         format={formatRatio}
       />
       <Bars
         title="Wire bytes per message (in + out)"
-        rows={rows((l) => l.figures?.metrics.bytesPerMessage)}
+        scale={bytesScale}
+        scaleText={`A full bar is ${formatBytes(bytesScale)} per message.`}
+        rows={bytes}
         format={formatBytes}
       />
       <Bars
-        title="Empty answers per message"
-        rows={rows((l) => {
-          const m = l.figures?.metrics;
-          return m === undefined ? null : perMessage(m.emptyResponses, m.messages);
-        })}
-        format={formatRatio}
+        title="Empty answers, of all answers"
+        scale={1}
+        scaleText="A full bar is every answer empty (100%)."
+        rows={empty}
+        format={(v) => (v === null ? "–" : `${Math.round(v * 100)}%`)}
       />
       <p className="note">
-        Since the page connected (or the last reset). Requests include the WebSocket handshake, reconnects and
-        publishes; a dash means no message arrived yet.
+        Since the page connected (or the last reset or record). Requests include the WebSocket handshake,
+        reconnects and publishes; a dash means no message arrived yet.
       </p>
     </section>
   );

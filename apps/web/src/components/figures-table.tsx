@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatMs, formatRatio } from "../lib/format.ts";
+import { formatBytes, formatCount, formatLatency, formatRatio } from "../lib/format.ts";
 import type { TransportFigures } from "../lib/lab-view.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
@@ -34,8 +34,8 @@ export function FiguresTable({
                 {TRANSPORT_STYLE[transport].label}
               </th>
               <td>{formatCount(m.messages)}</td>
-              <td>{formatMs(m.latency.p50)}</td>
-              <td>{formatMs(m.latency.p99)}</td>
+              <td>{formatLatency(m.latency.p50, m.clock?.uncertainty)}</td>
+              <td>{formatLatency(m.latency.p99, m.clock?.uncertainty)}</td>
               <td>{formatCount(m.httpRequests)}</td>
               <td>{formatRatio(m.requestsPerMessage)}</td>
               <td>{formatBytes(m.bytesPerMessage)}</td>

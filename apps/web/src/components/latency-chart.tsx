@@ -2,8 +2,13 @@ import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatMs } from "../lib/format.ts";
-import { type AlignedSeries, bridgeGaps, LATENCY_SERIES_DEFAULTS } from "../lib/latency-series.ts";
+import { formatLatency, formatMs } from "../lib/format.ts";
+import {
+  type AlignedSeries,
+  bridgeGaps,
+  LATENCY_SERIES_DEFAULTS,
+  latestValues,
+} from "../lib/latency-series.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { LegendSwatch } from "./legend-swatch.tsx";
 
@@ -27,6 +32,12 @@ interface LatencyChartProps {
   readonly bridgeMs: number;
   readonly large: boolean;
   readonly title?: string;
+  /** The clock offset's uncertainty: the legend shows latencies below it as "< ±x". */
+  readonly uncertainty: number | null;
+  /** What to look at, in a sentence under the chart (lesson mode). */
+  readonly caption?: string | undefined;
+  /** Chart height in px (default 280, 360 in large type). */
+  readonly height?: number;
 }
 
 /**
@@ -35,7 +46,15 @@ interface LatencyChartProps {
  * default, because WebSocket's milliseconds and polling's seconds differ a
  * thousandfold.
  */
-export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency, live" }: LatencyChartProps) {
+export function LatencyChart({
+  data,
+  bridgeMs,
+  large,
+  title = "Delivery latency, live",
+  uncertainty,
+  caption,
+  height,
+}: LatencyChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const [log, setLog] = useState(true);
@@ -49,7 +68,7 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
     const font = large ? "16px system-ui, sans-serif" : "12px system-ui, sans-serif";
     const opts: uPlot.Options = {
       width: Math.max(300, box.clientWidth),
-      height: large ? 360 : 280,
+      height: height ?? (large ? 360 : 280),
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
@@ -91,7 +110,7 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
       plot.destroy();
       plotRef.current = null;
     };
-  }, [large, log, bridge]);
+  }, [large, log, bridge, height]);
 
   // Redrawing more often than a bucket is wide only burns frames at high rates.
   const lastDraw = useRef(0);
@@ -108,15 +127,7 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
   }, [data, log, bridge]);
   useEffect(() => () => clearTimeout(pending.current), []);
 
-  const latest = TRANSPORT_NAMES.map((t, i) => {
-    const ys = data[i + 1] ?? [];
-    for (let k = ys.length - 1; k >= Math.max(0, ys.length - 8); k--) {
-      const v = ys[k];
-      if (v !== null && v !== undefined) return [t, v] as const;
-    }
-    return [t, null] as const;
-  });
-
+  const latest = latestValues(data);
   return (
     <section className="card" aria-labelledby="latency-chart-title">
       <div className="card-head">
@@ -130,10 +141,10 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
         </label>
       </div>
       <ul className="legend" aria-label="Latest latency per transport">
-        {latest.map(([t, v]) => (
+        {TRANSPORT_NAMES.map((t, i) => (
           <li key={t}>
             <LegendSwatch transport={t} />
-            {TRANSPORT_STYLE[t].short}: <strong>{formatMs(v)}</strong>
+            {TRANSPORT_STYLE[t].short}: <strong>{formatLatency(latest[i], uncertainty)}</strong>
           </li>
         ))}
       </ul>
@@ -143,12 +154,14 @@ export function LatencyChart({ data, bridgeMs, large, title = "Delivery latency,
         role="img"
         aria-label={`Line chart of delivery latency over the last ${WINDOW_WORDS}, one line per transport; the latest values are listed above.`}
       />
+      {caption !== undefined && <p className="chart-caption">{caption}</p>}
     </section>
   );
 }
 
 function toPlotData(data: AlignedSeries, log: boolean, bridge: number): uPlot.AlignedData {
   const [xs, ...ys] = data;
-  const floor = (v: number | null) => (v === null || !log ? v : Math.max(LOG_FLOOR_MS, v));
+  // A mean below 0 is clock error, never a latency: the linear scale floors it at 0, the log one just above.
+  const floor = (v: number | null) => (v === null ? v : Math.max(log ? LOG_FLOOR_MS : 0, v));
   return [xs, ...ys.map((y) => bridgeGaps(y.map(floor), bridge))] as uPlot.AlignedData;
 }

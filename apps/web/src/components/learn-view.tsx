@@ -1,9 +1,17 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import type { CSSProperties, ReactNode } from "react";
-import { formatBytes, formatCount, formatMs, formatRatio, formatShare } from "../lib/format.ts";
+import {
+  formatBytes,
+  formatCount,
+  formatLatency,
+  formatMs,
+  formatRatio,
+  formatShare,
+} from "../lib/format.ts";
 import type { LabView, LaneView } from "../lib/lab-view.ts";
 import type { Settings } from "../lib/settings.ts";
 import { LESSONS, TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { ConnectionDemo } from "./connection-demo.tsx";
 
 /** Lesson text with `backticks` shown as code. */
 function Inline({ text }: { readonly text: string }) {
@@ -39,8 +47,8 @@ function LiveFigures({
       <strong>{formatCount(m.messages)}</strong> messages cost <strong>{formatCount(m.httpRequests)}</strong>{" "}
       HTTP request{m.httpRequests === 1 ? "" : "s"} ({formatRatio(m.requestsPerMessage)} per message) and{" "}
       <strong>{formatBytes(m.bytesPerMessage)}</strong> on the wire per message. Half the messages arrived
-      within <strong>{formatMs(m.latency.p50)}</strong>, 99% within <strong>{formatMs(m.latency.p99)}</strong>
-      .
+      within <strong>{formatLatency(m.latency.p50, m.clock?.uncertainty)}</strong>, 99% within{" "}
+      <strong>{formatLatency(m.latency.p99, m.clock?.uncertainty)}</strong>.
     </>
   );
   switch (lane.transport) {
@@ -62,9 +70,13 @@ function LiveFigures({
     case "poll":
       return (
         <p>
-          {base} Polling every {formatMs(settings.pollIntervalMs)}, a message should wait about{" "}
-          {formatMs(settings.pollIntervalMs / 2)} on average and at most {formatMs(settings.pollIntervalMs)},
-          plus the round trip. {formatCount(m.emptyResponses)} of {formatCount(responses)} answers (
+          {base} Polling every {formatMs(settings.pollIntervalMs)}, a message waits for the next poll: at most{" "}
+          {formatMs(settings.pollIntervalMs)} plus the round trip, and {formatMs(settings.pollIntervalMs / 2)}{" "}
+          on average for messages that arrive at random moments. Messages that come at the poll's own pace (1
+          msg/s with a 1 s interval) all land at the same point between two polls and all wait about as long,
+          so the p50 can sit anywhere from 0 to the whole interval; and since the interval runs from one
+          answer to the next request, a big answer's own time adds to every cycle.{" "}
+          {formatCount(m.emptyResponses)} of {formatCount(responses)} answers (
           {formatShare(m.emptyResponses, responses)}) said “nothing new”.
         </p>
       );
@@ -135,9 +147,16 @@ function Budget({ view, otherTabs }: { readonly view: LabView; readonly otherTab
         {otherTabs > 0 &&
           ` ${otherTabs} other tab${otherTabs === 1 ? " is" : "s are"} open on this server and hold${otherTabs === 1 ? "s its" : " their"} own: with three tabs, the held requests use all six and every poll waits.`}
       </p>
-      <p className="note">
-        HTTP/2 and HTTP/3 multiplex every request over one connection and lift this limit.
+      <p>
+        A tab that finds all six taken does not get an error: its requests wait. That is what a fourth tab of
+        this page shows as “Connecting… measuring the clock offset” that never ends. Close a tab, or use the
+        Single view in the others (one transport, at most one held connection).
       </p>
+      <p className="note">
+        HTTP/2 and HTTP/3 multiplex every request over one connection and lift this limit (they need TLS,
+        which a classroom server on a LAN address usually has not).
+      </p>
+      <ConnectionDemo channel={view.channel} heldByPage={held} />
     </section>
   );
 }

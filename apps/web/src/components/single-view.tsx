@@ -2,7 +2,8 @@ import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import { switchVerdict } from "../lib/continuity.ts";
 import { formatClock, formatCount } from "../lib/format.ts";
-import type { LabView } from "../lib/lab-view.ts";
+import { type LabView, pageUncertainty } from "../lib/lab-view.ts";
+import type { LossContext } from "../lib/lane-loss.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { FiguresTable } from "./figures-table.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
@@ -20,12 +21,14 @@ interface SingleViewProps {
   readonly large: boolean;
   /** Empty chart stretches up to this long are drawn through (from the poll interval). */
   readonly bridgeMs: number;
+  readonly loss: LossContext;
+  readonly now: number;
   readonly onSwitch: (transport: TransportName) => void;
   readonly onRetry: (transport: TransportName) => void;
 }
 
 /** One client, one transport at a time; switching resumes from the cursor, and the page checks that it did. */
-export function SingleView({ view, large, bridgeMs, onSwitch, onRetry }: SingleViewProps) {
+export function SingleView({ view, large, bridgeMs, loss, now, onSwitch, onRetry }: SingleViewProps) {
   const lane = view.lanes[0];
   if (lane === undefined) return null;
   const c = lane.continuity;
@@ -54,7 +57,7 @@ export function SingleView({ view, large, bridgeMs, onSwitch, onRetry }: SingleV
         </p>
       </section>
       <div className="two-col">
-        <TransportPanel lane={lane} onRetry={() => onRetry(lane.transport)} />
+        <TransportPanel lane={lane} loss={loss} now={now} onRetry={() => onRetry(lane.transport)} />
         <section className="card" aria-labelledby="continuity-title">
           <h2 id="continuity-title">Nothing lost, nothing repeated?</h2>
           <p>
@@ -66,7 +69,7 @@ export function SingleView({ view, large, bridgeMs, onSwitch, onRetry }: SingleV
                 : `${c.skips} jump(s) skipping ${c.skipped} seq(s), ${c.repeats} repeat(s).`}
             </span>
             {c.resets > 0 &&
-              ` The server reset the position ${c.resets} time(s) (shown, not counted as loss).`}
+              ` The server reset the position ${c.resets} time(s)${c.lost > 0 ? `, skipping ${c.lost} message(s) it no longer kept (lost)` : " (nothing it skipped was lost)"}.`}
           </p>
           <div className="table-scroll">
             <table className="figures-table">
@@ -125,7 +128,7 @@ export function SingleView({ view, large, bridgeMs, onSwitch, onRetry }: SingleV
           caption="Every transport this client has used, since it connected"
         />
       </section>
-      <LatencyChart data={view.chart} large={large} bridgeMs={bridgeMs} />
+      <LatencyChart data={view.chart} large={large} bridgeMs={bridgeMs} uncertainty={pageUncertainty(view)} />
     </>
   );
 }

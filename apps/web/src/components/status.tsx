@@ -1,4 +1,5 @@
-import { formatClock } from "../lib/format.ts";
+import { useNow } from "../hooks/use-now.ts";
+import { formatClock, formatDuration } from "../lib/format.ts";
 import type { LabView } from "../lib/lab-view.ts";
 import type { SettingProblem } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
@@ -34,10 +35,25 @@ interface StatusBannersProps {
   readonly onDismissProblems: () => void;
   readonly otherTabs: number;
   readonly mode: "compare" | "single";
+  /** Opens the Learn view at its "six connections" section. */
+  readonly onLearnConnections: () => void;
+  /** The teacher token saved in this browser is refused by the server. */
+  readonly wrongToken: boolean;
+  readonly onForgetToken: () => void;
 }
 
 /** Everything the user must know before reading a figure: bad link settings, no server, too many tabs. */
-export function StatusBanners({ view, problems, onDismissProblems, otherTabs, mode }: StatusBannersProps) {
+export function StatusBanners({
+  view,
+  problems,
+  onDismissProblems,
+  otherTabs,
+  mode,
+  onLearnConnections,
+  wrongToken,
+  onForgetToken,
+}: StatusBannersProps) {
+  const phase = view?.phase;
   return (
     <>
       {problems.length > 0 && (
@@ -60,20 +76,38 @@ export function StatusBanners({ view, problems, onDismissProblems, otherTabs, mo
           </div>
         </div>
       )}
-      {view?.phase.kind === "unreachable" && (
+      {wrongToken && (
+        <div className="banner error" role="alert">
+          <h2>The teacher token saved in this browser is wrong</h2>
+          <p>
+            The server refused it, so this page shows the student view. A server that makes its own token
+            makes a new one every time it starts: open the new teacher link it printed, or paste its token
+            under Controls → Teacher.
+          </p>
+          <div className="banner-actions">
+            <button type="button" onClick={onForgetToken}>
+              Forget the wrong token
+            </button>
+          </div>
+        </div>
+      )}
+      {phase?.kind === "unreachable" && (
         <div className="banner error" role="alert">
           <h2>Server unreachable</h2>
           <p>
-            No answer from the server since {formatClock(view.phase.since)} ({view.phase.detail}). The page
-            keeps trying; when the server is back every transport resumes from its cursor, and the panels will
-            show what each lost or repeated (it should be nothing).
+            No answer from the server since {formatClock(phase.since)} ({phase.detail}). The page keeps
+            trying; when the server is back every transport resumes from its cursor, and the panels will show
+            what each lost or repeated (it should be nothing).
           </p>
         </div>
       )}
-      {view?.phase.kind === "starting" && (
+      {phase?.kind === "starting" && phase.stalledSince === null && (
         <div className="banner info" role="status">
-          <p>Connecting to the server: {view.phase.detail}…</p>
+          <p>Connecting to the server: {phase.detail}…</p>
         </div>
+      )}
+      {phase?.kind === "starting" && phase.stalledSince !== null && (
+        <StalledBanner since={phase.stalledSince} detail={phase.detail} onLearn={onLearnConnections} />
       )}
       {otherTabs > 0 && mode === "compare" && (
         <div className="banner warn" role="status">
@@ -87,5 +121,36 @@ export function StatusBanners({ view, problems, onDismissProblems, otherTabs, mo
         </div>
       )}
     </>
+  );
+}
+
+/** A start that got no answer for seconds: what it almost always is, and what to do. */
+function StalledBanner({
+  since,
+  detail,
+  onLearn,
+}: {
+  readonly since: number;
+  readonly detail: string;
+  readonly onLearn: () => void;
+}) {
+  const now = useNow(1000);
+  return (
+    <div className="banner warn" role="alert">
+      <h2>This tab cannot get a connection to the server</h2>
+      <p>
+        It has waited {formatDuration((now - since) / 1000)} for one answer ({detail}). That is almost always
+        the browser's connection budget: over HTTP/1.1 a browser opens at most six connections to one server,
+        shared by all its tabs, and every Transport Lab tab in the compare view holds two of them for as long
+        as it is open (its event stream and its long poll). With three such tabs open, a fourth one gets no
+        connection and waits without an error. Close a tab, or switch the others to the Single view; this one
+        starts by itself as soon as a connection frees up.
+      </p>
+      <div className="banner-actions">
+        <button type="button" onClick={onLearn}>
+          Learn: six connections per server
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,18 +1,21 @@
 import type { ByteCount } from "@transport-lab/metrics";
 import type { CSSProperties, ReactNode } from "react";
+import { type Behind, behindWords } from "../lib/behind.ts";
 import {
   formatBytes,
   formatClock,
   formatCount,
-  formatMs,
+  formatLatency,
   formatRatio,
   formatShare,
   formatUncertainty,
 } from "../lib/format.ts";
 import type { LaneView, ReceivedMessage } from "../lib/lab-view.ts";
+import { type LossContext, laneLost, lossWords } from "../lib/lane-loss.ts";
 import { classifyMessage } from "../lib/message-kind.ts";
 import { describeLaneState, describeReset } from "../lib/state-text.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { EventStrip } from "./event-strip.tsx";
 
 function Figure({
   label,
@@ -52,8 +55,8 @@ function SourceTag({ count }: { readonly count: ByteCount }) {
   );
 }
 
-/** One line of a recent message: seq, what it is, and its latency. */
-export function messageLine(m: ReceivedMessage): string {
+/** One line of a recent message: seq, what it is, and its latency (never below the clock's uncertainty). */
+export function messageLine(m: ReceivedMessage, uncertainty: number | null | undefined): string {
   const kind = classifyMessage(m.data);
   const what =
     kind.kind === "chat"
@@ -61,23 +64,31 @@ export function messageLine(m: ReceivedMessage): string {
       : kind.kind === "tick"
         ? `tick ${kind.tick} (+${kind.padBytes} B pad)`
         : kind.preview;
-  return `#${m.seq} ${formatClock(m.receivedAt)} ${m.latency === null ? "" : `${formatMs(m.latency)} `}${what}`;
+  return `#${m.seq} ${formatClock(m.receivedAt)} ${m.latency === null ? "" : `${formatLatency(m.latency, uncertainty)} `}${what}`;
 }
 
 interface TransportPanelProps {
   readonly lane: LaneView;
   readonly onTogglePause?: () => void;
   readonly onRetry?: () => void;
+  /** What the loss explanation needs to know (rate, poll interval, the server's history). */
+  readonly loss: LossContext;
+  /** Set when this transport is falling far behind another one of the page. */
+  readonly behind?: Behind | null;
+  /** Wall clock of the view, for the event strip. */
+  readonly now: number;
 }
 
-/** Every figure of one transport, with its connection state and its last messages. */
-export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelProps) {
+/** Every figure of one transport, with its connection state, its events and its last messages. */
+export function TransportPanel({ lane, onTogglePause, onRetry, loss, behind, now }: TransportPanelProps) {
   const style = TRANSPORT_STYLE[lane.transport];
   const m = lane.figures?.metrics;
+  const u = m?.clock?.uncertainty;
   const state = describeLaneState(lane.state, lane.paused, lane.error);
   const headingId = `panel-${lane.transport}`;
   const anomalies = m === undefined ? 0 : m.gaps + m.duplicates + m.reorders;
   const responses = lane.figures?.extras?.responses ?? 0;
+  const lost = laneLost(lane);
   const reset = lane.lastReset === null ? null : describeReset(lane.lastReset.reason, lane.lastReset.cursor);
   return (
     <section
@@ -109,21 +120,27 @@ export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelP
         <strong>{state.label}</strong>
         <span className="note">{state.detail}</span>
       </p>
+      <EventStrip transport={lane.transport} events={lane.events} now={now} />
       <div className="latency-row">
-        {(["p50", "p90", "p99", "max"] as const).map((p) => (
-          <div key={p}>
-            <span className="label">{p}</span>
-            <span className="value">{formatMs(m?.latency[p])}</span>
-          </div>
-        ))}
+        {(["p50", "p90", "p99", "max"] as const).map((p) => {
+          const text = formatLatency(m?.latency[p], u);
+          return (
+            <div key={p}>
+              <span className="label">{p}</span>
+              <span className={text.startsWith("<") ? "value below" : "value"}>{text}</span>
+            </div>
+          );
+        })}
       </div>
       <dl className="figures">
         <Figure label="Messages">{formatCount(m?.messages)}</Figure>
         <Figure
-          label="Clock ±"
-          title="Uncertainty of the clock offset applied to every latency (half the best round trip)"
+          label="Lost"
+          title="Messages never delivered: a reset skipped them because the server no longer kept them"
         >
-          {formatUncertainty(m?.clock?.uncertainty)}
+          <span className={lost > 0 ? "bad-figure" : undefined}>
+            {m === undefined ? "–" : formatCount(lost)}
+          </span>
         </Figure>
         <Figure label="HTTP requests">{formatCount(m?.httpRequests)}</Figure>
         <Figure label="Requests / msg">{formatRatio(m?.requestsPerMessage)}</Figure>
@@ -136,7 +153,10 @@ export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelP
           {m !== undefined && <SourceTag count={m.bytesOut} />}
         </Figure>
         <Figure label="Bytes / msg">{formatBytes(m?.bytesPerMessage)}</Figure>
-        <Figure label="Empty answers" title="Poll and long-poll answers that carried no message">
+        <Figure
+          label="Empty answers"
+          title="Poll and long-poll answers that carried no message, of all answers"
+        >
           {formatCount(m?.emptyResponses)}
           {responses > 0 && <span className="tag">{formatShare(m?.emptyResponses ?? 0, responses)}</span>}
         </Figure>
@@ -154,24 +174,37 @@ export function TransportPanel({ lane, onTogglePause, onRetry }: TransportPanelP
           {formatCount(m?.reconnects)}
           {m !== undefined && m.resets > 0 && <span className="tag">{m.resets} reset</span>}
         </Figure>
+        <Figure
+          label="Clock ±"
+          title="Uncertainty of the clock offset applied to every latency (half the best round trip)"
+        >
+          {formatUncertainty(u)}
+        </Figure>
         <Figure label="Cursor" wide>
           <code>{lane.cursor ?? "–"}</code>
         </Figure>
       </dl>
-      {m !== undefined && m.latency.negative > 0 && (
-        <p className="note">
-          {formatShare(m.latency.negative, m.latency.count)} of latencies fell below 0 and count as 0: here
-          the delivery is faster than the clock uncertainty ({formatUncertainty(m.clock?.uncertainty)}).
+      {behind !== null && behind !== undefined && (
+        <p className="note warn-note" role="status">
+          {behindWords(behind)}
         </p>
       )}
-      {lane.lastReset !== null && reset !== null && (
+      {lost > 0 && <p className="note error">{lossWords(lane, lost, loss)}</p>}
+      {m !== undefined && m.latency.negative > 0 && (
+        <p className="note">
+          {formatShare(m.latency.negative, m.latency.count)} of the latencies came out below 0: the clock
+          offset is only known to {formatUncertainty(u)}, and those deliveries were faster than that. They
+          count as 0 and show as “&lt; {formatUncertainty(u)}”.
+        </p>
+      )}
+      {lane.lastReset !== null && reset !== null && lost === 0 && (
         <p className="note error">
           Server reset ({reset.why}) at {formatClock(lane.lastReset.at)}: {reset.after}.
         </p>
       )}
       <ul className="recent" aria-label={`Last messages over ${style.label}`}>
         {lane.recent.slice(0, 5).map((msg) => (
-          <li key={msg.seq}>{messageLine(msg)}</li>
+          <li key={msg.seq}>{messageLine(msg, u)}</li>
         ))}
         {lane.recent.length === 0 && <li>No message yet.</li>}
       </ul>

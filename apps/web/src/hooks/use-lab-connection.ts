@@ -1,6 +1,6 @@
 import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { createLabConnection, type LabConnection } from "../lib/lab-connection.ts";
+import { type ClientFactory, createLabConnection, type LabConnection } from "../lib/lab-connection.ts";
 import type { LabConfig, LabView } from "../lib/lab-view.ts";
 import type { ServerApi } from "../lib/server-api.ts";
 
@@ -14,17 +14,22 @@ const nullView = () => null;
 export function useLabConnection(
   config: LabConfig,
   api: ServerApi,
+  createClient?: ClientFactory,
 ): { connection: LabConnection | null; view: LabView | null } {
   const [connection, setConnection] = useState<LabConnection | null>(null);
   const { baseUrl, channel, mode } = config;
 
   useEffect(() => {
-    const created = createLabConnection({ config, api });
+    const created = createLabConnection({
+      config,
+      api,
+      ...(createClient === undefined ? {} : { createClient }),
+    });
     setConnection(created);
     return () => {
       void created.close();
     };
-  }, [baseUrl, channel, mode, api]);
+  }, [baseUrl, channel, mode, api, createClient]);
 
   useEffect(() => {
     connection?.setTiming(config.pollIntervalMs, config.longPollTimeoutMs);

@@ -1,6 +1,7 @@
 import type { ClientSnapshot } from "@transport-lab/client";
 import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import {
+  type ContinuityView,
   type LabPhase,
   type LabView,
   type LaneView,
@@ -26,10 +27,23 @@ export interface ViewInputs {
   readonly now: number;
 }
 
+/** The page's continuity check of a lane, as plain figures. */
+export function buildCheck(lane: Lane): ContinuityView {
+  const c = lane.check;
+  return {
+    delivered: c.delivered,
+    skips: c.skips,
+    skipped: c.skipped,
+    repeats: c.repeats,
+    resets: c.resets,
+    lost: c.lost,
+    lastSeq: c.lastSeq,
+  };
+}
+
 function laneView(lane: Lane, now: number, snap: ClientSnapshot | undefined): LaneView {
   const client = lane.client;
   const transport = client?.transport ?? lane.id;
-  const c = lane.check;
   return {
     transport,
     paused: lane.paused,
@@ -38,15 +52,7 @@ function laneView(lane: Lane, now: number, snap: ClientSnapshot | undefined): La
     cursor: client?.cursor ?? lane.resumeCursor,
     recent: lane.recent.latest(LIMITS.recent),
     chat: lane.chat.latest(LIMITS.chat),
-    continuity: {
-      delivered: c.delivered,
-      skips: c.skips,
-      skipped: c.skipped,
-      repeats: c.repeats,
-      resets: c.resets,
-      lost: c.lost,
-      lastSeq: c.lastSeq,
-    },
+    continuity: buildCheck(lane),
     lastReset: lane.lastReset,
     events: lane.events.recent(now),
     error: lane.error,

@@ -1,7 +1,11 @@
-import { type MetricsSnapshot, toCsv } from "@transport-lab/metrics";
-import type { ServerMetrics } from "@transport-lab/protocol";
-import type { TransportFigures } from "./lab-view.ts";
+import { CSV_HEADER, toCsv } from "@transport-lab/metrics";
+import type { GeneratorState, ServerMetrics } from "@transport-lab/protocol";
+import { lostCount } from "./lane-loss.ts";
+import type { RunFigures } from "./saved-runs.ts";
 import type { Settings } from "./settings.ts";
+
+/** The generator as the server last reported it. */
+export type GeneratorFigures = Omit<GeneratorState, "channel">;
 
 /** The JSON export: the figures with their histograms, and what they were measured under. */
 export interface ExportDocument {
@@ -13,8 +17,10 @@ export interface ExportDocument {
   readonly channel: string;
   readonly mode: "compare" | "single";
   readonly settings: Settings;
+  /** The generator as the server last reported it (null: not known). */
+  readonly generator: GeneratorFigures | null;
   readonly startCursor: string | null;
-  readonly transports: readonly TransportFigures[];
+  readonly transports: readonly RunFigures[];
   /** The last `/api/metrics` sample, when the page had one. */
   readonly server: ServerMetrics | null;
 }
@@ -26,12 +32,13 @@ export interface ExportContext {
   readonly userAgent: string;
   readonly settings: Settings;
   readonly mode: "compare" | "single";
+  readonly generator: GeneratorFigures | null;
   readonly startCursor: string | undefined;
   readonly server: ServerMetrics | null;
 }
 
 /** Builds the JSON export document. */
-export function buildExport(figures: readonly TransportFigures[], context: ExportContext): ExportDocument {
+export function buildExport(figures: readonly RunFigures[], context: ExportContext): ExportDocument {
   return {
     kind: "transport-lab/web-results",
     version: 1,
@@ -41,15 +48,78 @@ export function buildExport(figures: readonly TransportFigures[], context: Expor
     channel: context.settings.channel,
     mode: context.mode,
     settings: context.settings,
+    generator: context.generator,
     startCursor: context.startCursor ?? null,
     transports: figures,
     server: context.server,
   };
 }
 
-/** The CSV export: one `@transport-lab/metrics` row per transport (histograms left out). */
-export function exportCsv(figures: readonly TransportFigures[]): string {
-  return toCsv(figures.map((f): MetricsSnapshot => f.metrics));
+/** What a CSV row says about how its figures were measured. */
+export interface CsvContext {
+  readonly settings: Settings;
+  readonly mode: "compare" | "single";
+  readonly generator: GeneratorFigures | null;
+  /** A saved run's id and start, when the rows come from one. */
+  readonly run?: { readonly id: string; readonly startedAt: string };
+}
+
+/** Columns of the CSV before the metrics ones: the settings each row was measured under. */
+export const CSV_SETTINGS_HEADER = [
+  "run",
+  "runStartedAt",
+  "channel",
+  "mode",
+  "pollIntervalMs",
+  "longPollTimeoutMs",
+  "generatorRunning",
+  "generatorRate",
+  "generatorPayloadBytes",
+  "paused",
+] as const;
+
+/** Seqs a reset skipped, for a figures row (see {@link lostCount}). */
+export function lostOf(f: RunFigures): number | null {
+  return lostCount(f.metrics, f.check?.lost ?? null);
+}
+
+function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The CSV export: per transport the settings it was measured under, then one
+ * `@transport-lab/metrics` row (histograms left out), then `lost` when the metrics row has none.
+ */
+export function exportCsv(figures: readonly RunFigures[], context: CsvContext): string {
+  const [header, ...rows] = toCsv(figures.map((f) => f.metrics))
+    .trimEnd()
+    .split("\r\n");
+  const addLost = !CSV_HEADER.includes("lost");
+  const s = context.settings;
+  const g = context.generator;
+  const leading = [
+    context.run?.id ?? null,
+    context.run?.startedAt ?? null,
+    s.channel,
+    context.mode,
+    s.pollIntervalMs,
+    s.longPollTimeoutMs,
+    g?.running ?? null,
+    g?.rate ?? null,
+    g?.payloadBytes ?? null,
+    s.paused.join(" "),
+  ].map(csvCell);
+  const lines = [
+    [...CSV_SETTINGS_HEADER, header, ...(addLost ? ["lost"] : [])].join(","),
+    ...rows.map((row, i) => {
+      const f = figures[i] as RunFigures;
+      return [...leading, row, ...(addLost ? [csvCell(lostOf(f))] : [])].join(",");
+    }),
+  ];
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 /** A file name such as `transport-lab-chat-2026-11-26T01-02-03Z.csv`. */

@@ -3,6 +3,7 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatLatency,
   formatMs,
   formatRate,
   formatRatio,
@@ -30,6 +31,22 @@ describe("formatMs", () => {
 
   it("prefixes the uncertainty with ±", () => {
     expect(formatUncertainty(0.35)).toBe("±0.35 ms");
+  });
+});
+
+describe("formatLatency", () => {
+  it.each([
+    [-0.61, 0.35, "< ±0.35 ms"],
+    [0, 0.35, "< ±0.35 ms"],
+    [0.2, 0.35, "< ±0.35 ms"],
+    [0.35, 0.35, "0.35 ms"],
+    [12.34, 0.35, "12.3 ms"],
+    [-1.26, null, "0.00 ms"],
+    [4.5, undefined, "4.50 ms"],
+  ])("%s with ±%s → %s", (ms, u, text) => expect(formatLatency(ms, u)).toBe(text));
+
+  it("shows a dash for no value", () => {
+    expect(formatLatency(null, 0.5)).toBe(NONE);
   });
 });
 

@@ -18,6 +18,19 @@ export function formatUncertainty(ms: number | null | undefined): string {
   return `±${formatMs(ms)}`;
 }
 
+/**
+ * A delivery latency as a student should read it. A figure below the clock offset's uncertainty
+ * says nothing but "faster than this page can measure": it is shown as `< ±0.61 ms`, and a
+ * latency is never shown negative (the offset's error can push a measured one below 0).
+ */
+export function formatLatency(ms: number | null | undefined, uncertainty: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NONE;
+  if (uncertainty !== null && uncertainty !== undefined && Number.isFinite(uncertainty) && ms < uncertainty) {
+    return `< ${formatUncertainty(uncertainty)}`;
+  }
+  return formatMs(Math.max(0, ms));
+}
+
 /** Bytes in binary units: `512 B`, `1.5 KiB`, `12.0 MiB`. */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return NONE;

@@ -3,12 +3,13 @@
 import { createClient } from "@transport-lab/client";
 import type { ClockOffset } from "@transport-lab/metrics";
 import { type Json, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
-import { buildView } from "./build-view.ts";
+import { buildCheck, buildView } from "./build-view.ts";
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
 import { findStartPoint, START_STALL_MS } from "./lab-startup.ts";
-import type { LabConfig, LabPhase, LabView, ReceivedMessage, TransportFigures } from "./lab-view.ts";
+import type { LabConfig, LabPhase, LabView, ReceivedMessage } from "./lab-view.ts";
 import { type ClientFactory, Lane, type LaneShared } from "./lane.ts";
 import { LatencySeries } from "./latency-series.ts";
+import type { RunFigures } from "./saved-runs.ts";
 import type { ServerApi } from "./server-api.ts";
 import { WireRings } from "./wire-rings.ts";
 
@@ -46,8 +47,8 @@ export interface LabConnection {
   retry(transport: TransportName): void;
   /** Marks "Disconnect everyone" on every lane's event strip (pressed on this page). */
   markCut(): void;
-  /** Full figures (histograms included) of every lane, for export. */
-  exportFigures(): TransportFigures[];
+  /** Full figures (histograms included) of every lane, with the page's own check in compare mode, for export. */
+  exportFigures(): RunFigures[];
   close(): Promise<void>;
 }
 
@@ -301,12 +302,14 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       batcher.mark();
     },
     exportFigures() {
-      const out: TransportFigures[] = [];
+      const out: RunFigures[] = [];
       const at = now();
+      // In single mode one check covers every transport the lane used: it belongs to none of them alone.
+      const checkOf = (lane: Lane) => (config.mode === "compare" ? buildCheck(lane) : null);
       for (const lane of lanes) {
         for (const t of config.mode === "compare" ? [lane.id] : TRANSPORT_NAMES) {
           const figures = lane.archive.figures(t, lane.client, true, at);
-          if (figures !== null) out.push(figures);
+          if (figures !== null) out.push({ ...figures, check: checkOf(lane) });
         }
       }
       return out;

@@ -121,3 +121,12 @@ export interface LabView {
 
 /** Sizes of the bounded lists. */
 export const LIMITS = { recent: 12, chat: 50, wire: 300, history: 30 } as const;
+
+/** The clock offset's uncertainty (one offset for the whole page), null before it is known. */
+export function pageUncertainty(view: LabView): number | null {
+  for (const lane of view.lanes) {
+    const clock = lane.figures?.metrics.clock;
+    if (clock != null) return clock.uncertainty;
+  }
+  return null;
+}

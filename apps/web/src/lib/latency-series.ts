@@ -107,3 +107,15 @@ export function bridgeGaps(ys: readonly (number | null)[], maxRun: number): (num
   }
   return out;
 }
+
+/** The newest value of each series (null when none in its last `lookback` buckets). */
+export function latestValues(data: AlignedSeries, lookback = 8): (number | null)[] {
+  const [, ...ys] = data;
+  return ys.map((y) => {
+    for (let k = y.length - 1; k >= Math.max(0, y.length - lookback); k--) {
+      const v = y[k];
+      if (v !== null && v !== undefined) return v;
+    }
+    return null;
+  });
+}

@@ -32,6 +32,21 @@ describe("createServerApi", () => {
     const headers = seen.init?.headers as Record<string, string> | undefined;
     expect(headers).toBeDefined();
     expect(headers?.authorization).toBeUndefined();
+    // A POST is JSON even without a body, so that a server refusing other types accepts it.
+    expect(headers?.["content-type"]).toBe("application/json");
+    expect(seen.init?.body).toBe("{}");
+  });
+
+  it("asks /api/admin with the token, and answers null when the server has no such endpoint", async () => {
+    const seen: { url?: string; init?: RequestInit } = {};
+    const api = createServerApi("", fakeFetch(200, '{"tokenRequired":true,"authorized":false}', seen));
+    expect(await api.admin("t0k")).toEqual({ tokenRequired: true, authorized: false });
+    expect(seen.url).toBe("/api/admin");
+    expect((seen.init?.headers as Record<string, string> | undefined)?.authorization).toBe("Bearer t0k");
+    const old = createServerApi("", fakeFetch(404, '{"error":{"code":"not_found","message":"no route"}}'));
+    expect(await old.admin("")).toBeNull();
+    const broken = createServerApi("", fakeFetch(500, "oops"));
+    await expect(broken.admin("")).rejects.toBeInstanceOf(ApiCallError);
   });
 
   it("turns the server's error body into an ApiCallError", async () => {
@@ -66,7 +81,7 @@ describe("createServerApi", () => {
 
 describe("describeApiError", () => {
   it("tells a student plainly that the token is missing", () => {
-    expect(describeApiError(new ApiCallError(401, "unauthorized", "x"))).toMatch(/teacher's admin token/);
+    expect(describeApiError(new ApiCallError(401, "unauthorized", "x"))).toMatch(/teacher's token/);
   });
 
   it("keeps the server's words for other errors", () => {

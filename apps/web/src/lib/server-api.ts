@@ -1,4 +1,10 @@
-import type { ChannelInfo, GeneratorState, PollResponse, ServerMetrics } from "@transport-lab/protocol";
+import type {
+  ChannelInfo,
+  ClassRoster,
+  GeneratorState,
+  PollResponse,
+  ServerMetrics,
+} from "@transport-lab/protocol";
 
 /** A failed call to the server's API, with the status and the server's error code when it sent one. */
 export class ApiCallError extends Error {
@@ -18,7 +24,7 @@ export function describeApiError(error: unknown): string {
   if (error instanceof ApiCallError) {
     if (error.status === 0) return "The server did not answer: it may be down or unreachable from here.";
     if (error.code === "unauthorized")
-      return "The server needs the teacher's admin token for this. Students can watch everything; only the teacher drives the generator and the disconnect button.";
+      return "The server needs the teacher's token for this. Students can watch everything; only the teacher drives the generator and the disconnect button.";
     if (error.code === "rate_limited")
       return "Too many messages at once: the server's rate limit refused this one.";
     return `${error.message} (HTTP ${error.status}, ${error.code})`;
@@ -35,19 +41,34 @@ export interface ServerApi {
   metrics(): Promise<ServerMetrics>;
   /** The channel's head, history bounds, subscribers and generator state. */
   channel(channel: string): Promise<ChannelInfo>;
+  /** Every channel in memory (asking the list cannot 404 for a channel not created yet). */
+  channels(): Promise<ChannelInfo[]>;
   /** One poll, outside any transport's figures: the channel head (no cursor) or the messages after `cursor`. */
   peek(channel: string, cursor?: string): Promise<PollResponse>;
   /** The server's wall clock, for the shared clock-offset estimate. */
   time(): Promise<number>;
   /** True when `GET /healthz` answers 200 within 3 s. */
   healthy(): Promise<boolean>;
+  /** `GET /api/admin`: whether the server wants a teacher token, and whether `token` is it; null on 404 (an older server). */
+  admin(token: string): Promise<AdminState | null>;
+  /** `GET /api/class`: the pages that announce an id, per transport. */
+  classRoster(): Promise<ClassRoster>;
+}
+
+/** `GET /api/admin`. */
+export interface AdminState {
+  readonly tokenRequired: boolean;
+  readonly authorized: boolean;
 }
 
 /** Creates the API for `baseUrl` (empty string: same origin). */
 export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bind(globalThis)): ServerApi {
   async function call<T>(method: "GET" | "POST", path: string, body?: unknown, token?: string): Promise<T> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers["content-type"] = "application/json";
+    // Every POST is JSON, even without a body: a server may refuse state-changing requests of any
+    // other type (a foreign page can send text/plain without asking).
+    const payload = method === "POST" ? JSON.stringify(body ?? {}) : undefined;
+    if (payload !== undefined) headers["content-type"] = "application/json";
     if (token !== undefined && token !== "") headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
@@ -55,7 +76,7 @@ export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bi
         method,
         headers,
         cache: "no-store",
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(payload === undefined ? {} : { body: payload }),
       });
     } catch (error) {
       throw new ApiCallError(0, "network", error instanceof Error ? error.message : String(error));
@@ -88,12 +109,22 @@ export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bi
         .disconnected,
     metrics: () => call<ServerMetrics>("GET", "/api/metrics"),
     channel: (channel) => call<ChannelInfo>("GET", ch(channel)),
+    channels: async () => (await call<{ channels: ChannelInfo[] }>("GET", "/api/channels")).channels,
     peek: (channel, cursor) =>
       call<PollResponse>(
         "GET",
         `${ch(channel)}/poll${cursor === undefined ? "" : `?cursor=${encodeURIComponent(cursor)}`}`,
       ),
     time: async () => (await call<{ time: number }>("GET", "/api/time")).time,
+    admin: async (token) => {
+      try {
+        return await call<AdminState>("GET", "/api/admin", undefined, token);
+      } catch (error) {
+        if (error instanceof ApiCallError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    classRoster: () => call<ClassRoster>("GET", "/api/class"),
     healthy: async () => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 3000);

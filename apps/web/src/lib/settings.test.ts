@@ -8,7 +8,7 @@ describe("parseSettings", () => {
 
   it("reads every setting", () => {
     const { settings, problems } = parseSettings(
-      "?view=single&channel=demo-1&transport=longPoll&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&large=1",
+      "?view=single&channel=demo-1&transport=longPoll&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&large=1&step=3",
     );
     expect(problems).toEqual([]);
     expect(settings).toEqual({
@@ -21,12 +21,13 @@ describe("parseSettings", () => {
       payloadBytes: 512,
       paused: ["sse", "poll"],
       large: true,
+      step: 3,
     });
   });
 
   it("falls back per setting and names each bad value", () => {
     const { settings, problems } = parseSettings(
-      "?view=graphs&channel=Bad_Name&transport=smoke&poll=fast&timeout=99999999&rate=-1&payload=1.5&large=yes",
+      "?view=graphs&channel=Bad_Name&transport=smoke&poll=fast&timeout=99999999&rate=-1&payload=1.5&large=yes&step=99",
     );
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(problems.map((p) => [p.param, p.value])).toEqual([
@@ -37,11 +38,13 @@ describe("parseSettings", () => {
       ["timeout", "99999999"],
       ["rate", "-1"],
       ["payload", "1.5"],
+      ["step", "99"],
       ["large", "yes"],
     ]);
     expect(problems[0]?.message).toBe(
-      'must be one of compare, single, wire, chat, learn, class; using "compare"',
+      'must be one of compare, single, wire, chat, learn, class, lesson, runs; using "compare"',
     );
+    expect(problems[7]?.message).toBe("must be from 1 to 8; using 1");
     expect(problems[4]?.message).toBe("must be from 500 to 60000; using 25000");
     expect(problems[3]?.message).toBe("must be a whole number; using 1000");
   });
@@ -93,6 +96,7 @@ describe("serializeSettings", () => {
       payloadBytes: 0,
       paused: ["longPoll"],
       large: false,
+      step: 4,
     };
     expect(parseSettings(serializeSettings(settings))).toEqual({ settings, problems: [] });
   });

@@ -6,9 +6,10 @@ import {
   TRANSPORT_NAMES,
   type TransportName,
 } from "@transport-lab/protocol";
+import { LESSON } from "./lesson-plan.ts";
 
 /** The app's pages. */
-export const VIEWS = ["compare", "single", "wire", "chat", "learn", "class"] as const;
+export const VIEWS = ["compare", "single", "wire", "chat", "learn", "class", "lesson", "runs"] as const;
 /** One of {@link VIEWS}. */
 export type View = (typeof VIEWS)[number];
 
@@ -29,6 +30,8 @@ export interface Settings {
   readonly paused: readonly TransportName[];
   /** Large type for projectors. */
   readonly large: boolean;
+  /** Lesson mode's step, from 1. */
+  readonly step: number;
 }
 
 /** Defaults; a link only carries what differs from them. */
@@ -42,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   payloadBytes: 64,
   paused: [],
   large: false,
+  step: 1,
 };
 
 /** Bounds of the numeric settings, shared by the URL parser and the form inputs. */
@@ -51,6 +55,7 @@ export const LIMITS = {
   longPollTimeoutMs: { min: 500, max: LONG_POLL_TIMEOUT.max },
   rate: { min: 0, max: GENERATOR_LIMITS.maxRate },
   payloadBytes: { min: 0, max: GENERATOR_LIMITS.maxPayloadBytes },
+  step: { min: 1, max: LESSON.length },
 } as const;
 
 /** A URL parameter that could not be used, and what was used instead. */
@@ -66,7 +71,18 @@ export interface ParsedSettings {
   readonly problems: readonly SettingProblem[];
 }
 
-const PARAMS = ["view", "channel", "transport", "poll", "timeout", "rate", "payload", "paused", "large"];
+const PARAMS = [
+  "view",
+  "channel",
+  "transport",
+  "poll",
+  "timeout",
+  "rate",
+  "payload",
+  "paused",
+  "large",
+  "step",
+];
 
 /** Reads settings from a query string; bad values fall back to defaults and are reported, never thrown. */
 export function parseSettings(search: string | URLSearchParams): ParsedSettings {
@@ -114,6 +130,7 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
   const longPollTimeoutMs = int("timeout", LIMITS.longPollTimeoutMs, d.longPollTimeoutMs);
   const rate = int("rate", LIMITS.rate, d.rate);
   const payloadBytes = int("payload", LIMITS.payloadBytes, d.payloadBytes);
+  const step = int("step", LIMITS.step, d.step);
 
   const paused: TransportName[] = [];
   const rawPaused = params.get("paused");
@@ -148,6 +165,7 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       payloadBytes,
       paused: TRANSPORT_NAMES.filter((t) => paused.includes(t)),
       large,
+      step,
     },
     problems,
   };
@@ -168,6 +186,7 @@ export function serializeSettings(settings: Settings): string {
   const paused = TRANSPORT_NAMES.filter((t) => settings.paused.includes(t));
   if (paused.length > 0) params.set("paused", paused.join(","));
   if (settings.large) params.set("large", "1");
+  if (settings.step !== d.step) params.set("step", String(settings.step));
   const text = params.toString().replaceAll("%2C", ",");
   return text === "" ? "" : `?${text}`;
 }

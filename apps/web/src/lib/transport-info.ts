@@ -1,11 +1,12 @@
 import type { TransportName } from "@transport-lab/protocol";
+import { TRANSPORT_COLORS, TRANSPORT_DASHES } from "./palette.ts";
 
 /** How the page names and draws one transport. */
 export interface TransportStyle {
   readonly label: string;
   /** Short label for narrow places (chart legend, tabs). */
   readonly short: string;
-  /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
+  /** From the one palette (palette.ts). */
   readonly color: string;
   /** Canvas dash pattern, so the chart does not rely on colour alone. */
   readonly dash: readonly number[];
@@ -15,14 +16,32 @@ export interface TransportStyle {
 
 /** Labels, colours and dash patterns per transport. */
 export const TRANSPORT_STYLE: Readonly<Record<TransportName, TransportStyle>> = {
-  ws: { label: "WebSocket", short: "WS", color: "#0072B2", dash: [], heldConnections: 0 },
-  sse: { label: "Server-Sent Events", short: "SSE", color: "#D55E00", dash: [8, 4], heldConnections: 1 },
-  longPoll: { label: "Long polling", short: "Long poll", color: "#009E73", dash: [2, 3], heldConnections: 1 },
+  ws: {
+    label: "WebSocket",
+    short: "WS",
+    color: TRANSPORT_COLORS.ws,
+    dash: TRANSPORT_DASHES.ws,
+    heldConnections: 0,
+  },
+  sse: {
+    label: "Server-Sent Events",
+    short: "SSE",
+    color: TRANSPORT_COLORS.sse,
+    dash: TRANSPORT_DASHES.sse,
+    heldConnections: 1,
+  },
+  longPoll: {
+    label: "Long polling",
+    short: "Long poll",
+    color: TRANSPORT_COLORS.longPoll,
+    dash: TRANSPORT_DASHES.longPoll,
+    heldConnections: 1,
+  },
   poll: {
     label: "Interval polling",
     short: "Poll",
-    color: "#CC79A7",
-    dash: [12, 4, 2, 4],
+    color: TRANSPORT_COLORS.poll,
+    dash: TRANSPORT_DASHES.poll,
     heldConnections: 0,
   },
 };
@@ -44,8 +63,10 @@ export const LESSONS: Readonly<Record<TransportName, TransportLesson>> = {
       "The server holds a socket and some memory per client, even when nothing is sent.",
       "Nothing resumes by itself: the client has to remember its cursor and ask again after a drop (this page does).",
       "It does not use the browser's six HTTP/1.1 connections per server.",
+      "In a browser every message is a task of its own on the page's main thread: at thousands of messages a second next to other busy work (this page with four transports) it falls behind an event stream, whose events arrive hundreds per task. Alone, or read in a Worker, it keeps up.",
     ],
-    useWhen: "Both sides talk, often and fast: chat, games, shared editing, dashboards at high rates.",
+    useWhen:
+      "Both sides talk, often and fast: chat, games, shared editing; dashboards at high rates when the page reading them is not busy with much else.",
     avoidWhen:
       "Updates only flow one way (SSE does that over plain HTTP), or a proxy on the way does not let the Upgrade through.",
   },
