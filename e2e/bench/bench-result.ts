@@ -31,6 +31,7 @@ export interface TransportFiguresResult
     | "resets"
     | "reconnects"
     | "errors"
+    | "lost"
   > {
   readonly transport: TransportName;
   readonly latency: LatencyFigures;
@@ -57,7 +58,8 @@ export interface CellResult extends CellSpec {
   readonly envelopeBytes: number;
   /**
    * What did not go as planned (a transport not caught up after the warm-up or the window, not
-   * reconnected after the reset), with each panel's state; empty when all went well.
+   * reconnected after the reset, fallen behind or losing messages: delivery-problems.ts), with
+   * each panel's state; empty when all went well.
    */
   readonly problems: readonly string[];
   readonly transports: Readonly<Record<TransportName, TransportFiguresResult>>;

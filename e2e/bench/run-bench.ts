@@ -50,6 +50,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       warmupMs: settings.warmupMs,
       durationMs: settings.durationMs,
       query: { poll: String(settings.pollIntervalMs), timeout: String(settings.longPollTimeoutMs) },
+      pollIntervalMs: settings.pollIntervalMs,
       onPhase: (phase, plannedMs) =>
         options.onProgress?.({
           index,

@@ -6,6 +6,7 @@ import { formatCursor, TRANSPORT_NAMES, type TransportName, transportPath } from
 import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
 import { type ServerDriver, uniqueChannel } from "../support/server-driver.ts";
 import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
+import { deliveryProblems } from "./delivery-problems.ts";
 
 /** What a cell is doing, for the progress line. */
 export type CellPhase = "open" | "warm-up" | "measure" | "drain" | "export";
@@ -18,11 +19,16 @@ export interface CellOptions {
   readonly durationMs: number;
   /** Page settings (URL parameters), e.g. `{ poll: "1000" }`; the page's defaults otherwise. */
   readonly query?: Readonly<Record<string, string>>;
+  /** The page's interval-polling period (it also goes in `query`), for judging its latency. */
+  readonly pollIntervalMs?: number;
   /** Longest wait for every transport to deliver the last message after the generator stops. */
   readonly drainTimeoutMs?: number;
   /** Called when the cell enters a phase, with how long that phase is planned to take (0: open-ended). */
   readonly onPhase?: (phase: CellPhase, plannedMs: number) => void;
 }
+
+/** The page's default poll interval (apps/web settings). */
+const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 /** Longer than the client's wait for a fetch's Resource Timing entry (2 s). */
 const TIMING_SETTLE_MS = 2500;
@@ -40,6 +46,7 @@ interface ExportedFigures {
 function toResult(transport: TransportName, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
   return {
     transport,
+    lost: m.lost,
     elapsedMs: m.elapsedMs,
     messages: m.messages,
     latency: {
@@ -200,6 +207,7 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
       if (entry === undefined) throw new Error(`the export has no figures for ${t}`);
       transports[t] = toResult(t, entry.metrics, entry.extras);
     }
+    problems.push(...deliveryProblems(transports, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS));
     return {
       ...spec,
       channel,

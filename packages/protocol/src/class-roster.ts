@@ -1,4 +1,4 @@
-import type { TransportName } from "./http.ts";
+import type { TransportName } from "./transports.ts";
 
 /**
  * An anonymous id a page may add to its transport URLs as `?client=<id>` so that the server can
