@@ -7,7 +7,8 @@ import { freePort } from "./support/free-port.ts";
 process.env.E2E_PORT ??= String(freePort());
 process.env.E2E_CHROMIUM ??= findChromium();
 const port = Number(process.env.E2E_PORT);
-const serverDir = fileURLToPath(new URL("../apps/server", import.meta.url));
+// E2E_SERVER_DIR runs the suite against another server build (a branch being merged, say).
+const serverDir = process.env.E2E_SERVER_DIR ?? fileURLToPath(new URL("../apps/server", import.meta.url));
 
 export default defineConfig({
   testDir: "tests",

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { expect } from "@playwright/test";
 import { freePort } from "./free-port.ts";
 
-const serverDir = fileURLToPath(new URL("../../apps/server", import.meta.url));
+/** The server build under test: this tree's, or another one's (`E2E_SERVER_DIR`, e.g. a branch being merged). */
+const serverDir = process.env.E2E_SERVER_DIR ?? fileURLToPath(new URL("../../apps/server", import.meta.url));
 
 /**
  * A production server of the test's own (the shared `webServer` must not be touched), on a
