@@ -32,7 +32,11 @@ export function RunsView({
   const [picked, setPicked] = useState<readonly string[]>([]);
   const toggle = (id: string) =>
     setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
-  const [a, b] = picked.map((id) => runs.find((r) => r.id === id)).filter((r) => r !== undefined);
+  // A is the earlier run, B the later one, whatever order they were picked in.
+  const [a, b] = picked
+    .map((id) => runs.find((r) => r.id === id))
+    .filter((r) => r !== undefined)
+    .sort((x, y) => x.startedAt.localeCompare(y.startedAt));
   return (
     <>
       <section className="card" aria-labelledby="runs-title" style={{ marginBottom: "0.8rem" }}>
