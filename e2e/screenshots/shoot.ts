@@ -9,6 +9,8 @@ import { OwnServer } from "../support/own-server.ts";
 
 interface Shot {
   readonly name: string;
+  /** A student's page (no teacher link); the others open the teacher link. */
+  readonly student?: boolean;
   readonly query: Record<string, string>;
   readonly size: { readonly width: number; readonly height: number };
   /** Generator rate while the shot is prepared (0: none). */
@@ -26,28 +28,72 @@ const shots: Shot[] = [
   { name: "compare", query: {}, size: { width: 1440, height: 1000 }, rate: 10 },
   { name: "compare-1920", query: {}, size: WIDE, rate: 10 },
   { name: "compare-1280-large", query: { large: "1" }, size: PROJECTOR, rate: 10 },
-  { name: "phone", query: {}, size: PHONE, rate: 10, fullPage: true },
+  { name: "phone", query: {}, size: PHONE, rate: 10 },
+  {
+    name: "phone-student",
+    query: { view: "chat" },
+    size: PHONE,
+    before: async (page) => {
+      await page.getByLabel("Your name").fill("ada");
+      await page.getByLabel("Message").fill("hello from a phone");
+      await page.getByRole("button", { name: "Send" }).click();
+      await sleep(1500);
+    },
+  },
   { name: "wire", query: { view: "wire" }, size: { width: 1440, height: 1000 }, rate: 2 },
   { name: "learn", query: { view: "learn" }, size: { width: 1440, height: 1000 }, rate: 10 },
   { name: "lesson", query: { view: "lesson", step: "3", large: "1" }, size: PROJECTOR, waitMs: 6000 },
-  { name: "lesson-disconnect", query: { view: "lesson", step: "6", large: "1" }, size: PROJECTOR, waitMs: 2000,
+  {
+    name: "lesson-disconnect",
+    query: { view: "lesson", step: "6", large: "1" },
+    size: PROJECTOR,
+    waitMs: 2000,
     before: async (page) => {
-      await page.getByRole("button", { name: "Disconnect everyone" }).click();
+      await page.getByRole("button", { name: "Disconnect everyone", exact: true }).click();
       await sleep(3000);
-    } },
-  { name: "lesson-phone", query: { view: "lesson", step: "3" }, size: PHONE, waitMs: 4000, fullPage: true },
+    },
+  },
+  { name: "lesson-phone", query: { view: "lesson", step: "3" }, size: PHONE, waitMs: 4000 },
   { name: "class", query: { view: "class" }, size: { width: 1440, height: 1000 }, rate: 10 },
   { name: "single", query: { view: "single" }, size: { width: 1440, height: 1000 }, rate: 10 },
   { name: "chat", query: { view: "chat" }, size: { width: 1440, height: 900 } },
   { name: "large-type", query: { large: "1" }, size: WIDE, rate: 10 },
   { name: "loss", query: { poll: "4000" }, size: { width: 1440, height: 1000 }, rate: 500, waitMs: 9000 },
-  { name: "runs", query: { view: "runs" }, size: { width: 1440, height: 900 } },
+  {
+    name: "runs",
+    query: {},
+    size: { width: 1440, height: 1000 },
+    rate: 20,
+    waitMs: 1000,
+    before: async (page) => {
+      await page.getByLabel("Window").selectOption("5");
+      for (const rate of [20, 200]) {
+        await setGenerator(page.url(), rate);
+        await page.getByRole("button", { name: "Record 5 s" }).click();
+        await page.getByRole("button", { name: "Record 5 s" }).waitFor({ timeout: 15_000 });
+      }
+      await page.getByRole("button", { name: "Runs", exact: true }).click();
+      for (const box of await page.getByRole("checkbox").all()) await box.check();
+    },
+  },
+  { name: "student", query: {}, size: { width: 1440, height: 900 }, rate: 10, student: true },
 ];
 
 const outDir = process.argv[2] ?? "screenshots-out";
 const only = process.argv[3];
 mkdirSync(outDir, { recursive: true });
-const server = new OwnServer(undefined, { HISTORY: "1000" });
+const TOKEN = "screenshot-teacher-token";
+const server = new OwnServer(undefined, { HISTORY: "1000", ADMIN_TOKEN: TOKEN });
+
+/** Sets the generator of the channel of a page's URL, with the teacher's token. */
+async function setGenerator(pageUrl: string, rate: number): Promise<void> {
+  const channel = new URL(pageUrl).searchParams.get("channel");
+  await fetch(`${server.url}/api/channels/${channel}/generator`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ rate, payloadBytes: 64 }),
+  });
+}
 await server.start();
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {
@@ -56,23 +102,14 @@ try {
     const channel = `shot-${shot.name}`;
     const context = await browser.newContext({ viewport: shot.size, baseURL: server.url });
     const page = await context.newPage();
-    await page.goto(`/?${new URLSearchParams({ channel, ...shot.query }).toString()}`);
+    const teacher = shot.student === true ? "" : `#teacher=${TOKEN}`;
+    await page.goto(`/?${new URLSearchParams({ channel, ...shot.query }).toString()}${teacher}`);
     await page.locator(".status-pill", { hasText: "Live" }).waitFor({ timeout: 20_000 });
-    if (shot.rate !== undefined) {
-      await fetch(`${server.url}/api/channels/${channel}/generator`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ rate: shot.rate, payloadBytes: 64 }),
-      });
-    }
+    if (shot.rate !== undefined) await setGenerator(page.url(), shot.rate);
     await sleep(shot.waitMs ?? 5000);
     await shot.before?.(page);
     await page.screenshot({ path: join(outDir, `${shot.name}.png`), fullPage: shot.fullPage ?? false });
-    await fetch(`${server.url}/api/channels/${channel}/generator`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ rate: 0 }),
-    });
+    await setGenerator(page.url(), 0);
     await context.close();
     console.log(`${shot.name}.png`);
   }

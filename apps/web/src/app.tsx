@@ -97,7 +97,9 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.classList.toggle("large", settings.large);
-  }, [settings.large]);
+    // Lesson mode keeps the header to one small line: the room reads the figures, not the tabs.
+    document.documentElement.classList.toggle("lesson", settings.view === "lesson");
+  }, [settings.large, settings.view]);
 
   const roomView = settings.view === "class" || settings.view === "lesson";
   const serverMetrics = usePolled(api.metrics, CLASS_REFRESH_MS, roomView);

@@ -1,6 +1,7 @@
 import type { TransportName } from "@transport-lab/protocol";
 import { formatBytes, formatRatio, formatShare } from "../lib/format.ts";
 import type { LaneView } from "../lib/lab-view.ts";
+import type { CostBars } from "../lib/lesson-plan.ts";
 import { niceCeil } from "../lib/nice-scale.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
@@ -52,7 +53,18 @@ function Bars({
 }
 
 /** What one delivered message cost each transport: HTTP requests and wire bytes, on scales that say what they are. */
-export function CostChart({ lanes }: { readonly lanes: readonly LaneView[] }) {
+export function CostChart({
+  lanes,
+  only,
+  caption,
+}: {
+  readonly lanes: readonly LaneView[];
+  /** The groups shown (lesson mode shows what its step is about); default all three. */
+  readonly only?: readonly CostBars[];
+  /** What to look at, under the bars (lesson mode), instead of the general note. */
+  readonly caption?: string | undefined;
+}) {
+  const shows = (group: CostBars) => only === undefined || only.includes(group);
   const rows = (pick: (lane: LaneView) => number | null | undefined): Row[] =>
     lanes.map((lane) => ({ transport: lane.transport, value: pick(lane) ?? null }));
   const bytes = rows((l) => l.figures?.metrics.bytesPerMessage);
@@ -72,31 +84,41 @@ export function CostChart({ lanes }: { readonly lanes: readonly LaneView[] }) {
   return (
     <section className="card" aria-labelledby="cost-chart-title">
       <h2 id="cost-chart-title">Cost per message</h2>
-      <Bars
-        title="HTTP requests per message"
-        scale={1}
-        scaleText="A full bar is 1 request per message (▶: more than 1)."
-        rows={rows((l) => l.figures?.metrics.requestsPerMessage)}
-        format={formatRatio}
-      />
-      <Bars
-        title="Wire bytes per message (in + out)"
-        scale={bytesScale}
-        scaleText={`A full bar is ${formatBytes(bytesScale)} per message.`}
-        rows={bytes}
-        format={formatBytes}
-      />
-      <Bars
-        title="Empty answers, of all answers"
-        scale={1}
-        scaleText="A full bar is every answer empty (100%)."
-        rows={empty}
-        format={(v) => (v === null ? "–" : `${Math.round(v * 100)}%`)}
-      />
-      <p className="note">
-        Since the page connected (or the last reset or record). Requests include the WebSocket handshake,
-        reconnects and publishes; a dash means no message arrived yet.
-      </p>
+      {shows("requests") && (
+        <Bars
+          title="HTTP requests per message"
+          scale={1}
+          scaleText="A full bar is 1 request per message (▶: more than 1)."
+          rows={rows((l) => l.figures?.metrics.requestsPerMessage)}
+          format={formatRatio}
+        />
+      )}
+      {shows("bytes") && (
+        <Bars
+          title="Wire bytes per message (in + out)"
+          scale={bytesScale}
+          scaleText={`A full bar is ${formatBytes(bytesScale)} per message.`}
+          rows={bytes}
+          format={formatBytes}
+        />
+      )}
+      {shows("empty") && (
+        <Bars
+          title="Empty answers, of all answers"
+          scale={1}
+          scaleText="A full bar is every answer empty (100%)."
+          rows={empty}
+          format={(v) => (v === null ? "–" : `${Math.round(v * 100)}%`)}
+        />
+      )}
+      {caption === undefined ? (
+        <p className="note">
+          Since the page connected (or the last reset or record). Requests include the WebSocket handshake,
+          reconnects and publishes; a dash means no message arrived yet.
+        </p>
+      ) : (
+        <p className="chart-caption">{caption}</p>
+      )}
     </section>
   );
 }

@@ -53,33 +53,6 @@ export function LessonView({
   const [cut, setCut] = useState<string | null>(null);
   return (
     <div className="lesson">
-      <nav className="lesson-nav" aria-label="Lesson steps">
-        <button type="button" onClick={() => onStep(index - 1)} disabled={index === 0}>
-          ◀ Back
-        </button>
-        <ol className="lesson-dots">
-          {LESSON.map((s, i) => (
-            <li key={s.title}>
-              <button
-                type="button"
-                aria-current={i === index ? "step" : undefined}
-                aria-label={`Step ${i + 1}: ${s.title}`}
-                onClick={() => onStep(i)}
-              >
-                {i + 1}
-              </button>
-            </li>
-          ))}
-        </ol>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => onStep(index + 1)}
-          disabled={index === LESSON.length - 1}
-        >
-          Next ▶
-        </button>
-      </nav>
       <header className="lesson-head">
         <h2>
           <span className="lesson-minutes">
@@ -87,8 +60,35 @@ export function LessonView({
           </span>{" "}
           {current.title}
         </h2>
-        {applied !== null && <p className="note">{applied}</p>}
+        <nav className="lesson-nav" aria-label="Lesson steps">
+          <button type="button" onClick={() => onStep(index - 1)} disabled={index === 0}>
+            ◀ Back
+          </button>
+          <ol className="lesson-dots">
+            {LESSON.map((s, i) => (
+              <li key={s.title}>
+                <button
+                  type="button"
+                  aria-current={i === index ? "step" : undefined}
+                  aria-label={`Step ${i + 1}: ${s.title}`}
+                  onClick={() => onStep(i)}
+                >
+                  {i + 1}
+                </button>
+              </li>
+            ))}
+          </ol>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => onStep(index + 1)}
+            disabled={index === LESSON.length - 1}
+          >
+            Next ▶
+          </button>
+        </nav>
       </header>
+      {applied !== null && <p className="note lesson-applied">{applied}</p>}
       <div className="lesson-text">
         <p>
           <strong>Do:</strong> {current.act}
@@ -143,8 +143,8 @@ export function LessonView({
               <dl>
                 {current.headlines.map((h) => (
                   <div key={h.label}>
-                    <dd>{h.value(input)}</dd>
                     <dt>{h.label}</dt>
+                    <dd>{h.value(input)}</dd>
                   </div>
                 ))}
               </dl>
@@ -170,14 +170,15 @@ export function LessonView({
               bridgeMs={bridgeMs}
               uncertainty={uncertainty}
               caption={current.captions[0]}
-              height={200}
+              height={140}
             />
           )}
           {current.chart !== "latency" && (
-            <div>
-              <CostChart lanes={view.lanes} />
-              <p className="chart-caption">{current.captions[current.chart === "cost" ? 0 : 1]}</p>
-            </div>
+            <CostChart
+              lanes={view.lanes}
+              only={current.cost ?? ["requests", "bytes"]}
+              caption={current.captions[current.chart === "cost" ? 0 : 1]}
+            />
           )}
         </div>
       )}

@@ -19,6 +19,9 @@ export interface Headline {
   readonly value: (input: HeadlineInput) => string;
 }
 
+/** The three groups of the cost chart. */
+export type CostBars = "requests" | "bytes" | "empty";
+
 /** What a step's charts area shows. */
 export type StepChart = "roster" | "latency" | "latency+cost" | "cost" | "strips";
 
@@ -37,6 +40,8 @@ export interface LessonStep {
   };
   readonly headlines: readonly [Headline, Headline, Headline];
   readonly chart: StepChart;
+  /** Which cost bars the step shows (default requests and bytes per message). */
+  readonly cost?: readonly CostBars[];
   /** One sentence under each chart: what to look at. */
   readonly captions: readonly string[];
   /** A button the step offers the teacher. */
@@ -114,6 +119,7 @@ export const LESSON: readonly LessonStep[] = [
     sets: { pollIntervalMs: 1000, generator: { rate: 10, payloadBytes: 64 } },
     headlines: [p50, requestsPerMessage, bytesPerMessage],
     chart: "latency+cost",
+    cost: ["requests"],
     captions: [
       "Interval polling's line sits about half a poll interval up; the streams stay at the bottom.",
       "Requests per message: the streams paid one request for the whole session, long polling one per message.",
@@ -135,6 +141,7 @@ export const LESSON: readonly LessonStep[] = [
       { label: "wire bytes out", value: (i) => formatBytes(m(i)?.bytesOut.bytes) },
     ],
     chart: "cost",
+    cost: ["requests", "empty"],
     captions: [
       "Empty answers, of all answers: interval polling's share climbs towards 100% while the channel is quiet.",
     ],
@@ -160,6 +167,7 @@ export const LESSON: readonly LessonStep[] = [
       },
     ],
     chart: "latency+cost",
+    cost: ["requests"],
     captions: [
       "All four keep up at 500 msg/s; interval polling is still half an interval late.",
       "Long polling's requests per message falls below 1: one answer, several messages.",
