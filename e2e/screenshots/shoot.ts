@@ -17,6 +17,8 @@ interface Shot {
   readonly rate?: number;
   readonly waitMs?: number;
   readonly before?: (page: Page) => Promise<void>;
+  /** Runs after the screenshot (to put back what `before` took away). */
+  readonly after?: () => Promise<void>;
   readonly fullPage?: boolean;
 }
 
@@ -77,6 +79,38 @@ const shots: Shot[] = [
     },
   },
   { name: "student", query: {}, size: { width: 1440, height: 900 }, rate: 10, student: true },
+  {
+    name: "bad-link",
+    query: { view: "nope", poll: "fast", timeout: "5", paused: "ws,carrier-pigeon", colour: "red" },
+    size: { width: 1440, height: 900 },
+  },
+  // The last two stop and restart the server: a new process is a new epoch for every channel.
+  {
+    name: "unreachable",
+    query: { poll: "500" },
+    size: { width: 1440, height: 900 },
+    rate: 10,
+    before: async (page) => {
+      await server.stop();
+      await page.getByRole("heading", { name: "Server unreachable" }).waitFor({ timeout: 20_000 });
+      await sleep(1000);
+    },
+    after: () => server.start(),
+  },
+  {
+    name: "recovered",
+    query: { poll: "500" },
+    size: { width: 1440, height: 900 },
+    rate: 10,
+    before: async (page) => {
+      await server.stop();
+      await page.getByRole("heading", { name: "Server unreachable" }).waitFor({ timeout: 20_000 });
+      await server.start();
+      await setGenerator(page.url(), 10);
+      await page.locator(".status-pill", { hasText: "Live" }).waitFor({ timeout: 30_000 });
+      await sleep(4000);
+    },
+  },
 ];
 
 const outDir = process.argv[2] ?? "screenshots-out";
@@ -109,6 +143,7 @@ try {
     await sleep(shot.waitMs ?? 5000);
     await shot.before?.(page);
     await page.screenshot({ path: join(outDir, `${shot.name}.png`), fullPage: shot.fullPage ?? false });
+    await shot.after?.();
     await setGenerator(page.url(), 0);
     await context.close();
     console.log(`${shot.name}.png`);

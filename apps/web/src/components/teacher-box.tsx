@@ -59,7 +59,7 @@ export function TeacherBox({ teacher }: { readonly teacher: Teacher }) {
                 value={draft}
                 aria-invalid={wrong}
                 onChange={(e) => setDraft(e.target.value)}
-                placeholder={token === "" ? "from the teacher link" : "saved (wrong)"}
+                placeholder={token === "" ? "from the teacher link" : wrong ? "saved (wrong)" : "saved"}
               />
             </span>
             <button type="submit" disabled={draft.trim() === ""}>
