@@ -19,8 +19,13 @@ test("the compare view shows all four transports live, each delivering every mes
   newChannel,
 }) => {
   const ch = newChannel("compare");
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.url().includes("/api/channels/")) failed.push(`${r.status()} ${r.url()}`);
+  });
   // Rate and payload come from the link; the generator is driven from the page's own controls.
   await openLab(page, { channel: ch, rate: "40", payload: "100" });
+  await expect(page.getByText("Now: stopped")).toBeVisible();
   for (const t of TRANSPORT_NAMES) {
     await expect(panel(page, t).getByRole("heading", { level: 2 })).toHaveText(LABELS[t]);
     await expect(stateOf(panel(page, t))).toHaveText("Open");
@@ -29,9 +34,14 @@ test("the compare view shows all four transports live, each delivering every mes
   await expect(page.getByRole("status").filter({ hasText: "Generator running" })).toHaveText(
     "Generator running: 40 msg/s of about 100 B.",
   );
+  await expect(page.getByText("Now: running, 40 msg/s of about 100 B")).toBeVisible();
   await expect.poll(async () => (await api.head(ch)).seq, { timeout: 15_000 }).toBeGreaterThanOrEqual(60);
-  await page.getByRole("button", { name: "Stop", exact: true }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Generator stopped." })).toBeVisible();
+  // Stopped elsewhere (another page, an idle stop, a server restart): the page must not keep
+  // saying "Generator running" next to "Now: stopped".
+  await api.generator(ch, 0);
+  await expect(page.getByText("Now: stopped")).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole("status").filter({ hasText: "Generator running" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeDisabled();
 
   const head = await api.head(ch);
   // The page connected at the head of a fresh channel: every panel must hold all of it, in order.
@@ -40,11 +50,14 @@ test("the compare view shows all four transports live, each delivering every mes
     const p = panel(page, t);
     await expect(figure(p, "Reconnects")).toHaveText("0");
     // Live figures, not placeholders: a measured latency and a clock uncertainty.
-    await expect(p.locator(".latency-row .value").first()).toHaveText(/^\d[\d.]* m?s$/);
+    // (Below the clock's uncertainty a latency reads "< ±x ms", never a negative number.)
+    await expect(p.locator(".latency-row .value").first()).toHaveText(/^(< ±)?\d[\d.]* m?s$/);
     await expect(figure(p, "Clock ±")).toHaveText(/^±\d/);
     // The newest line is the last seq, as this transport delivered it.
     await expect(p.locator("ul.recent li").first()).toHaveText(new RegExp(`^#${head.seq} .* tick \\d+ `));
   }
+  // A fresh channel's generator is "stopped", not "unknown", and finding that out cost no 404.
+  expect(failed).toEqual([]);
 });
 
 test("bad settings in the link are named in a banner, and the page still works with the defaults", async ({
@@ -71,6 +84,20 @@ test("bad settings in the link are named in a banner, and the page still works w
   await banner.getByRole("button", { name: "Fix the link and dismiss" }).click();
   await expect(page.getByRole("alert")).toHaveCount(0);
   expect(new URL(page.url()).search).toBe(`?channel=${ch}&paused=ws`);
+
+  // A form value out of bounds is not clamped silently either: the field says what it used.
+  const rate = page.getByLabel("Rate (msg/s)");
+  for (const [typed, used, note] of [
+    ["-5", "0", "-5 is below 0: using 0"],
+    ["10000", "5000", "10000 is above 5000: using 5000"],
+    ["2.5", "3", "2.5 is not a whole number: using 3"],
+  ] as const) {
+    await rate.fill(typed);
+    await rate.press("Enter");
+    await expect(rate).toHaveValue(used);
+    await expect(page.locator(".field-note")).toHaveText(note);
+  }
+  await expect(page).toHaveURL(/rate=3(&|$)/);
 
   // A channel name the server would refuse is named too, not a blank page.
   await page.goto("/?channel=Not_A_Channel");
