@@ -73,7 +73,8 @@ test("a fourth tab that gets no connection says why and what to do, and starts o
   await tabs[0]?.close();
   await expect(fourth.locator(".status-pill")).toHaveText("Live", { timeout: 20_000 });
   await expect(banner).toHaveCount(0);
-  for (const t of TRANSPORTS) await expect(stateOf(panel(fourth, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
+  for (const t of TRANSPORTS)
+    await expect(stateOf(panel(fourth, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
 
   for (const tab of tabs.slice(1)) await tab.close();
 });
@@ -96,15 +97,22 @@ test("Learn shows the limit: streams open one by one until one waits, and go thr
   await expect(streams.nth(4)).toHaveText(/^Stream 5: waiting for a connection/);
   await page.waitForTimeout(1500);
   await expect(streams.nth(4), "still waiting: all six are held").toHaveText(/^Stream 5: waiting/);
-  await expect(demo.getByRole("status")).toHaveText(/^One stream is waiting: this server's six connections are all held/);
+  await expect(demo.getByRole("status")).toHaveText(
+    /^One stream is waiting: this server's six connections are all held/,
+  );
   await demo.getByRole("button", { name: "Release all" }).click();
   await expect(streams).toHaveCount(0);
   // Released: the page's own polls go through again.
   await page.getByRole("button", { name: "Compare", exact: true }).click();
-  for (const t of TRANSPORTS) await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
+  for (const t of TRANSPORTS)
+    await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
 });
 
-test("the class view lists each page once, with the transports it holds", async ({ page, browser, newChannel }) => {
+test("the class view lists each page once, with the transports it holds", async ({
+  page,
+  browser,
+  newChannel,
+}) => {
   const ch = newChannel("room");
   const other = await browser.newContext();
   try {
@@ -134,7 +142,10 @@ test("a student sees no teacher controls; the teacher link makes a teacher; a wr
   await server.start();
   try {
     const admin = await fetch(`${server.url}/api/admin`);
-    test.skip(admin.status === 404, "this server has no GET /api/admin yet (issue 9): the page treats it as open");
+    test.skip(
+      admin.status === 404,
+      "this server has no GET /api/admin yet (issue 9): the page treats it as open",
+    );
     const context = await browser.newContext({ baseURL: server.url });
     const student = await context.newPage();
     await student.goto("/?channel=lesson");

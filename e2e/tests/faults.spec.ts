@@ -56,7 +56,9 @@ test('"Disconnect everyone" cuts every connection; all four recover and resume w
     "interval polling holds no connection between polls, so there was nothing to cut",
   );
   await page.waitForTimeout(3000);
-  await expect(panel(page, "ws").locator(".event-strip .mark-drop"), "still shown seconds later").toHaveCount(1);
+  await expect(panel(page, "ws").locator(".event-strip .mark-drop"), "still shown seconds later").toHaveCount(
+    1,
+  );
 });
 
 test("going offline and back: every transport recovers and catches up", async ({
