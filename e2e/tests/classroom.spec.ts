@@ -1,8 +1,8 @@
 import { chromium } from "@playwright/test";
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { CHROMIUM_ARGS, findChromium } from "../support/find-chromium.ts";
 import { expect, openLab, panel, stateOf, test } from "../support/lab-page.ts";
 import { OwnServer } from "../support/own-server.ts";
-import { TRANSPORTS } from "../support/server-api.ts";
 
 // In front of a class: the link copied on a LAN address, a fourth tab, the room as the server
 // sees it, and the six connections a browser has per server.
@@ -50,7 +50,7 @@ test("a fourth tab that gets no connection says why and what to do, and starts o
   context,
   newChannel,
 }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const ch = newChannel("tabs");
   // Long holds, so that no long poll lets its connection go during the test.
   const query = { channel: ch, timeout: "60000" };
@@ -73,7 +73,7 @@ test("a fourth tab that gets no connection says why and what to do, and starts o
   await tabs[0]?.close();
   await expect(fourth.locator(".status-pill")).toHaveText("Live", { timeout: 20_000 });
   await expect(banner).toHaveCount(0);
-  for (const t of TRANSPORTS)
+  for (const t of TRANSPORT_NAMES)
     await expect(stateOf(panel(fourth, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
 
   for (const tab of tabs.slice(1)) await tab.close();
@@ -104,7 +104,7 @@ test("Learn shows the limit: streams open one by one until one waits, and go thr
   await expect(streams).toHaveCount(0);
   // Released: the page's own polls go through again.
   await page.getByRole("button", { name: "Compare", exact: true }).click();
-  for (const t of TRANSPORTS)
+  for (const t of TRANSPORT_NAMES)
     await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
 });
 

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
+import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { expect, figure, openLab, panel, stateOf, test } from "../support/lab-page.ts";
 import { OwnServer } from "../support/own-server.ts";
-import { serverApi, TRANSPORTS } from "../support/server-api.ts";
+import { serverDriver } from "../support/server-driver.ts";
 
 // Measuring like a developer: fixed windows kept as runs, and what a too-short history costs.
 
@@ -60,7 +61,7 @@ test("Record measures a fixed window from zero; runs are kept, exported and comp
     settings: { channel: ch },
     generator: { rate: 40 },
   });
-  expect(run.transports.map((t) => t.transport)).toEqual([...TRANSPORTS]);
+  expect(run.transports.map((t) => t.transport)).toEqual([...TRANSPORT_NAMES]);
   for (const t of run.transports) {
     // A window from zero: about 5 s of 40 msg/s, not everything since the page connected.
     expect(t.metrics.messages, t.transport).toBeGreaterThan(100);
@@ -93,10 +94,10 @@ test("a poll interval longer than the history lasts loses messages, and the page
   const server = new OwnServer(undefined, { HISTORY: "600" });
   await server.start();
   try {
-    const api = serverApi(server.url);
+    const api = serverDriver(server.url);
     const ch = "e2e-loss";
     await page.goto(`${server.url}/?channel=${ch}&poll=5000&rate=200`);
-    for (const t of TRANSPORTS)
+    for (const t of TRANSPORT_NAMES)
       await expect(stateOf(panel(page, t)), t).toHaveText("Open", { timeout: 15_000 });
     // Before anything is lost, the controls warn.
     await expect(page.getByRole("list", { name: "What these settings will cost" })).toContainText(

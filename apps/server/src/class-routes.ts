@@ -1,34 +1,23 @@
-import { isValidChannelName, type TransportName } from "@transport-lab/protocol";
+import { isValidChannelName, ROUTES, TRANSPORT_NAMES, WS_PATH_PATTERN } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type ClassRosterTracker, createClassRoster, isClassClientId } from "./class-roster.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import type { UpgradeHandler } from "./transports/ws.ts";
 
-const TRANSPORT_OF_ENDPOINT: Readonly<Record<string, TransportName>> = {
-  ws: "ws",
-  sse: "sse",
-  "long-poll": "longPoll",
-  poll: "poll",
-};
-
-/** `/api/channels/<ch>/<endpoint>` → channel and transport, or null for any other path. */
-function parseChannelPath(pathname: string): { channel: string; transport: TransportName } | null {
-  const match = /^\/api\/channels\/([^/]+)\/([a-z-]+)$/.exec(pathname);
-  if (match === null) return null;
-  const transport = TRANSPORT_OF_ENDPOINT[match[2] ?? ""];
-  let channel: string;
+/** The channel a request names, or null when the name is not one (the route answers 400 itself). */
+function channelOf(raw: string | undefined): string | null {
   try {
-    channel = decodeURIComponent(match[1] ?? "");
+    const name = decodeURIComponent(raw ?? "");
+    return isValidChannelName(name) ? name : null;
   } catch {
     return null;
   }
-  return transport === undefined || !isValidChannelName(channel) ? null : { channel, transport };
 }
 
 /**
- * The class view's server side, beside the transports rather than inside them: a middleware that
- * notes `?client=` on the four transport endpoints (held until the response closes for SSE and
- * long polls), a wrapper of the WebSocket upgrade that does the same for sockets, and
+ * The class view's server side, beside the transports rather than inside them: a middleware on
+ * the SSE, long-poll and poll routes that notes `?client=` (held until the response closes for
+ * SSE and long polls), a wrapper of the WebSocket upgrade that does the same for sockets, and
  * `GET /api/class`. Requests are served exactly as without it.
  */
 export function mountClassRoster(
@@ -38,18 +27,21 @@ export function mountClassRoster(
 ): { wrapUpgrade(handler: UpgradeHandler): UpgradeHandler } {
   every(ctx, 5000, () => roster.sweep());
 
-  app.use("/api/channels/:ch/*", async (c, next) => {
-    const id = c.req.query("client");
-    const target = isClassClientId(id) ? parseChannelPath(c.req.path) : null;
-    if (target !== null && id !== undefined && c.req.method === "GET") {
-      const held = target.transport !== "poll";
-      const release = roster.seen(id, target.channel, target.transport, held);
-      if (held) c.env.outgoing.once("close", release);
-    }
-    await next();
-  });
+  for (const transport of TRANSPORT_NAMES) {
+    if (transport === "ws") continue; // upgrades do not go through Hono: see wrapUpgrade
+    const held = transport !== "poll";
+    app.get(ROUTES[transport], async (c, next) => {
+      const id = c.req.query("client");
+      const channel = channelOf(c.req.param("ch"));
+      if (isClassClientId(id) && channel !== null) {
+        const release = roster.seen(id, channel, transport, held);
+        if (held) c.env.outgoing.once("close", release);
+      }
+      await next();
+    });
+  }
 
-  app.get("/api/class", (c) => c.json({ ...roster.snapshot(), historySize: ctx.options.historySize }));
+  app.get(ROUTES.classRoster, (c) => c.json({ ...roster.snapshot(), historySize: ctx.options.historySize }));
 
   return {
     wrapUpgrade: (handler) => (req, socket, head) => {
@@ -58,9 +50,9 @@ export function mountClassRoster(
       if (socket.destroyed || socket.writableEnded) return;
       const url = new URL(req.url ?? "/", "http://upgrade.invalid");
       const id = url.searchParams.get("client");
-      const target = isClassClientId(id) ? parseChannelPath(url.pathname) : null;
-      if (target === null || id === null || target.transport !== "ws") return;
-      socket.once("close", roster.seen(id, target.channel, "ws", true));
+      const channel = channelOf(WS_PATH_PATTERN.exec(url.pathname)?.[1]);
+      if (!isClassClientId(id) || channel === null) return;
+      socket.once("close", roster.seen(id, channel, "ws", true));
     },
   };
 }

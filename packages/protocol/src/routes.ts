@@ -19,6 +19,8 @@ export const ROUTES = {
   poll: "/api/channels/:ch/poll",
   metrics: "/api/metrics",
   prometheus: "/metrics",
+  /** Who is connected on which transport (docs/protocol.md §12). */
+  classRoster: "/api/class",
 } as const;
 
 /** A route of {@link ROUTES}. */

@@ -1,3 +1,4 @@
+import { transportPath } from "@transport-lab/protocol";
 import { useEffect, useRef, useState } from "react";
 import { formatMs } from "../lib/format.ts";
 
@@ -38,7 +39,7 @@ export function ConnectionDemo({
   const open = () => {
     if (live.current.length >= MAX_STREAMS) return;
     const n = live.current.length + 1;
-    const source = new EventSource(`/api/channels/${encodeURIComponent(channel)}/sse`);
+    const source = new EventSource(transportPath("sse", channel));
     const stream: DemoStream = { n, source, openedAt: performance.now(), readyAt: null };
     source.onopen = () => {
       stream.readyAt ??= performance.now();

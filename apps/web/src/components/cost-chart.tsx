@@ -71,7 +71,7 @@ export function CostChart({
   const bytesScale = niceCeil(Math.max(0, ...bytes.map((r) => r.value ?? 0)));
   const empty: Row[] = lanes.map((lane) => {
     const m = lane.figures?.metrics;
-    const answers = lane.figures?.extras?.responses ?? 0;
+    const answers = lane.figures?.metrics.responses ?? 0;
     if (lane.transport === "ws" || lane.transport === "sse")
       return { transport: lane.transport, value: null, text: "a stream: no answers" };
     if (m === undefined || answers === 0) return { transport: lane.transport, value: null };

@@ -41,7 +41,7 @@ function LiveFigures({
       </p>
     );
   }
-  const responses = lane.figures?.extras?.responses ?? 0;
+  const responses = lane.figures?.metrics.responses ?? 0;
   const base: ReactNode = (
     <>
       <strong>{formatCount(m.messages)}</strong> messages cost <strong>{formatCount(m.httpRequests)}</strong>{" "}

@@ -87,7 +87,7 @@ export function TransportPanel({ lane, onTogglePause, onRetry, loss, behind, now
   const state = describeLaneState(lane.state, lane.paused, lane.error);
   const headingId = `panel-${lane.transport}`;
   const anomalies = m === undefined ? 0 : m.gaps + m.duplicates + m.reorders;
-  const responses = lane.figures?.extras?.responses ?? 0;
+  const responses = lane.figures?.metrics.responses ?? 0;
   const lost = laneLost(lane);
   const reset = lane.lastReset === null ? null : describeReset(lane.lastReset.reason, lane.lastReset.cursor);
   return (

@@ -52,18 +52,22 @@ export function withClientParam(path: string, id: string): string {
  */
 export function announcingPlatform(base: Platform, id: string): Platform {
   return {
-    ...base,
-    createHttp(baseUrl, stats) {
-      const http = base.createHttp(baseUrl, stats);
+    eventStreamHeaders: base.eventStreamHeaders,
+    createHttp(baseUrl, recorder) {
+      const http = base.createHttp(baseUrl, recorder);
       return {
+        baseUrl: http.baseUrl,
+        recorder: http.recorder,
+        measured: http.measured,
         request: (request) => http.request({ ...request, path: withClientParam(request.path, id) }),
         stream: (path, headers, handlers) => http.stream(path, headers, handlers),
         close: () => http.close(),
       };
     },
-    openWebSocket: (url, stats, handlers) => base.openWebSocket(withClientParam(url, id), stats, handlers),
-    openEventStream: (http, baseUrl, path, lastEventId, stats, handlers) =>
-      base.openEventStream(http, baseUrl, withClientParam(path, id), lastEventId, stats, handlers),
+    openWebSocket: (url, recorder, handlers) =>
+      base.openWebSocket(withClientParam(url, id), recorder, handlers),
+    openEventStream: (request, handlers) =>
+      base.openEventStream({ ...request, path: withClientParam(request.path, id) }, handlers),
   };
 }
 

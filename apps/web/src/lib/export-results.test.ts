@@ -1,13 +1,14 @@
-import { CSV_HEADER, createTransportMetrics } from "@transport-lab/metrics";
+import { CSV_HEADER, createMetricsRecorder } from "@transport-lab/metrics";
 import { describe, expect, it } from "vitest";
 import { buildExport, CSV_SETTINGS_HEADER, exportCsv, exportFileName } from "./export-results.ts";
 import type { RunFigures } from "./saved-runs.ts";
 import { DEFAULT_SETTINGS } from "./settings.ts";
 
 function figures(transport: "ws" | "poll", messages: number, requests: number, lost = 0): RunFigures {
-  const metrics = createTransportMetrics({ transport, now: () => 1000 });
+  const metrics = createMetricsRecorder({ transport, now: () => 1000 });
   for (let i = 0; i < messages; i++) metrics.recordMessage(5);
   metrics.recordRequest(requests);
+  if (lost > 0) metrics.recordLost(lost);
   const check = {
     delivered: messages,
     skips: 0,

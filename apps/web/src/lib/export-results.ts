@@ -1,6 +1,5 @@
-import { CSV_HEADER, toCsv } from "@transport-lab/metrics";
+import { toCsv } from "@transport-lab/metrics";
 import type { GeneratorState, ServerMetrics } from "@transport-lab/protocol";
-import { lostCount } from "./lane-loss.ts";
 import type { RunFigures } from "./saved-runs.ts";
 import type { Settings } from "./settings.ts";
 
@@ -78,26 +77,17 @@ export const CSV_SETTINGS_HEADER = [
   "paused",
 ] as const;
 
-/** Seqs a reset skipped, for a figures row (see {@link lostCount}). */
-export function lostOf(f: RunFigures): number | null {
-  return lostCount(f.metrics, f.check?.lost ?? null);
-}
-
 function csvCell(value: string | number | boolean | null): string {
   if (value === null) return "";
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/**
- * The CSV export: per transport the settings it was measured under, then one
- * `@transport-lab/metrics` row (histograms left out), then `lost` when the metrics row has none.
- */
+/** The CSV export: per transport the settings it was measured under, then its `@transport-lab/metrics` row (histograms left out). */
 export function exportCsv(figures: readonly RunFigures[], context: CsvContext): string {
   const [header, ...rows] = toCsv(figures.map((f) => f.metrics))
     .trimEnd()
     .split("\r\n");
-  const addLost = !CSV_HEADER.includes("lost");
   const s = context.settings;
   const g = context.generator;
   const leading = [
@@ -113,11 +103,8 @@ export function exportCsv(figures: readonly RunFigures[], context: CsvContext): 
     s.paused.join(" "),
   ].map(csvCell);
   const lines = [
-    [...CSV_SETTINGS_HEADER, header, ...(addLost ? ["lost"] : [])].join(","),
-    ...rows.map((row, i) => {
-      const f = figures[i] as RunFigures;
-      return [...leading, row, ...(addLost ? [csvCell(lostOf(f))] : [])].join(",");
-    }),
+    [...CSV_SETTINGS_HEADER, header].join(","),
+    ...rows.map((row) => [...leading, row].join(",")),
   ];
   return `${lines.join("\r\n")}\r\n`;
 }

@@ -1,5 +1,5 @@
 import type { Client, TransportExtras } from "@transport-lab/client";
-import { createTransportMetrics } from "@transport-lab/metrics";
+import { createMetricsRecorder } from "@transport-lab/metrics";
 import { describe, expect, it } from "vitest";
 import { FiguresArchive } from "./figures-archive.ts";
 
@@ -18,9 +18,12 @@ const extras = (responses: number): TransportExtras => ({
 
 /** A client of interval polling that got `answers` answers, `empty` of them empty. */
 function pollClient(answers: number, empty: number): Client {
-  const metrics = createTransportMetrics({ transport: "poll", now: () => 0 });
-  for (let i = 0; i < empty; i++) metrics.recordEmpty();
-  for (let i = 0; i < answers - empty; i++) metrics.recordMessage(5);
+  const metrics = createMetricsRecorder({ transport: "poll", now: () => 0 });
+  for (let i = 0; i < empty; i++) metrics.recordAnswer(0);
+  for (let i = 0; i < answers - empty; i++) {
+    metrics.recordAnswer(1);
+    metrics.recordMessage(5);
+  }
   return {
     snapshot: () => ({ transports: { poll: { metrics: metrics.snapshot(), extras: extras(answers) } } }),
     metrics: (_t: unknown, histogram = false) => metrics.snapshot({ histogram }),
@@ -35,16 +38,16 @@ describe("FiguresArchive", () => {
     const live = pollClient(2, 1);
     const figures = archive.figures("poll", live, false, 2000);
     expect(figures?.metrics.emptyResponses).toBe(6);
-    expect(figures?.extras?.responses).toBe(12);
+    expect(figures?.metrics.responses).toBe(12);
     // The share the panel shows: 6 of 12, not 6 of the live client's 2 (300%).
-    expect((figures?.metrics.emptyResponses ?? 0) / (figures?.extras?.responses ?? 1)).toBe(0.5);
+    expect((figures?.metrics.emptyResponses ?? 0) / (figures?.metrics.responses ?? 1)).toBe(0.5);
   });
 
   it("gives the archive alone while the lane has no live client (paused)", () => {
     const archive = new FiguresArchive();
     archive.fold(pollClient(4, 4), 1000);
     const figures = archive.figures("poll", null, true, 2000);
-    expect(figures?.extras?.responses).toBe(4);
+    expect(figures?.metrics.responses).toBe(4);
     expect(figures?.metrics.histogram).toBeDefined();
     expect(archive.figures("ws", null, false, 2000)).toBeNull();
   });

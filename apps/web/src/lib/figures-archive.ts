@@ -3,24 +3,9 @@ import { type MetricsSnapshot, mergeSnapshots } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
 import type { TransportFigures } from "./lab-view.ts";
 
-/** Adds two clients' extra counters (every field but the name is a count). */
-export function addExtras(a: TransportExtras, b: TransportExtras): TransportExtras {
-  return {
-    transport: a.transport,
-    clockRequests: a.clockRequests + b.clockRequests,
-    responses: a.responses + b.responses,
-    connects: a.connects + b.connects,
-    drops: a.drops + b.drops,
-    framesIn: a.framesIn + b.framesIn,
-    framesOut: a.framesOut + b.framesOut,
-    received: a.received + b.received,
-    computedEstimateIn: a.computedEstimateIn + b.computedEstimateIn,
-    computedEstimateOut: a.computedEstimateOut + b.computedEstimateOut,
-  };
-}
-
 interface Archived {
   readonly metrics: MetricsSnapshot;
+  /** The last retired client's extras (they do not merge; the snapshot's counts do). */
   readonly extras: TransportExtras | null;
 }
 
@@ -28,8 +13,8 @@ interface Archived {
  * The figures of a lane's retired clients (paused, replaced for a new poll interval, switched
  * away from), per transport, each folded into one snapshot with its histogram the moment the
  * client retires, so that a lane paused and resumed many times still merges two parts per view.
- * Extras are folded alike: a share such as "empty answers of all answers" must divide two
- * counts of the same clients.
+ * Every count a panel divides (empty answers of all `responses`, requests per message) is in the
+ * snapshot, so a share stays a share of the same clients.
  */
 export class FiguresArchive {
   readonly #parts = new Map<TransportName, Archived>();
@@ -40,11 +25,9 @@ export class FiguresArchive {
     for (const transport of Object.keys(snap.transports) as TransportName[]) {
       const prior = this.#parts.get(transport);
       const metrics = client.metrics(transport, true);
-      const extras = snap.transports[transport]?.extras ?? null;
       this.#parts.set(transport, {
         metrics: prior === undefined ? metrics : mergeSnapshots([prior.metrics, metrics], now),
-        extras:
-          prior?.extras == null ? extras : extras === null ? prior.extras : addExtras(prior.extras, extras),
+        extras: snap.transports[transport]?.extras ?? prior?.extras ?? null,
       });
     }
   }
@@ -67,24 +50,15 @@ export class FiguresArchive {
     const entry = client === null ? undefined : snap?.transports[transport];
     const archived = this.#parts.get(transport);
     if (entry === undefined && archived === undefined) return null;
+    const extras = entry?.extras ?? archived?.extras ?? null;
     if (archived === undefined && entry !== undefined && client !== null) {
-      return {
-        transport,
-        metrics: histogram ? client.metrics(transport, true) : entry.metrics,
-        extras: entry.extras,
-      };
+      return { transport, metrics: histogram ? client.metrics(transport, true) : entry.metrics, extras };
     }
     const live = entry !== undefined && client !== null ? client.metrics(transport, true) : undefined;
     const merged = mergeSnapshots(
       [...(archived === undefined ? [] : [archived.metrics]), ...(live === undefined ? [] : [live])],
       now,
     );
-    const extras =
-      archived?.extras == null
-        ? (entry?.extras ?? null)
-        : entry === undefined
-          ? archived.extras
-          : addExtras(archived.extras, entry.extras);
     if (histogram) return { transport, metrics: merged, extras };
     const { histogram: _dropped, ...rest } = merged;
     return { transport, metrics: rest, extras };

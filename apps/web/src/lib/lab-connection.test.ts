@@ -1,5 +1,5 @@
 import type { Client, ClientEvents, ClientOptions, ClientState } from "@transport-lab/client";
-import { createTransportMetrics, type TransportMetrics } from "@transport-lab/metrics";
+import { createMetricsRecorder, type MetricsRecorder } from "@transport-lab/metrics";
 import type { Envelope, Json, PollResponse, TransportName } from "@transport-lab/protocol";
 import { describe, expect, it, vi } from "vitest";
 import type { FrameScheduler } from "./frame-batcher.ts";
@@ -11,7 +11,7 @@ import type { ServerApi } from "./server-api.ts";
 /** A client that delivers what the test tells it to, with real metrics recorders. */
 class FakeClient {
   readonly listeners: { [K in keyof ClientEvents]?: ((v: ClientEvents[K]) => void)[] } = {};
-  readonly recorders = new Map<TransportName, TransportMetrics>();
+  readonly recorders = new Map<TransportName, MetricsRecorder>();
   state: ClientState;
   transport: TransportName;
   cursor: string | undefined;
@@ -30,10 +30,10 @@ class FakeClient {
     this.#recorder(options.transport);
   }
 
-  #recorder(name: TransportName): TransportMetrics {
+  #recorder(name: TransportName): MetricsRecorder {
     let r = this.recorders.get(name);
     if (r === undefined) {
-      r = createTransportMetrics({ transport: name, now: () => 1000 });
+      r = createMetricsRecorder({ transport: name, now: () => 1000 });
       this.recorders.set(name, r);
     }
     return r;

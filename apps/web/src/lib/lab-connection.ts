@@ -1,7 +1,7 @@
 // The one module that talks to @transport-lab/client. Everything else in the
 // app reads the immutable LabView it publishes once per animation frame.
 import { createClient } from "@transport-lab/client";
-import type { ClockOffset } from "@transport-lab/metrics";
+import { createClockTracker } from "@transport-lab/metrics";
 import { type Json, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { buildCheck, buildView } from "./build-view.ts";
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
@@ -62,7 +62,7 @@ function wallClock(): () => number {
   return () => origin + performance.now();
 }
 
-/** Connects a page to a channel: estimates the clock once, finds the head, then starts the clients. */
+/** Connects a page to a channel: starts the shared clock, finds the head, then starts the clients. */
 export function createLabConnection(options: LabConnectionOptions): LabConnection {
   const { api } = options;
   let config = options.config;
@@ -72,7 +72,10 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const series = new LatencySeries(TRANSPORT_NAMES.length);
   const wire = new WireRings();
   let phase: LabPhase = { kind: "starting", detail: "measuring the clock offset", stalledSince: null };
-  let clock: ClockOffset | null = null;
+  // One clock for every lane, so that latency differences are the transports', not the estimates':
+  // eight round trips first (the lowest RTT bounds the error, and the first ones pay for connection
+  // setup), three more every 30 s, the best kept and the drift followed, for the page's whole life.
+  const clock = createClockTracker({ ping: api.time, now, samples: 8 });
   /** Set just before start() creates the first clients: until then no control may create one. */
   let startCursor: string | undefined;
   const started = () => startCursor !== undefined;
@@ -85,7 +88,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const shared: LaneShared = {
     series,
     now,
-    clock: () => clock,
+    clock: () => clock.current,
     changed: () => batcher.mark(),
     wire: (event) => {
       wire.push(event);
@@ -135,8 +138,8 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         ...(cursor === undefined ? {} : { cursor }),
         pollIntervalMs: config.pollIntervalMs,
         longPollTimeoutMs: config.longPollTimeoutMs,
-        // One offset for every lane, so that latency differences are the transports', not the estimates'.
-        clock: clock ?? true,
+        // The page's tracker: clients follow it as it improves, and neither start nor stop it.
+        clock,
         // The page keeps its own per-transport wire rings, which survive client replacement.
         wireLogSize: 0,
         now,
@@ -163,10 +166,9 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         }, START_STALL_MS);
       };
       try {
-        const point = await findStartPoint(api, config.channel, now, step);
+        const point = await findStartPoint(api, config.channel, clock, now, step);
         clearTimeout(stallTimer);
         if (closed) return;
-        clock = point.clock;
         history = point.history;
         startCursor = point.cursor;
         for (const lane of lanes) {
@@ -316,6 +318,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     },
     async close() {
       closed = true;
+      clock.stop();
       for (const timer of timers) clearInterval(timer);
       batcher.dispose();
       phase = { kind: "closed" };

@@ -1,4 +1,4 @@
-import { type ClockOffset, estimateClockOffset } from "@transport-lab/metrics";
+import type { ClockTracker } from "@transport-lab/metrics";
 import { formatCursor, parseCursor } from "@transport-lab/protocol";
 import { LIMITS, type ReceivedMessage } from "./lab-view.ts";
 import { isChatData } from "./message-kind.ts";
@@ -6,8 +6,6 @@ import type { ServerApi } from "./server-api.ts";
 
 /** What the page learns before it starts its clients. */
 export interface StartPoint {
-  /** The one clock offset every lane uses. */
-  readonly clock: ClockOffset;
   /** The channel head: every lane starts here. */
   readonly cursor: string;
   readonly headSeq: number;
@@ -19,18 +17,18 @@ export interface StartPoint {
 export const START_STALL_MS = 5000;
 
 /**
- * One start attempt: the clock offset (eight round trips: the lowest RTT bounds the error, and the
- * first ones pay for connection setup), the channel head, and the chat lines just before it.
- * `step` is told what is being waited for.
+ * One start attempt: the clock tracker's first round (it keeps improving afterwards), the channel
+ * head, and the chat lines just before it. `step` is told what is being waited for.
  */
 export async function findStartPoint(
   api: ServerApi,
   channel: string,
+  clock: ClockTracker,
   now: () => number,
   step: (detail: string) => void,
 ): Promise<StartPoint> {
   step("measuring the clock offset");
-  const clock = await estimateClockOffset(api.time, { samples: 8, now });
+  await clock.start();
   step("finding the channel head");
   const head = await api.peek(channel);
   const parsed = parseCursor(head.cursor);
@@ -52,5 +50,5 @@ export async function findStartPoint(
         transport: "poll",
       }));
   }
-  return { clock, cursor: head.cursor, headSeq, history };
+  return { cursor: head.cursor, headSeq, history };
 }

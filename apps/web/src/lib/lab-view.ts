@@ -59,8 +59,8 @@ export interface LaneReset {
   readonly reason: ClientEvents["reset"]["reason"];
   readonly cursor: string;
   readonly at: number;
-  /** Seqs it skipped over, null when the reset cannot say (a new epoch, a refused cursor). */
-  readonly lost: number | null;
+  /** Seqs it skipped, never delivered (the client's count). */
+  readonly lost: number;
 }
 
 /** One panel: a transport in compare mode, or the single client. */

@@ -1,4 +1,3 @@
-import type { MetricsSnapshot } from "@transport-lab/metrics";
 import type { LaneView } from "./lab-view.ts";
 import { explainLoss } from "./loss-risk.ts";
 
@@ -11,18 +10,9 @@ export interface LossContext {
   readonly historySize: number | null;
 }
 
-/**
- * Seqs never delivered because a reset skipped them: the client's `lost` once its metrics carry
- * one, else the page's own count (what each `expired` reset jumped over), null when neither.
- */
-export function lostCount(metrics: MetricsSnapshot | undefined, pageLost: number | null): number | null {
-  const fromClient = (metrics as (MetricsSnapshot & { lost?: unknown }) | undefined)?.lost;
-  return typeof fromClient === "number" ? fromClient : pageLost;
-}
-
-/** {@link lostCount} of a panel. */
+/** Seqs a lane never got because a reset skipped them (the client's count, across its clients). */
 export function laneLost(lane: LaneView): number {
-  return lostCount(lane.figures?.metrics, lane.continuity.lost) ?? 0;
+  return lane.figures?.metrics.lost ?? 0;
 }
 
 /** How long the lane was away before its last reset: from its last drop to the resume after it. */

@@ -1,5 +1,5 @@
 import type { Client, ClientOptions, WireEvent } from "@transport-lab/client";
-import { type ClockOffset, deliveryLatency } from "@transport-lab/metrics";
+import { type ClockOffset, deliveryLatency, offsetAt } from "@transport-lab/metrics";
 import { type Envelope, parseCursor, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { ContinuityCheck } from "./continuity.ts";
 import { FiguresArchive } from "./figures-archive.ts";
@@ -93,11 +93,12 @@ export class Lane {
       client.on("reset", (reset) => {
         const at = shared.now();
         // bad_cursor names the refused cursor, not where delivery goes on: take the next seq as it comes.
-        const lost = this.check.reset(
+        // The page's own count of what the reset skipped, beside the client's (reset.lost).
+        this.check.reset(
           reset.reason === "bad_cursor" ? null : seqOf(reset.cursor),
           reset.reason === "expired",
         );
-        this.lastReset = { reason: reset.reason, cursor: reset.cursor, at, lost };
+        this.lastReset = { reason: reset.reason, cursor: reset.cursor, at, lost: reset.lost };
         this.events.push(eventOfReset(reset, at));
         shared.changed();
       }),
@@ -120,7 +121,8 @@ export class Lane {
     const { shared } = this;
     const receivedAt = shared.now();
     const clock = shared.clock();
-    const latency = clock === null ? null : deliveryLatency(receivedAt, envelope.time, clock.offset);
+    const latency =
+      clock === null ? null : deliveryLatency(receivedAt, envelope.time, offsetAt(clock, receivedAt));
     const transport = client.transport;
     if (latency !== null) shared.series.record(TRANSPORT_NAMES.indexOf(transport), receivedAt, latency);
     this.check.accept(envelope.seq);

@@ -159,7 +159,7 @@ export const LESSON: readonly LessonStep[] = [
       {
         label: "messages per answer",
         value: (i) => {
-          const answers = i.lane?.figures?.extras?.responses ?? 0;
+          const answers = i.lane?.figures?.metrics.responses ?? 0;
           if (isStream(i.transport)) return "a stream";
           const msgs = m(i)?.messages ?? 0;
           return answers === 0 ? "–" : formatRatio(msgs / answers);
@@ -222,7 +222,7 @@ export const LESSON: readonly LessonStep[] = [
       {
         label: "empty answers",
         value: (i) => {
-          const answers = i.lane?.figures?.extras?.responses ?? 0;
+          const answers = i.lane?.figures?.metrics.responses ?? 0;
           return isStream(i.transport) ? "a stream: none" : formatShare(m(i)?.emptyResponses ?? 0, answers);
         },
       },

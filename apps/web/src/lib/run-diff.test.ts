@@ -1,4 +1,4 @@
-import { createTransportMetrics } from "@transport-lab/metrics";
+import { createMetricsRecorder } from "@transport-lab/metrics";
 import { describe, expect, it } from "vitest";
 import { diffRuns } from "./run-diff.ts";
 import type { SavedRun } from "./saved-runs.ts";
@@ -7,9 +7,10 @@ import { DEFAULT_SETTINGS } from "./settings.ts";
 function run(id: string, wsMessages: number, pollLost: number | null): SavedRun {
   const figures = (transport: "ws" | "poll", messages: number, lost: number) => {
     let t = 0;
-    const metrics = createTransportMetrics({ transport, now: () => t });
+    const metrics = createMetricsRecorder({ transport, now: () => t });
     for (let i = 0; i < messages; i++) metrics.recordMessage(10);
     metrics.recordRequest(2);
+    if (lost > 0) metrics.recordLost(lost);
     t = 10_000;
     const check = { delivered: messages, skips: 0, skipped: 0, repeats: 0, resets: 0, lost, lastSeq: 0 };
     return { transport, metrics: metrics.snapshot({ histogram: true }), extras: null, check };

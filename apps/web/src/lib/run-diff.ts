@@ -1,5 +1,4 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
-import { lostOf } from "./export-results.ts";
 import { formatBytes, formatCount, formatLatency, formatRatio } from "./format.ts";
 import type { RunFigures, SavedRun } from "./saved-runs.ts";
 
@@ -38,7 +37,7 @@ const FIGURES: readonly FigureDef[] = [
   },
   { name: "Requests / msg", value: (f) => f.metrics.requestsPerMessage, format: formatRatio },
   { name: "Bytes / msg", value: (f) => f.metrics.bytesPerMessage, format: formatBytes },
-  { name: "Lost", value: (f) => lostOf(f), format: (v) => formatCount(v) },
+  { name: "Lost", value: (f) => f.metrics.lost, format: (v) => formatCount(v) },
   {
     name: "Gaps + dup + reord",
     value: (f) => f.metrics.gaps + f.metrics.duplicates + f.metrics.reorders,

@@ -5,6 +5,7 @@ import type {
   PollResponse,
   ServerMetrics,
 } from "@transport-lab/protocol";
+import { channelPath, ROUTES, transportPath } from "@transport-lab/protocol";
 
 /** A failed call to the server's API, with the status and the server's error code when it sent one. */
 export class ApiCallError extends Error {
@@ -61,6 +62,9 @@ export interface AdminState {
   readonly authorized: boolean;
 }
 
+/** The teacher-token check (docs/security.md): answered by servers that hand out teacher links. */
+const ADMIN_ROUTE = "/api/admin";
+
 /** Creates the API for `baseUrl` (empty string: same origin). */
 export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bind(globalThis)): ServerApi {
   async function call<T>(method: "GET" | "POST", path: string, body?: unknown, token?: string): Promise<T> {
@@ -100,36 +104,31 @@ export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bi
       throw new ApiCallError(response.status, "bad_response", `${path} did not answer with JSON`);
     }
   }
-  const ch = (channel: string) => `/api/channels/${encodeURIComponent(channel)}`;
   return {
     setGenerator: (channel, rate, payloadBytes, token) =>
-      call<GeneratorState>("POST", `${ch(channel)}/generator`, { rate, payloadBytes }, token),
+      call<GeneratorState>("POST", channelPath(channel, "generator"), { rate, payloadBytes }, token),
     disconnect: async (channel, token) =>
-      (await call<{ disconnected: number }>("POST", `${ch(channel)}/disconnect`, undefined, token))
+      (await call<{ disconnected: number }>("POST", channelPath(channel, "disconnect"), undefined, token))
         .disconnected,
-    metrics: () => call<ServerMetrics>("GET", "/api/metrics"),
-    channel: (channel) => call<ChannelInfo>("GET", ch(channel)),
-    channels: async () => (await call<{ channels: ChannelInfo[] }>("GET", "/api/channels")).channels,
-    peek: (channel, cursor) =>
-      call<PollResponse>(
-        "GET",
-        `${ch(channel)}/poll${cursor === undefined ? "" : `?cursor=${encodeURIComponent(cursor)}`}`,
-      ),
-    time: async () => (await call<{ time: number }>("GET", "/api/time")).time,
+    metrics: () => call<ServerMetrics>("GET", ROUTES.metrics),
+    channel: (channel) => call<ChannelInfo>("GET", channelPath(channel)),
+    channels: async () => (await call<{ channels: ChannelInfo[] }>("GET", ROUTES.channels)).channels,
+    peek: (channel, cursor) => call<PollResponse>("GET", transportPath("poll", channel, { cursor })),
+    time: async () => (await call<{ time: number }>("GET", ROUTES.time)).time,
     admin: async (token) => {
       try {
-        return await call<AdminState>("GET", "/api/admin", undefined, token);
+        return await call<AdminState>("GET", ADMIN_ROUTE, undefined, token);
       } catch (error) {
         if (error instanceof ApiCallError && error.status === 404) return null;
         throw error;
       }
     },
-    classRoster: () => call<ClassRoster>("GET", "/api/class"),
+    classRoster: () => call<ClassRoster>("GET", ROUTES.classRoster),
     healthy: async () => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 3000);
       try {
-        const response = await fetchImpl(`${baseUrl}/healthz`, {
+        const response = await fetchImpl(`${baseUrl}${ROUTES.health}`, {
           cache: "no-store",
           signal: controller.signal,
         });
