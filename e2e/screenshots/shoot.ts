@@ -91,8 +91,7 @@ const shots: Shot[] = [
     size: { width: 1440, height: 900 },
     rate: 10,
     before: async (page) => {
-      await server.stop();
-      await page.getByRole("heading", { name: "Server unreachable" }).waitFor({ timeout: 20_000 });
+      await stopAndWait(page);
       await sleep(1000);
     },
     after: () => server.start(),
@@ -103,8 +102,7 @@ const shots: Shot[] = [
     size: { width: 1440, height: 900 },
     rate: 10,
     before: async (page) => {
-      await server.stop();
-      await page.getByRole("heading", { name: "Server unreachable" }).waitFor({ timeout: 20_000 });
+      await stopAndWait(page);
       await server.start();
       await setGenerator(page.url(), 10);
       await page.locator(".status-pill", { hasText: "Live" }).waitFor({ timeout: 30_000 });
@@ -118,6 +116,12 @@ const only = process.argv[3];
 mkdirSync(outDir, { recursive: true });
 const TOKEN = "screenshot-teacher-token";
 const server = new OwnServer(undefined, { HISTORY: "1000", ADMIN_TOKEN: TOKEN });
+
+/** Stops the server and waits until the page says it is unreachable. */
+async function stopAndWait(page: Page): Promise<void> {
+  await server.stop();
+  await page.getByRole("heading", { name: "Server unreachable" }).waitFor({ timeout: 20_000 });
+}
 
 /** Sets the generator of the channel of a page's URL, with the teacher's token. */
 async function setGenerator(pageUrl: string, rate: number): Promise<void> {
