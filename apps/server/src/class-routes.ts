@@ -33,7 +33,7 @@ export function mountClassRoster(
     app.get(ROUTES[transport], async (c, next) => {
       const id = c.req.query("client");
       const channel = channelOf(c.req.param("ch"));
-      if (isClassClientId(id) && channel !== null) {
+      if (c.req.method === "GET" && isClassClientId(id) && channel !== null) {
         const release = roster.seen(id, channel, transport, held);
         if (held) c.env.outgoing.once("close", release);
       }

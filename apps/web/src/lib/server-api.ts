@@ -1,4 +1,5 @@
 import type {
+  AdminStatusResponse,
   ChannelInfo,
   ClassRoster,
   GeneratorState,
@@ -57,13 +58,7 @@ export interface ServerApi {
 }
 
 /** `GET /api/admin`. */
-export interface AdminState {
-  readonly tokenRequired: boolean;
-  readonly authorized: boolean;
-}
-
-/** The teacher-token check (docs/security.md): answered by servers that hand out teacher links. */
-const ADMIN_ROUTE = "/api/admin";
+export type AdminState = AdminStatusResponse;
 
 /** Creates the API for `baseUrl` (empty string: same origin). */
 export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bind(globalThis)): ServerApi {
@@ -117,7 +112,7 @@ export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bi
     time: async () => (await call<{ time: number }>("GET", ROUTES.time)).time,
     admin: async (token) => {
       try {
-        return await call<AdminState>("GET", ADMIN_ROUTE, undefined, token);
+        return await call<AdminState>("GET", ROUTES.admin, undefined, token);
       } catch (error) {
         if (error instanceof ApiCallError && error.status === 404) return null;
         throw error;
