@@ -47,6 +47,14 @@ export {
   type TransportCounters,
 } from "./http.ts";
 export {
+  LINK_NAME_PATTERN,
+  LINK_PATH_PREFIX,
+  type LinkInfo,
+  type LinksResponse,
+  type LinkUpgrade,
+  linkBaseUrl,
+} from "./links.ts";
+export {
   type ChannelRoute,
   channelPath,
   ROUTES,
