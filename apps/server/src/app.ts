@@ -8,6 +8,9 @@ import { resolveOptions, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { Hub } from "./hub.ts";
+import { createLinkRouter, type LinkRouter } from "./links/link-router.ts";
+import { mountLinks } from "./links/links-route.ts";
+import { presetLinks } from "./links/presets.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
 import { createPrometheusRegistry } from "./prometheus.ts";
 import { createKeyedRateLimiter } from "./rate-limit.ts";
@@ -27,6 +30,8 @@ export interface TransportLabApp {
   readonly handleUpgrade: UpgradeHandler;
   /** The `ws` server behind {@link handleUpgrade} (noServer mode). */
   readonly wss: WebSocketServer;
+  /** Puts `/link/<name>/…` requests and upgrades through their emulated link (docs/network-links.md). */
+  readonly links: LinkRouter;
   /** Stops timers and generators, cuts every connection as at shutdown (WS 1001, SSE ends, long-polls answer). */
   shutdown(): void;
 }
@@ -71,6 +76,8 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
   );
   const classRoster = mountClassRoster(app, context);
   mountRoutes(app, context, admin, prometheus);
+  const links = options.links ?? presetLinks({ idleTimeoutMs: options.linkIdleTimeoutMs });
+  mountLinks(app, links);
   const { handleUpgrade: upgrade, wss } = mountWs(app, context);
   const handleUpgrade = classRoster.wrapUpgrade(upgrade);
   mountSse(app, context);
@@ -83,6 +90,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
     context,
     handleUpgrade,
     wss,
+    links: createLinkRouter(links),
     shutdown() {
       context.hub.shutDown();
       for (const timer of context.intervals) clearInterval(timer);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { LinkSpec } from "./links/presets.ts";
 import { parseDecimal } from "./validate.ts";
 
 /** Everything a server instance can be told; every field has a default (see {@link DEFAULT_OPTIONS}). */
@@ -41,6 +42,10 @@ export interface ServerOptions {
   allowedOrigins: string[];
   /** Directory of the built web app served at `/`; `undefined` serves a minimal page. */
   staticDir: string | undefined;
+  /** Idle time after which the `idle-timeout` link cuts a connection. */
+  linkIdleTimeoutMs: number;
+  /** The emulated links under `/link/<name>/`; `undefined`: the presets (docs/network-links.md). */
+  links: readonly LinkSpec[] | undefined;
 }
 
 /** Room for the frame's `type` and `ref` around a publish's `data`. */
@@ -67,6 +72,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   adminToken: undefined,
   allowedOrigins: [],
   staticDir: undefined,
+  linkIdleTimeoutMs: 30_000,
+  links: undefined,
 };
 
 /** Defaults filled in; the frame limit follows the body limit unless it was given. */
@@ -179,6 +186,12 @@ const NUMERIC: Record<string, NumericSetting> = {
     min: 100,
     max: 86_400_000,
     help: "a generator stops after this long without clients",
+  },
+  LINK_IDLE_TIMEOUT_MS: {
+    key: "linkIdleTimeoutMs",
+    min: 100,
+    max: 3_600_000,
+    help: "the idle-timeout link cuts a connection idle this long (docs/network-links.md)",
   },
 };
 

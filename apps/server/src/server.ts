@@ -1,5 +1,6 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { createApp, type TransportLabApp } from "./app.ts";
 import type { ServerOptions } from "./config.ts";
 
@@ -24,8 +25,9 @@ export interface RunningServer {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const { port = 3000, host = "127.0.0.1", ...overrides } = opts;
   const instance = createApp(overrides);
-  const server = createAdaptorServer({ fetch: instance.app.fetch });
-  server.on("upgrade", instance.handleUpgrade);
+  // What `createAdaptorServer` does, with the link router between Node and Hono.
+  const server = createServer(instance.links.requests(getRequestListener(instance.app.fetch)));
+  server.on("upgrade", instance.links.upgrades(instance.handleUpgrade));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
