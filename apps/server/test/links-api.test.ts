@@ -84,4 +84,22 @@ describe("the /link/<name> prefix", () => {
       expect(plainAgain.ms).toBeLessThan(100);
     });
   });
+
+  it("answers a few pipelined link requests in order and cuts a connection that floods them", async () => {
+    await withServer({}, async (h) => {
+      const few = await RawHttp.open(h.server.port);
+      few.write("GET /link/lan/api/time HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3));
+      const answers = (
+        await few.readUntil((b) => b.toString("latin1").split("HTTP/1.1 200").length === 4)
+      ).toString();
+      expect(answers.split('{"time":').length - 1).toBe(3);
+      few.close();
+      const flood = await RawHttp.open(h.server.port);
+      const opened = performance.now();
+      flood.write("GET /link/satellite/api/time HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200));
+      expect(await flood.rest()).toHaveLength(0);
+      expect(performance.now() - opened).toBeLessThan(600); // cut at once, not answered after 630 ms
+      expect((await request(`${h.url}/healthz`)).status).toBe(200);
+    });
+  });
 });

@@ -8,6 +8,12 @@ type Linkable = Socket & { [LINKED]?: LinkedSocket };
 
 /** Bytes from the client a link holds before it stops reading the socket: TCP's receive window. */
 const UP_WINDOW = 64 * 1024;
+/**
+ * Requests read from one connection and still crossing the uplink. Node stops reading a connection
+ * whose answers pile up, but these have no answer yet; browsers never pipeline, so a client that
+ * sends more at once is cut rather than held in memory.
+ */
+const MAX_WAITING_REQUESTS = 32;
 const EMPTY = Buffer.alloc(0);
 
 const downParams = (l: LinkSpec | null): PipeParams =>
@@ -69,6 +75,8 @@ export class LinkedSocket {
   #idleTimer: NodeJS.Timeout | undefined;
   /** Cut by the link itself (idle timeout): closes at once, nothing more travels. */
   #cut = false;
+  /** Requests read and not yet dispatched. */
+  #waiting = 0;
 
   constructor(readonly socket: Socket) {}
 
@@ -97,16 +105,28 @@ export class LinkedSocket {
    */
   arrive(bytes: number, newConnection: boolean, dispatch: () => void): void {
     this.#touch();
+    if (this.#waiting >= MAX_WAITING_REQUESTS) {
+      this.#cut = true;
+      this.socket.destroy();
+      return;
+    }
+    this.#waiting += 1;
     if (newConnection && this.link) this.up.holdUntil(performance.now() + this.link.rttMs);
-    this.up.send(bytes, dispatch);
+    this.up.send(bytes, () => {
+      this.#waiting -= 1;
+      dispatch();
+    });
   }
 
-  /** A request body chunk (`null`: its end) reaches `req` through the uplink. False: stop reading for now. */
+  /**
+   * A request body chunk (`null`: its end) reaches `req` through the uplink. False (stop reading
+   * for now) once the uplink and the unread body together fill the window.
+   */
   upload(req: Readable, chunk: Buffer | null): boolean {
     this.#touch();
     if (chunk === null) this.up.send(0, () => Readable.prototype.push.call(req, null));
     else this.up.send(chunk, (slice) => Readable.prototype.push.call(req, slice));
-    return this.up.pendingBytes < UP_WINDOW;
+    return this.up.pendingBytes + req.readableLength < UP_WINDOW;
   }
 
   /** Bytes read from an upgraded connection (`null`: the client's FIN). False: stop reading for now. */
@@ -114,7 +134,7 @@ export class LinkedSocket {
     this.#touch();
     if (chunk === null) this.up.send(0, this.#deliverEnd);
     else if (this.#drop === "off") this.up.send(chunk, this.#deliverUp);
-    return this.up.pendingBytes < UP_WINDOW;
+    return this.up.pendingBytes + this.socket.readableLength < UP_WINDOW;
   }
 
   /** The server writes `chunk`; `done` once the link has taken it. */
