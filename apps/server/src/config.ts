@@ -66,7 +66,9 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxBufferedBytes: 8 * 1024 * 1024,
   rateLimit: 500,
   rateBurst: 1000,
-  heartbeatMs: 30_000,
+  // Below the 30 s idle timeout common in proxies and load balancers (the idle-timeout link), as
+  // Socket.IO's 25 s pingInterval is: a quiet WebSocket stays open through them.
+  heartbeatMs: 25_000,
   sseKeepAliveMs: 15_000,
   generatorIdleMs: 60_000,
   adminToken: undefined,
