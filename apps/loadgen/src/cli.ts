@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { TRANSPORT_NAMES } from "@transport-lab/protocol";
+import { type LinksResponse, ROUTES, TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { textTable } from "@transport-lab/report";
 import { numberOption, transportsOf, userArgs } from "./args.ts";
 import { runCapacity } from "./capacity.ts";
@@ -52,6 +52,9 @@ Options for run:
   --addresses N      127.0.0.x source addresses, 1–32             (default 4)
   --poll-interval MS interval-polling period                      (default 1000)
   --out DIR          where the report files go                    (default bench-results/run-<time>)
+  --link NAME        clients connect through the server's emulated link NAME
+                     (GET /api/links lists them: loopback, lan, wifi, 4g, 3g, satellite, …);
+                     not with --baseline, whose raw servers emulate nothing
   --json             print results as JSON instead of a table
 `;
 
@@ -73,6 +76,7 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
       addresses: str,
       "poll-interval": str,
       out: str,
+      link: str,
       baseline: { type: "boolean" },
       json: { type: "boolean" },
     },
@@ -88,11 +92,17 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
     addresses: numberOption(values, "addresses", 1, 32, 4),
     pollIntervalMs: numberOption(values, "poll-interval", 50, 60_000, 1000),
   };
+  const link = values.link;
+  if (link !== undefined && values.baseline) {
+    throw new Error("--link and --baseline do not go together: the raw baseline servers emulate no links");
+  }
+  if (link !== undefined) base.link = link;
   checkFileLimit(base.clients, openFileLimit());
   const progress = createProgress();
   const results: RunResult[] = [];
   const cell = async (target: Target, transport: RunSpec["transport"]) => {
     try {
+      if (link !== undefined) await checkLink(target.base, link);
       results.push(await runOnce({ ...base, transport }, target, progress.update));
     } finally {
       await target.stop();
@@ -117,6 +127,16 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
     console.log(`\nwrote ${dir}/{results.json,report.md,report.html}`);
   }
   return results;
+}
+
+/** Throws unless the server at `base` offers link `name` (the message lists the ones it does). */
+async function checkLink(base: string, name: string): Promise<void> {
+  const res = await fetch(`${base}${ROUTES.links}`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`${base}${ROUTES.links} answered ${res.status}: is it a Transport Lab server?`);
+  const { links } = (await res.json()) as LinksResponse;
+  if (!links.some((l) => l.name === name)) {
+    throw new Error(`--link must be one of ${links.map((l) => l.name).join(", ")}, got "${name}"`);
+  }
 }
 
 /** A few seconds per transport; exits non-zero unless every transport delivered everything in order. */

@@ -6,7 +6,7 @@ import {
   type LatencySummary,
   summarize,
 } from "@transport-lab/metrics";
-import { channelPath, ROUTES, type TransportName } from "@transport-lab/protocol";
+import { channelPath, linkBaseUrl, ROUTES, type TransportName } from "@transport-lab/protocol";
 import type { Target } from "./targets.ts";
 import type { ToWorker, WorkerProgress, WorkerSetup } from "./worker.ts";
 
@@ -23,6 +23,11 @@ export interface RunSpec {
   /** How many 127.0.0.x source addresses to spread clients over. */
   addresses: number;
   pollIntervalMs: number;
+  /**
+   * The server's emulated link the clients connect through (`/link/<name>/…`; see
+   * docs/network-links.md). Generator control and server sampling never go through it.
+   */
+  link?: string;
 }
 
 /** Server-side figures sampled during a run. */
@@ -127,7 +132,7 @@ export async function runOnce(
     if (clients <= 0) break;
     const setup: WorkerSetup = {
       transport: spec.transport,
-      base: target.base,
+      base: spec.link === undefined ? target.base : `${target.base}${linkBaseUrl(spec.link)}`,
       channel: BENCH_CHANNEL,
       clients,
       addresses,

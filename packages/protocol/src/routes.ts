@@ -21,6 +21,8 @@ export const ROUTES = {
   prometheus: "/metrics",
   /** Who is connected on which transport (docs/protocol.md §12). */
   classRoster: "/api/class",
+  /** The emulated network links (docs/protocol.md §16). */
+  links: "/api/links",
 } as const;
 
 /** A route of {@link ROUTES}. */
