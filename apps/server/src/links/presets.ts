@@ -71,7 +71,9 @@ export function presetLinks(options: PresetOptions = {}): LinkSpec[] {
       downKbps: 1600,
       upKbps: 750,
       description: "A typical mobile connection: every exchange costs a 150 ms round trip.",
-      source: `“Slow 4G” (150 ms, 1.6 Mbit/s down, 750 kbit/s up; Lighthouse's mobile default, WebPageTest's “3G Fast”) in ${CHROME_PRESETS}`,
+      source:
+        `“Slow 4G” (150 ms, 1.6 Mbit/s down, 750 kbit/s up) in ${CHROME_PRESETS}; also Lighthouse's mobile default, ` +
+        "https://github.com/GoogleChrome/lighthouse/blob/main/core/config/constants.js, and WebPageTest's “3G Fast”",
     },
     {
       ...CLEAN,
