@@ -10,18 +10,7 @@ describe("GET /api/links", () => {
     await withServer({}, async (h) => {
       const res = await request<LinksResponse>(`${h.url}/api/links`);
       expect(res.status).toBe(200);
-      expect(res.body.links.map((l) => l.name)).toEqual([
-        "loopback",
-        "lan",
-        "wifi",
-        "4g",
-        "3g",
-        "satellite",
-        "ws-blocked",
-        "ws-dropped",
-        "buffering-proxy",
-        "idle-timeout",
-      ]);
+      expect(res.body.links.map((l) => l.name)).toEqual(presetLinks().map((l) => l.name));
       const fourG = res.body.links.find((l) => l.name === "4g");
       expect(fourG).toEqual({
         name: "4g",

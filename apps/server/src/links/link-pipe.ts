@@ -109,7 +109,8 @@ export class LinkPipe {
     const now = performance.now();
     const { kbps, delayMs, jitterMs, lossPercent, stallMs } = this.params;
     const total = typeof data === "number" ? data : data.length;
-    const sliceBytes = kbps === null ? Number.POSITIVE_INFINITY : Math.max(MSS, (kbps * SLICE_MS) / 8);
+    const sliceBytes =
+      kbps === null ? Number.POSITIVE_INFINITY : Math.max(MSS, Math.floor((kbps * SLICE_MS) / 8));
     let offset = 0;
     do {
       const bytes = Math.min(sliceBytes, total - offset);

@@ -16,24 +16,15 @@ const UP_WINDOW = 64 * 1024;
 const MAX_WAITING_REQUESTS = 32;
 const EMPTY = Buffer.alloc(0);
 
-const downParams = (l: LinkSpec | null): PipeParams =>
-  l
+/** One direction of `link` (`null`: no link): half its round trip, its rate that way, its jitter and loss. */
+const pipeParams = (link: LinkSpec | null, kbps: number | null): PipeParams =>
+  link
     ? {
-        delayMs: l.rttMs / 2,
-        jitterMs: l.jitterMs,
-        kbps: l.downKbps,
-        lossPercent: l.lossPercent,
-        stallMs: l.stallMs,
-      }
-    : OPEN_PIPE;
-const upParams = (l: LinkSpec | null): PipeParams =>
-  l
-    ? {
-        delayMs: l.rttMs / 2,
-        jitterMs: l.jitterMs,
-        kbps: l.upKbps,
-        lossPercent: l.lossPercent,
-        stallMs: l.stallMs,
+        delayMs: link.rttMs / 2,
+        jitterMs: link.jitterMs,
+        kbps,
+        lossPercent: link.lossPercent,
+        stallMs: link.stallMs,
       }
     : OPEN_PIPE;
 
@@ -84,8 +75,8 @@ export class LinkedSocket {
   use(link: LinkSpec | null): void {
     this.flushHeld();
     this.link = link;
-    this.down.params = downParams(link);
-    this.up.params = upParams(link);
+    this.down.params = pipeParams(link, link?.downKbps ?? null);
+    this.up.params = pipeParams(link, link?.upKbps ?? null);
     this.#touch();
   }
 
