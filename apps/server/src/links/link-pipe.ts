@@ -35,7 +35,7 @@ interface InFlight {
 
 /** A FIFO that pops from the front without shifting the array each time. */
 class Fifo<T> {
-  #items: T[] = [];
+  #items: (T | undefined)[] = [];
   #head = 0;
   get size(): number {
     return this.#items.length - this.#head;
@@ -48,8 +48,13 @@ class Fifo<T> {
   }
   shift(): T | undefined {
     const item = this.#items[this.#head];
+    // Let go of what was taken: a popped slot must not keep its bytes and closures alive.
+    this.#items[this.#head] = undefined;
     this.#head += 1;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+    if (this.#head === this.#items.length) {
+      this.#items.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
