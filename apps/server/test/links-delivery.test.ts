@@ -22,10 +22,18 @@ const ROUGH: LinkSpec = {
 const LINKS = [...presetLinks().filter((l) => l.kind === "network"), ROUGH];
 const N = 30;
 const TRANSPORTS = ["ws", "sse", "long-poll", "poll"] as const;
+type Transport = (typeof TRANSPORTS)[number];
+/** The transports each fault lets through (links-faults.test.ts checks how the others fail). */
+const THROUGH_FAULTS: [string, Transport[]][] = [
+  ["ws-blocked", ["sse", "long-poll", "poll"]],
+  ["ws-dropped", ["sse", "long-poll", "poll"]],
+  ["buffering-proxy", ["long-poll", "poll"]],
+  ["idle-timeout", ["ws", "sse", "long-poll", "poll"]],
+];
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ port: 0, links: LINKS, rateLimit: 0 });
+  server = await startServer({ port: 0, links: [...presetLinks(), ROUGH], rateLimit: 0 });
 });
 afterAll(() => server.close(500));
 
@@ -50,7 +58,7 @@ async function pollAll(url: string, n: number, long: boolean): Promise<Envelope[
 }
 
 /** Subscribes over `transport` through `base` and returns every message it delivered. */
-async function receive(transport: (typeof TRANSPORTS)[number], base: string, ch: string, link: LinkSpec) {
+async function receive(transport: Transport, base: string, ch: string, link: LinkSpec) {
   const url = `${base}/api/channels/${ch}`;
   const settle = 2 * link.rttMs + 300; // long enough for a duplicate to show up after the last message
   switch (transport) {
@@ -79,27 +87,38 @@ async function receive(transport: (typeof TRANSPORTS)[number], base: string, ch:
   }
 }
 
+/** Subscribes every one of `transports` through `link` to one channel, publishes 1..N, checks each got them all once. */
+async function deliverThrough(link: LinkSpec, transports: readonly Transport[]) {
+  const ch = `d-${link.name}`;
+  const received = transports.map((t) => receive(t, `${server.url}/link/${link.name}`, ch, link));
+  for (const i of range(1, N)) {
+    await post(`${server.url}/api/channels/${ch}/messages`, { data: { i } });
+    await sleep(10);
+  }
+  const all = await Promise.all(received);
+  for (const [k, messages] of all.entries()) {
+    const what = `${transports[k]} through ${link.name}`;
+    expect(
+      messages.map((m) => m.seq),
+      what,
+    ).toEqual(range(1, N));
+    expect(
+      messages.map((m) => m.data),
+      what,
+    ).toEqual(range(1, N).map((i) => ({ i })));
+  }
+}
+
 describe.concurrent.each(LINKS)("through $name", (link) => {
-  it("ws, sse, long-poll and poll on one channel each deliver 1..N exactly once, in order", {
-    timeout: 30_000,
-  }, async () => {
-    const ch = `d-${link.name}`;
-    const received = TRANSPORTS.map((t) => receive(t, `${server.url}/link/${link.name}`, ch, link));
-    for (const i of range(1, N)) {
-      await post(`${server.url}/api/channels/${ch}/messages`, { data: { i } });
-      await sleep(10);
-    }
-    const all = await Promise.all(received);
-    for (const [k, messages] of all.entries()) {
-      const what = `${TRANSPORTS[k]} through ${link.name}`;
-      expect(
-        messages.map((m) => m.seq),
-        what,
-      ).toEqual(range(1, N));
-      expect(
-        messages.map((m) => m.data),
-        what,
-      ).toEqual(range(1, N).map((i) => ({ i })));
-    }
-  });
+  it(
+    "ws, sse, long-poll and poll on one channel each deliver 1..N exactly once, in order",
+    { timeout: 30_000 },
+    () => deliverThrough(link, TRANSPORTS),
+  );
+});
+
+describe.concurrent.each(THROUGH_FAULTS)("through %s", (name, transports) => {
+  it(`${transports.join(", ")} deliver 1..N exactly once, in order`, { timeout: 30_000 }, () =>
+    deliverThrough(presetLinks().find((l) => l.name === name) as LinkSpec, transports),
+  );
 });
