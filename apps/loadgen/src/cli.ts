@@ -132,7 +132,8 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
 /** Throws unless the server at `base` offers link `name` (the message lists the ones it does). */
 async function checkLink(base: string, name: string): Promise<void> {
   const res = await fetch(`${base}${ROUTES.links}`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`${base}${ROUTES.links} answered ${res.status}: is it a Transport Lab server?`);
+  if (!res.ok)
+    throw new Error(`${base}${ROUTES.links} answered ${res.status}: is it a Transport Lab server?`);
   const { links } = (await res.json()) as LinksResponse;
   if (!links.some((l) => l.name === name)) {
     throw new Error(`--link must be one of ${links.map((l) => l.name).join(", ")}, got "${name}"`);

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "./run.ts";
@@ -21,13 +24,17 @@ describe("loadgen run --link", () => {
   it("measures through the link: every delivery takes at least the one-way delay", {
     timeout: 70_000,
   }, async () => {
-    const args = ["run", "--clients", "10", "--rate", "20", "--duration", "2", "--warmup", "1", "--json"];
+    const out = mkdtempSync(join(tmpdir(), "loadgen-link-"));
+    const args = ["run", "--clients", "10", "--rate", "20", "--duration", "2", "--warmup", "1"];
+    const transports = ["ws", "longPoll"];
     const runs = await Promise.all(
-      ["ws", "long-poll"].map((t) => loadgen([...args, "--transport", t, "--link", "4g"])),
+      transports.map((t) => loadgen([...args, "--transport", t, "--link", "4g", "--out", join(out, t)])),
     );
-    for (const run of runs) {
+    for (const [i, run] of runs.entries()) {
       expect(run.code, run.stderr).toBe(0);
-      const [result] = JSON.parse(run.stdout) as RunResult[];
+      expect(run.stdout).toMatch(/server@4g/);
+      const record = JSON.parse(readFileSync(join(out, transports[i] as string, "results.json"), "utf8"));
+      const [result] = record.results as RunResult[];
       expect(result?.spec.link).toBe("4g");
       expect(result?.open).toBe(10);
       expect(result?.gaps).toBe(0);
@@ -35,6 +42,7 @@ describe("loadgen run --link", () => {
       expect(result?.received).toBeGreaterThan(0.9 * (result?.expected ?? 0));
       expect(result?.latency.min).toBeGreaterThanOrEqual(74);
     }
+    rmSync(out, { recursive: true, force: true });
   });
 
   it("refuses an unknown link, listing the server's, and a baseline through a link", async () => {

@@ -17,7 +17,11 @@ interface FixedColumn extends Column {
 
 const COLUMNS: readonly FixedColumn[] = [
   { head: "transport", width: 9, cell: (r) => r.spec.transport },
-  { head: "target", width: 13, cell: (r) => (r.spec.link === undefined ? r.target : `${r.target}@${r.spec.link}`) },
+  {
+    head: "target",
+    width: 13,
+    cell: (r) => (r.spec.link === undefined ? r.target : `${r.target}@${r.spec.link}`),
+  },
   { head: "clients", width: 7, cell: (r) => String(r.open) },
   { head: "rate", width: 6, cell: (r) => String(r.spec.rate) },
   { head: "deliv/s", width: 9, cell: (r) => r.deliveriesPerSecond.toFixed(0) },

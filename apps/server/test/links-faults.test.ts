@@ -118,7 +118,7 @@ describe("buffering-proxy", () => {
       raw.write(upgradeRequest("/link/buffering-proxy/api/channels/chat/ws"));
       const text = (await raw.rest()).toString("latin1");
       expect(text).toMatch(/^HTTP\/1\.1 426 /);
-      expect(text).toContain('"code":"bad_param"');
+      expect(text).toContain('"code":"upgrade_required"');
     });
   });
 });

@@ -1,4 +1,4 @@
-import { type LinkInfo, type LinksResponse, linkBaseUrl } from "@transport-lab/protocol";
+import { type LinkInfo, type LinksResponse, linkBaseUrl, ROUTES } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import type { NodeBindings } from "../context.ts";
 import type { LinkSpec } from "./presets.ts";
@@ -24,5 +24,5 @@ export const linkInfo = (l: LinkSpec): LinkInfo => ({
 /** `GET /api/links`: every link this server offers, with its figures and what it models. */
 export function mountLinks(app: Hono<NodeBindings>, links: readonly LinkSpec[]): void {
   const body: LinksResponse = { links: links.map(linkInfo) };
-  app.get("/api/links", (c) => c.json(body));
+  app.get(ROUTES.links, (c) => c.json(body));
 }
