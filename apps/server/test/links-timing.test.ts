@@ -51,7 +51,8 @@ async function compare(link: LinkSpec, n: number, sample: (prefix: string) => Pr
 let server: RunningServer;
 let wsBase: string;
 beforeAll(async () => {
-  server = await startServer({ port: 0, links: LINKS, rateLimit: 0 });
+  // A poll answer is capped at 1 MiB by default (MAX_POLL_BYTES); this one must be over it.
+  server = await startServer({ port: 0, links: LINKS, rateLimit: 0, maxPollBytes: 2 * 1024 * 1024 });
   wsBase = server.url.replace("http", "ws");
   // The 1 MiB answer: 17 messages of 62,000 characters, read back by one poll.
   const data = "x".repeat(62_000);
