@@ -1,7 +1,7 @@
 import { type IncomingMessage, type RequestListener, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { LINK_PATH_PREFIX } from "@transport-lab/protocol";
+import { LINK_PATH_PREFIX, ROUTES } from "@transport-lab/protocol";
 import { ApiError } from "../errors.ts";
 import type { UpgradeHandler } from "../transports/ws.ts";
 import { type LinkedSocket, linkedOf, linkSocket } from "./linked-socket.ts";
@@ -61,8 +61,12 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
     return { name, link: byName.get(name), rest: rest.startsWith("/") ? rest : `/${rest}` };
   };
 
-  /** A request that uses no link, on a socket that has used one: it queues behind what is still in flight. */
-  const unlinked = (linked: LinkedSocket, dispatch: () => void) => {
+  /**
+   * A request that uses no link goes straight on; on a socket that has used one, it queues behind
+   * what is still in flight there.
+   */
+  const straight = (linked: LinkedSocket | undefined, dispatch: () => void) => {
+    if (linked === undefined) return dispatch();
     linked.use(null);
     linked.arrive(0, false, dispatch);
   };
@@ -95,23 +99,19 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
         const url = req.url ?? "/";
         const socket = req.socket;
         const linked = linkedOf(socket);
-        if (!url.startsWith(LINK_PATH_PREFIX)) {
-          if (linked) unlinked(linked, () => inner(req, res));
-          else inner(req, res);
-          return;
-        }
+        if (!url.startsWith(LINK_PATH_PREFIX)) return straight(linked, () => inner(req, res));
         const { name, link, rest } = split(url);
         if (!link) {
-          const error = new ApiError(404, "not_found", `no link named "${name}"; GET /api/links lists them`);
+          const error = new ApiError(
+            404,
+            "not_found",
+            `no link named "${name}"; GET ${ROUTES.links} lists them`,
+          );
           res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(error.toBody()));
           return;
         }
         req.url = rest;
-        if (isClean(link)) {
-          if (linked) unlinked(linked, () => inner(req, res));
-          else inner(req, res);
-          return;
-        }
+        if (isClean(link)) return straight(linked, () => inner(req, res));
         const newConnection = linked === undefined && socket.bytesWritten === 0;
         const through = linked ?? linkSocket(socket);
         through.use(link);
@@ -127,11 +127,7 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
         const url = req.url ?? "/";
         const socket = duplex as Socket;
         const linked = linkedOf(socket);
-        if (!url.startsWith(LINK_PATH_PREFIX)) {
-          if (linked) unlinked(linked, () => handler(req, socket, head));
-          else handler(req, socket, head);
-          return;
-        }
+        if (!url.startsWith(LINK_PATH_PREFIX)) return straight(linked, () => handler(req, socket, head));
         const { link, rest } = split(url);
         if (!link) return rawAnswer(socket, "404 Not Found");
         req.url = rest;
