@@ -12,10 +12,8 @@ export interface RawAnswer {
   bytesIn: number;
   /** From the write (or, for the first request of {@link RawHttp.open}, from the connect) to the last byte. */
   ms: number;
-  /** From the first byte of the answer to its last. */
-  transferMs: number;
-  /** Bytes that came with the first read (time zero of `transferMs`). */
-  firstBytes: number;
+  /** From the write (or connect) to the answer's first byte. */
+  firstByteMs: number;
 }
 
 /**
@@ -25,9 +23,8 @@ export interface RawAnswer {
 export class RawHttp {
   readonly chunks = new Inbox<{ at: number; data: Buffer }>();
   #buffer = Buffer.alloc(0);
-  /** Arrival of the first and latest chunk in {@link #buffer}, and the first one's size. */
+  /** Arrival of the first and the latest chunk in {@link #buffer}. */
   #firstAt = 0;
-  #firstBytes = 0;
   #lastAt = 0;
   #opened: number;
   #first = true;
@@ -68,10 +65,7 @@ export class RawHttp {
     const deadline = performance.now() + timeoutMs;
     while (!predicate(this.#buffer)) {
       const { at, data } = await this.chunks.next(Math.max(1, deadline - performance.now()), "bytes");
-      if (this.#buffer.length === 0) {
-        this.#firstAt = at;
-        this.#firstBytes = data.length;
-      }
+      if (this.#buffer.length === 0) this.#firstAt = at;
       this.#lastAt = at;
       this.#buffer = Buffer.concat([this.#buffer, data]);
     }
@@ -119,8 +113,7 @@ export class RawHttp {
       bytesOut,
       bytesIn: answer.length,
       ms,
-      transferMs: this.#lastAt - this.#firstAt,
-      firstBytes: this.#firstBytes,
+      firstByteMs: this.#firstAt - t0,
     };
   }
 
