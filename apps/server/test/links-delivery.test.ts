@@ -90,12 +90,16 @@ async function receive(transport: Transport, base: string, ch: string, link: Lin
 /** Subscribes every one of `transports` through `link` to one channel, publishes 1..N, checks each got them all once. */
 async function deliverThrough(link: LinkSpec, transports: readonly Transport[]) {
   const ch = `d-${link.name}`;
-  const received = transports.map((t) => receive(t, `${server.url}/link/${link.name}`, ch, link));
+  // One promise over all of them from the start, so that a client failing while messages are
+  // still being published is a failure of this test, not an unhandled rejection.
+  const received = Promise.all(
+    transports.map((t) => receive(t, `${server.url}/link/${link.name}`, ch, link)),
+  );
   for (const i of range(1, N)) {
     await post(`${server.url}/api/channels/${ch}/messages`, { data: { i } });
     await sleep(10);
   }
-  const all = await Promise.all(received);
+  const all = await received;
   for (const [k, messages] of all.entries()) {
     const what = `${transports[k]} through ${link.name}`;
     expect(
