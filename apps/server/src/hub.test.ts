@@ -150,6 +150,26 @@ describe("Hub", () => {
     expect(reasons.slice(2).map(([, r]) => r)).toEqual(["shutdown", "shutdown", "shutdown"]);
   });
 
+  it("cut() counts a connection that is still closing once: a second cut skips it", () => {
+    const hub = makeHub();
+    const chat = hub.obtain("chat", undefined);
+    let cuts = 0;
+    // Like a WebSocket: cut() starts the close; it detaches later, at the socket's `close`.
+    const closing = conn("ws", "10.0.0.1", () => {
+      cuts += 1;
+    });
+    hub.attach(chat, closing);
+    hub.attach(chat, conn("sse"));
+    expect(hub.cut("disconnect", chat)).toBe(2);
+    expect(hub.cut("disconnect", chat)).toBe(0);
+    expect(hub.cut("shutdown")).toBe(0);
+    expect(cuts).toBe(1);
+    hub.detach(chat, closing);
+    const next = conn("ws");
+    hub.attach(chat, next);
+    expect(hub.cut("disconnect", chat)).toBe(1);
+  });
+
   it("refuses new held connections while shutting down", () => {
     const hub = makeHub();
     expect(hub.shuttingDown).toBe(false);

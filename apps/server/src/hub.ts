@@ -30,6 +30,8 @@ export class Hub {
   readonly #heldBy = new Map<string, number>();
   readonly #createdBy = new Map<string, number>();
   readonly #epochSecret = randomBytes(16);
+  /** Connections already cut and still closing (a WebSocket detaches only at its `close`). */
+  readonly #cutAlready = new WeakSet<Connection>();
   #connections = 0;
   #retainedBytes = 0;
   #shuttingDown = false;
@@ -188,11 +190,17 @@ export class Hub {
     this.release(channel);
   }
 
-  /** Cuts every held connection of `channel` (or of all channels); returns how many. */
+  /**
+   * Cuts every held connection of `channel` (or of all channels); returns how many. A connection
+   * cut before and still closing is neither cut nor counted again: two disconnects in a row count
+   * each connection once.
+   */
   cut(reason: CutReason, channel?: Channel): number {
     let n = 0;
     for (const ch of channel ? [channel] : [...this.#channels.values()]) {
       for (const conn of [...ch.connections]) {
+        if (this.#cutAlready.has(conn)) continue;
+        this.#cutAlready.add(conn);
         conn.cut(reason);
         n += 1;
       }

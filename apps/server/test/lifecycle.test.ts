@@ -1,6 +1,6 @@
 import type { PollResponse } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
-import { eventually, post, range, request, withServer } from "./helpers.ts";
+import { eventually, post, range, request, sleep, withServer } from "./helpers.ts";
 
 const zero = { ws: 0, sse: 0, longPoll: 0 };
 
@@ -88,6 +88,21 @@ describe("connection lifecycle", () => {
       expect((await h.info("other")).subscribers.ws).toBe(1);
       // Unknown channel: nothing to cut.
       expect((await post(h.channelUrl("nobody-here", "disconnect"), "")).body).toEqual({ disconnected: 0 });
+    });
+  });
+
+  it("a second disconnect does not count a WebSocket that is still closing from the first", async () => {
+    await withServer({}, async (h) => {
+      const ws = await h.ws("chat");
+      await eventually(async () => expect((await h.info("chat")).subscribers.ws).toBe(1));
+      // A peer that reads nothing never answers the close frame: the socket stays in CLOSING.
+      ws.socket.pause();
+      expect((await post(h.channelUrl("chat", "disconnect"), "")).body).toEqual({ disconnected: 1 });
+      await sleep(60);
+      expect((await post(h.channelUrl("chat", "disconnect"), "")).body).toEqual({ disconnected: 0 });
+      expect((await h.info("chat")).subscribers.ws).toBe(1);
+      ws.socket.resume();
+      expect((await ws.closed).code).toBe(1012);
     });
   });
 
