@@ -14,7 +14,7 @@ import { presetLinks } from "./links/presets.ts";
 import { createOriginPolicy } from "./origin-policy.ts";
 import { createPrometheusRegistry } from "./prometheus.ts";
 import { createKeyedRateLimiter } from "./rate-limit.ts";
-import { mountRoutes, retention } from "./routes.ts";
+import { metricsOf, mountRoutes } from "./routes.ts";
 import { createServerCounters } from "./server-metrics.ts";
 import { mountStatic } from "./static.ts";
 import { mountLongPoll } from "./transports/long-poll.ts";
@@ -55,9 +55,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabA
     admin.sweep();
     context.hub.sweep();
   });
-  const prometheus = createPrometheusRegistry(() =>
-    counters.snapshot(context.hub.list().length, retention(context)),
-  );
+  const prometheus = createPrometheusRegistry(() => metricsOf(context));
 
   const app = new Hono<NodeBindings>();
   app.onError((err, c) => {

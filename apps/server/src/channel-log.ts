@@ -14,13 +14,14 @@ export interface LogState {
 
 /** Receives a log's new entries: an object, so that a subscription costs no closure. */
 export interface LogSubscriber {
+  /** The next entry, in seq order; a log shared by several instances may repeat one already handed over. */
   receive(entry: LogEntry): void;
 }
 
 /**
  * One channel's ordered log. The in-memory ring buffer is the embedded
- * default; the interface is async where storage might be remote (Redis
- * Streams), so transports never assume a synchronous store.
+ * default; the interface is async where storage is remote (Redis Streams,
+ * `redis/redis-channel-log.ts`), so transports never assume a synchronous store.
  *
  * What every implementation must do:
  * - number appended entries 1, 2, 3 … in one epoch, without gaps or repeats, and hand each to
@@ -35,8 +36,13 @@ export interface LogSubscriber {
  */
 export interface ChannelLog {
   readonly channel: string;
-  /** Current head and retention (kept current by the implementation). */
+  /**
+   * Head and retention as this process last knew them: exact for the in-memory log; for a log
+   * shared by several instances, what the last append, delivery or read brought.
+   */
   state(): LogState;
+  /** Head and retention as the store has them now (resolves {@link state} for the in-memory log). */
+  head(): Promise<LogState>;
   /** Sequences `dataJson` (already-serialized JSON) and notifies subscribers before resolving. */
   append(dataJson: string): Promise<LogEntry>;
   /**
@@ -97,9 +103,11 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
     return before - bytes;
   };
 
+  const state = (): LogState => ({ epoch, seq: head, oldestSeq: tail, bytes });
   return {
     channel,
-    state: () => ({ epoch, seq: head, oldestSeq: tail, bytes }),
+    state,
+    head: () => Promise.resolve(state()),
     append(dataJson) {
       head += 1;
       const entry = new LogEntry(channel, epoch, head, now(), dataJson);

@@ -68,20 +68,25 @@ export function createGenerator(opts: GeneratorOptions) {
   };
 
   return {
-    /** Sets rate (msgs/s, 0 stops) and payload size; restarts the schedule. */
-    set(newRate: number, newPayloadBytes: number): void {
+    /**
+     * Sets rate (msgs/s, 0 stops) and payload size; restarts the schedule. `elapsedMs` continues a
+     * run that started that long ago (another instance ran it until now): the ticks already due
+     * are skipped, so tick n stays due at the run's start + n/rate.
+     */
+    set(newRate: number, newPayloadBytes: number, elapsedMs = 0): void {
       stop();
       payloadBytes = newPayloadBytes;
       padding = "x".repeat(newPayloadBytes);
       if (newRate <= 0) return;
       rate = newRate;
-      startedAt = performance.now();
+      startedAt = performance.now() - elapsedMs;
       // Ticks count from 1 in each run, so tick n was due at start + n/rate (the load generator relies on it).
-      tick = 0;
-      sent = 0;
+      tick = Math.floor((elapsedMs * rate) / 1000);
+      sent = tick;
       idleSince = undefined;
       // Capped like every later timer: 1000 / 1e-9 ms overflows setTimeout, which then fires at once.
-      timer = setTimeout(run, Math.max(1, Math.min(1000, 1000 / rate)));
+      const next = startedAt + ((sent + 1) * 1000) / rate;
+      timer = setTimeout(run, Math.max(1, Math.min(1000, next - performance.now())));
     },
     stop,
     state(): GeneratorState {

@@ -1,10 +1,19 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { type ChannelInfo, DEFAULT_CHANNEL } from "@transport-lab/protocol";
-import { Channel, type Connection, type CutReason, checkChannelName } from "./channel.ts";
-import { createMemoryChannelLog, type LogState } from "./channel-log.ts";
+import {
+  Channel,
+  type ChannelGenerator,
+  type Connection,
+  type CutReason,
+  checkChannelName,
+} from "./channel.ts";
+import { type ChannelLog, createMemoryChannelLog, type LogState } from "./channel-log.ts";
+import type { Cluster, ClusterHost } from "./cluster.ts";
 import type { ServerOptions } from "./config.ts";
 import { ApiError } from "./errors.ts";
+import { createGenerator } from "./generator.ts";
 import type { LogEntry } from "./log-entry.ts";
+import { createRetention, type Retention } from "./retention.ts";
 import type { ServerCounters } from "./server-metrics.ts";
 
 /** +1 / −1 on a per-address count, forgetting addresses that reach 0. */
@@ -24,63 +33,135 @@ function bump(map: Map<string, number>, key: string, by: 1 | -1): void {
  * as soon as that is so, and its epoch is derived from its name with a
  * per-process secret: a channel removed empty and made again has the same
  * epoch and seq 0, so no client can tell it was gone.
+ *
+ * With a {@link Cluster} (Redis), the logs, the channel limits, the retained-bytes budget and the
+ * generators are shared by every instance; connections and their limits stay per instance.
  */
-export class Hub {
+export class Hub implements ClusterHost {
   readonly #channels = new Map<string, Channel>();
+  /** Channels being made: two requests for a new name wait for one channel. */
+  readonly #obtaining = new Map<string, Promise<Channel>>();
   readonly #heldBy = new Map<string, number>();
   readonly #createdBy = new Map<string, number>();
   readonly #epochSecret = randomBytes(16);
   /** Connections already cut and still closing (a WebSocket detaches only at its `close`). */
   readonly #cutAlready = new WeakSet<Connection>();
+  readonly #retention: Retention;
   #connections = 0;
-  #retainedBytes = 0;
   #shuttingDown = false;
-  #trimming = false;
 
   constructor(
     readonly options: ServerOptions,
     readonly counters: ServerCounters,
+    readonly cluster?: Cluster,
   ) {
-    this.obtain(DEFAULT_CHANNEL, undefined);
+    this.#retention = createRetention(options.maxRetainedBytes, () => this.#channels.values());
+    this.obtain(DEFAULT_CHANNEL, undefined).catch((err: unknown) =>
+      console.error(`[${DEFAULT_CHANNEL}] cannot be made`, err),
+    );
   }
 
-  /** The channel if it exists; `undefined` for a name that is not valid too. */
+  /** The channel if this instance has it; `undefined` for a name that is not valid too. */
   find(name: string): Channel | undefined {
     return this.#channels.get(name);
   }
 
   /** The state of a channel that does not exist: what it will start from when made. */
   emptyState(name: string): LogState {
+    if (this.cluster) return this.cluster.emptyState(name);
     return { epoch: this.#epochFor(name), seq: 0, oldestSeq: 1, bytes: 0 };
   }
 
+  /** The log to read `name` from: this instance's, a read handle of the shared store, or none. */
+  logOf(name: string): ChannelLog | undefined {
+    return this.#channels.get(name)?.log ?? this.cluster?.peekLog(name);
+  }
+
+  /** The head of `name` as its store has it now (the empty state of a channel that does not exist). */
+  async headOf(name: string): Promise<LogState> {
+    const log = this.logOf(name);
+    return log ? log.head() : this.emptyState(name);
+  }
+
   /** `GET /api/channels/:ch`: the channel's info, or that of the empty channel `name` would start as. */
-  infoOf(name: string): ChannelInfo {
+  async infoOf(name: string): Promise<ChannelInfo> {
     const channel = this.#channels.get(name);
-    if (channel) return channel.info();
-    const { epoch, seq, oldestSeq } = this.emptyState(name);
+    const { cluster } = this;
+    if (!cluster) return channel?.info() ?? this.#emptyInfo(name);
+    const [{ epoch, seq, oldestSeq }, generator] = await Promise.all([
+      this.headOf(name),
+      cluster.generatorState(name),
+    ]);
+    const own = {
+      id: cluster.instanceId,
+      subscribers: { ...(channel?.counts ?? { ws: 0, sse: 0, longPoll: 0 }) },
+    };
+    const instances = [own, ...cluster.subscribersElsewhere(name)];
+    const subscribers = { ws: 0, sse: 0, longPoll: 0 };
+    for (const { subscribers: s } of instances) {
+      subscribers.ws += s.ws;
+      subscribers.sse += s.sse;
+      subscribers.longPoll += s.longPoll;
+    }
+    const { rate, payloadBytes, running } = generator;
     return {
       channel: name,
       epoch,
       seq,
       oldestSeq,
-      subscribers: { ws: 0, sse: 0, longPoll: 0 },
-      generator: { rate: 0, payloadBytes: 64, running: false },
+      subscribers,
+      generator: { rate, payloadBytes, running },
+      instance: cluster.instanceId,
+      instances,
     };
   }
 
-  /** The state of `name`'s log, or the empty state it would start from: a cursor resolves against either. */
-  stateOf(name: string): LogState {
-    return this.#channels.get(name)?.log.state() ?? this.emptyState(name);
+  /** `GET /api/channels`: every channel (of every instance, with a cluster). */
+  async infos(): Promise<ChannelInfo[]> {
+    if (!this.cluster) return this.list().map((ch) => ch.info());
+    const names = await this.cluster.channelNames();
+    return Promise.all(names.sort().map((name) => this.infoOf(name)));
   }
 
   /** The channel, created on first use by `address`; 400 on a bad name, 503 past the channel limits. */
-  obtain(name: string, address: string | undefined): Channel {
+  obtain(name: string, address: string | undefined, force = false): Promise<Channel> {
+    try {
+      return this.#obtain(name, address, force);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #obtain(name: string, address: string | undefined, force: boolean): Promise<Channel> {
     const existing = this.#channels.get(checkChannelName(name));
     if (existing) {
       existing.lastActivity = performance.now();
-      return existing;
+      return Promise.resolve(existing);
     }
+    const pending = this.#obtaining.get(name);
+    if (pending) return pending;
+    if (!this.cluster) {
+      this.#checkChannelLimits(address);
+      return Promise.resolve(this.#make(name, address));
+    }
+    const { cluster } = this;
+    const made = (async () => {
+      await cluster.hold(name, address, force);
+      try {
+        // Its head is read before the channel is in the map: nothing sees it with a state it never had.
+        const log = cluster.openLog(name, () => this.cut("epoch", this.#channels.get(name)));
+        await log.head();
+        return this.#channels.get(name) ?? this.#make(name, address, log);
+      } catch (err) {
+        if (!this.#channels.has(name)) cluster.release(name);
+        throw err;
+      }
+    })().finally(() => this.#obtaining.delete(name));
+    this.#obtaining.set(name, made);
+    return made;
+  }
+
+  #checkChannelLimits(address: string | undefined): void {
     const { maxChannels, maxChannelsPerAddress } = this.options;
     if (this.#channels.size >= maxChannels) {
       throw new ApiError(503, "channel_limit", `channel limit of ${maxChannels} reached`);
@@ -92,21 +173,40 @@ export class Hub {
         `this address has created ${maxChannelsPerAddress} channels (MAX_CHANNELS_PER_ADDRESS)`,
       );
     }
-    const log = createMemoryChannelLog({
-      channel: name,
-      historySize: this.options.historySize,
-      maxBytes: this.options.maxChannelBytes,
-      epoch: this.#epochFor(name),
-    });
-    const channel = new Channel(log, address, this.options.generatorIdleMs, (dataJson) => {
-      this.counters.publishes.generator += 1;
-      this.append(channel, dataJson).catch((err: unknown) =>
-        console.error(`[${name}] generated message lost`, err),
-      );
-    });
+  }
+
+  #make(name: string, address: string | undefined, shared?: ChannelLog): Channel {
+    const { cluster, options } = this;
+    const log =
+      shared ??
+      createMemoryChannelLog({
+        channel: name,
+        historySize: options.historySize,
+        maxBytes: options.maxChannelBytes,
+        epoch: this.#epochFor(name),
+      });
+    const generator = (channel: Channel): ChannelGenerator =>
+      cluster
+        ? cluster.generatorFor(channel, (dataJson, lease) => this.#generated(channel, dataJson, lease))
+        : createGenerator({
+            channel: name,
+            publish: (dataJson) => {
+              this.#generated(channel, dataJson, "").catch((err: unknown) =>
+                console.error(`[${name}] generated message lost`, err),
+              );
+            },
+            hasClients: () => channel.hasLocalClients(),
+            idleMs: options.generatorIdleMs,
+          });
+    const channel = new Channel(log, address, generator);
     this.#channels.set(name, channel);
-    if (address !== undefined) bump(this.#createdBy, address, 1);
+    if (address !== undefined && !cluster) bump(this.#createdBy, address, 1);
     return channel;
+  }
+
+  #generated(channel: Channel, dataJson: string, lease: string): Promise<LogEntry> {
+    this.counters.publishes.generator += 1;
+    return this.append(channel, dataJson, undefined, lease);
   }
 
   /** Removes `channel` if nothing uses it (see {@link Channel.unused}); `chat` stays. */
@@ -114,7 +214,8 @@ export class Hub {
     if (channel.name === DEFAULT_CHANNEL || !channel.unused) return;
     if (this.#channels.get(channel.name) !== channel) return;
     this.#channels.delete(channel.name);
-    if (channel.creator !== undefined) bump(this.#createdBy, channel.creator, -1);
+    if (this.cluster) this.cluster.release(channel.name);
+    else if (channel.creator !== undefined) bump(this.#createdBy, channel.creator, -1);
   }
 
   /** Removes every unused channel (those a request made and left, e.g. a generator set to 0). */
@@ -122,13 +223,28 @@ export class Hub {
     for (const channel of [...this.#channels.values()]) this.release(channel);
   }
 
-  /** Appends to `channel`'s log, then keeps all channels together within `maxRetainedBytes`. */
-  async append(channel: Channel, dataJson: string): Promise<LogEntry> {
+  /**
+   * Appends to `channel`'s log, then keeps all channels together within `maxRetainedBytes`.
+   * `publisher`, the address of a client's publish, takes a token of the publish budget all
+   * instances share (the instance's own limiter has already taken one); `lease` limits a
+   * generated message to the generator's lease holder.
+   */
+  async append(channel: Channel, dataJson: string, publisher?: string, lease = ""): Promise<LogEntry> {
+    const { cluster } = this;
+    if (cluster && publisher !== undefined && !(await cluster.takePublish(publisher))) {
+      this.counters.publishes.rateLimited += 1;
+      throw new ApiError(
+        429,
+        "rate_limited",
+        `publish rate limit is ${this.options.rateLimit} msg/s per client`,
+      );
+    }
     channel.appending += 1;
     try {
-      const entry = await channel.log.append(dataJson);
-      this.#recount(channel);
-      if (this.#retainedBytes > this.options.maxRetainedBytes) await this.#trimLargest();
+      const entry = await (lease
+        ? (channel.log as LeasedAppend).append(dataJson, lease)
+        : channel.log.append(dataJson));
+      if (!cluster) await this.#retention.appended(channel);
       return entry;
     } finally {
       channel.appending -= 1;
@@ -137,11 +253,22 @@ export class Hub {
 
   /** Bytes retained by all channels together. */
   get retainedBytes(): number {
-    return this.#retainedBytes;
+    return this.cluster ? this.cluster.retainedBytes : this.#retention.bytes;
   }
 
+  /** Channels this instance has. */
   list(): Channel[] {
     return [...this.#channels.values()];
+  }
+
+  /** Channels of the server (of every instance, as last counted, with a cluster). */
+  get channelCount(): number {
+    return this.cluster ? this.cluster.channelCount : this.#channels.size;
+  }
+
+  /** {@link ClusterHost}: this instance's channels. */
+  localChannels(): readonly Channel[] {
+    return this.list();
   }
 
   /** True once {@link shutDown} was called. */
@@ -208,6 +335,22 @@ export class Hub {
     return n;
   }
 
+  /** {@link ClusterHost}: cuts this instance's connections of `name` as a disconnect does. */
+  cutLocal(name: string): number {
+    const channel = this.#channels.get(name);
+    return channel ? this.cut("disconnect", channel) : 0;
+  }
+
+  /** `POST …/disconnect`: cuts the channel's connections (on every instance, with a cluster). */
+  disconnect(name: string): Promise<number> {
+    return this.cluster ? this.cluster.disconnect(name) : Promise.resolve(this.cutLocal(name));
+  }
+
+  /** {@link ClusterHost}: runs `name`'s generator here from now on. */
+  async takeOver(name: string, resume: (channel: Channel) => void): Promise<void> {
+    resume(await this.obtain(name, undefined, true));
+  }
+
   get connectionCount(): number {
     return this.#connections;
   }
@@ -221,37 +364,22 @@ export class Hub {
     for (const ch of this.#channels.values()) ch.generator.stop();
   }
 
+  #emptyInfo(name: string): ChannelInfo {
+    const { epoch, seq, oldestSeq } = this.emptyState(name);
+    return {
+      channel: name,
+      epoch,
+      seq,
+      oldestSeq,
+      subscribers: { ws: 0, sse: 0, longPoll: 0 },
+      generator: { rate: 0, payloadBytes: 64, running: false },
+    };
+  }
+
   #epochFor(name: string): string {
     return createHmac("sha256", this.#epochSecret).update(name).digest("base64url").slice(0, 12);
   }
-
-  #recount(channel: Channel): void {
-    const bytes = channel.log.state().bytes;
-    this.#retainedBytes += bytes - channel.countedBytes;
-    channel.countedBytes = bytes;
-  }
-
-  /**
-   * Over the server's budget: the channel holding the most gives up its oldest messages, so a
-   * client flooding its own channels evicts its own history first. One pass at a time.
-   */
-  async #trimLargest(): Promise<void> {
-    if (this.#trimming) return;
-    this.#trimming = true;
-    try {
-      while (this.#retainedBytes > this.options.maxRetainedBytes) {
-        let largest: Channel | undefined;
-        for (const ch of this.#channels.values()) {
-          if (!largest || ch.countedBytes > largest.countedBytes) largest = ch;
-        }
-        if (!largest) return;
-        const excess = this.#retainedBytes - this.options.maxRetainedBytes;
-        const freed = await largest.log.trim(Math.max(0, largest.countedBytes - excess));
-        this.#recount(largest);
-        if (freed === 0) return; // only newest entries left: nothing more to give
-      }
-    } finally {
-      this.#trimming = false;
-    }
-  }
 }
+
+/** A shared log's append that only a generator's lease holder may make (`redis/redis-channel-log.ts`). */
+type LeasedAppend = ChannelLog & { append(dataJson: string, lease: string): Promise<LogEntry> };

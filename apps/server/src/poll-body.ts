@@ -1,6 +1,6 @@
 import { formatCursor, type ResetReason, type TransportCounters } from "@transport-lab/protocol";
-import type { Channel } from "./channel.ts";
 import type { ChannelLog } from "./channel-log.ts";
+import type { Hub } from "./hub.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
 
@@ -41,26 +41,34 @@ export async function readPollAnswer(
   maxBytes: number,
 ): Promise<PollAnswer> {
   const entries = await log.readAfter(start.afterSeq, limit, maxBytes);
+  const first = entries[0];
   const last = entries[entries.length - 1];
   const more = last !== undefined && last.seq < log.state().seq;
+  // Evicted between resolving the cursor and reading (a log shared by several instances): say so.
+  if (first && first.seq > start.afterSeq + 1 && start.reset === undefined) {
+    const afterSeq = first.seq - 1;
+    const expired: StartPoint = { afterSeq, cursor: formatCursor(first.epoch, afterSeq), reset: "expired" };
+    return { body: pollBody(expired, entries, more), messages: entries.length };
+  }
   return { body: pollBody(start, entries, more), messages: entries.length };
 }
 
 /**
  * The answer of a poll (or a long-poll that need not wait) right now, counted in `stats`: what
- * follows `start` in `channel`, or nothing for a channel that does not exist (it is not made).
+ * follows `start` in `name`, or nothing for a channel that does not exist (it is not made).
  */
 export async function answerNow(
-  channel: Channel | undefined,
+  hub: Hub,
+  name: string,
   start: StartPoint,
   limits: { readonly historySize: number; readonly maxPollBytes: number },
   stats: TransportCounters,
 ): Promise<Buffer<ArrayBuffer>> {
   let answer: PollAnswer = { body: pollBody(start, []), messages: 0 };
-  if (channel) {
-    channel.lastActivity = performance.now();
-    answer = await readPollAnswer(channel.log, start, limits.historySize, limits.maxPollBytes);
-  }
+  const channel = hub.find(name);
+  if (channel) channel.lastActivity = performance.now();
+  const log = hub.logOf(name);
+  if (log) answer = await readPollAnswer(log, start, limits.historySize, limits.maxPollBytes);
   stats.messagesOut += answer.messages;
   stats.bytesOut += answer.body.length;
   return answer.body;

@@ -4,6 +4,7 @@ import {
   generatorRequestSchema,
   publishRequestSchema,
   ROUTES,
+  type ServerMetrics,
 } from "@transport-lab/protocol";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -95,12 +96,17 @@ export function mountRoutes(
     await next();
   };
 
-  app.get(ROUTES.health, (c) => c.json({ status: "ok" }));
+  // Healthy means messages are being delivered: with Redis, a probe went round through it lately.
+  app.get(ROUTES.health, (c) => {
+    const delivering = hub.cluster?.delivering() ?? { ok: true };
+    if (delivering.ok) return c.json({ status: "ok" });
+    return c.json({ status: "unavailable", reason: delivering.reason }, 503);
+  });
   app.get(ROUTES.time, (c) => c.json({ time: wallClock() }));
-  app.get(ROUTES.channels, (c) => c.json({ channels: hub.list().map((ch) => ch.info()) }));
+  app.get(ROUTES.channels, async (c) => c.json({ channels: await hub.infos() }));
   // A channel that does not exist answers as the empty channel it would start as (and is not
   // made): the same epoch and seq 0 a poll of it gets.
-  app.get(ROUTES.channel, (c) => c.json(hub.infoOf(checkChannelName(c.req.param("ch")))));
+  app.get(ROUTES.channel, async (c) => c.json(await hub.infoOf(checkChannelName(c.req.param("ch")))));
   app.get(ROUTES.admin, (c) => {
     const status = admin.status(c.req.header("authorization"), addressOfRequest(c));
     const body: AdminStatusResponse = {
@@ -116,9 +122,10 @@ export function mountRoutes(
     const name = checkChannelName(c.req.param("ch"));
     const { raw } = await readJson(c, publishRequestSchema);
     const { data } = raw as { data: unknown };
-    const channel = hub.obtain(name, addressOfRequest(c));
+    const address = addressOfRequest(c);
+    const channel = await hub.obtain(name, address);
+    const entry = await hub.append(channel, JSON.stringify(data), address);
     counters.publishes.http += 1;
-    const entry = await hub.append(channel, JSON.stringify(data));
     return c.json({ seq: entry.seq, cursor: formatCursor(entry.epoch, entry.seq), time: entry.time }, 201);
   });
 
@@ -126,31 +133,39 @@ export function mountRoutes(
     const name = checkChannelName(c.req.param("ch"));
     const { rate, payloadBytes } = (await readJson(c, generatorRequestSchema)).value;
     // Stopping the generator of a channel that does not exist changes nothing: do not make it.
-    if (rate === 0 && !hub.find(name))
+    if (rate === 0 && !hub.find(name) && !(await hub.cluster?.generatorState(name))?.running)
       return c.json({ channel: name, rate: 0, payloadBytes, running: false });
-    const channel = hub.obtain(name, addressOfRequest(c));
-    channel.generator.set(rate, payloadBytes);
+    const channel = await hub.obtain(name, addressOfRequest(c));
+    await channel.generator.set(rate, payloadBytes);
     const state = channel.generator.state();
     hub.release(channel);
     return c.json(state);
   });
 
-  app.post(ROUTES.disconnect, sameOrigin, requireAdmin, (c) => {
-    const channel = hub.find(checkChannelName(c.req.param("ch")));
-    return c.json({ disconnected: channel ? hub.cut("disconnect", channel) : 0 });
-  });
+  app.post(ROUTES.disconnect, sameOrigin, requireAdmin, async (c) =>
+    c.json({ disconnected: await hub.disconnect(checkChannelName(c.req.param("ch"))) }),
+  );
 
-  app.get(ROUTES.metrics, (c) => c.json(counters.snapshot(hub.list().length, retention(ctx))));
+  app.get(ROUTES.metrics, (c) => c.json(metricsOf(ctx)));
   app.get(ROUTES.prometheus, async (c) =>
     c.body(await prometheus.metrics(), 200, { "content-type": prometheus.contentType }),
   );
 }
 
-/** The `retained` block of `/api/metrics`. */
-export function retention(ctx: AppContext) {
+/** `GET /api/metrics`: this instance's counters; with a cluster, its id and every live instance's. */
+export function metricsOf(ctx: AppContext): ServerMetrics {
+  const { hub, options } = ctx;
+  const retained = {
+    bytes: hub.retainedBytes,
+    maxBytes: options.maxRetainedBytes,
+    maxChannelBytes: options.maxChannelBytes,
+  };
+  const snapshot = ctx.counters.snapshot(hub.channelCount, retained);
+  const { cluster } = hub;
+  if (!cluster) return snapshot;
   return {
-    bytes: ctx.hub.retainedBytes,
-    maxBytes: ctx.options.maxRetainedBytes,
-    maxChannelBytes: ctx.options.maxChannelBytes,
+    ...snapshot,
+    instance: { id: cluster.instanceId, store: "redis" },
+    instances: cluster.instances(),
   };
 }

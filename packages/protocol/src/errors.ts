@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "connection_limit",
   "channel_limit",
   "shutting_down",
+  "store_unavailable",
   "internal",
 ] as const;
 

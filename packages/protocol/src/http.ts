@@ -56,6 +56,13 @@ export interface GeneratorState {
 /** Long-poll `timeout` bounds in ms. */
 export const LONG_POLL_TIMEOUT = { default: 25000, min: 1, max: 60000 } as const;
 
+/** Held connections per transport. */
+export interface HeldCounts {
+  readonly ws: number;
+  readonly sse: number;
+  readonly longPoll: number;
+}
+
 /** `GET /api/channels/:ch`. */
 export interface ChannelInfo {
   readonly channel: string;
@@ -63,8 +70,22 @@ export interface ChannelInfo {
   readonly seq: number;
   /** Oldest retained seq (seq + 1 when nothing is retained). */
   readonly oldestSeq: number;
-  readonly subscribers: { readonly ws: number; readonly sse: number; readonly longPoll: number };
+  /** The channel's held connections: on every instance together when several share the channels. */
+  readonly subscribers: HeldCounts;
   readonly generator: { readonly rate: number; readonly payloadBytes: number; readonly running: boolean };
+  /** The id of the instance that answered (servers sharing channels through Redis only). */
+  readonly instance?: string;
+  /** Each live instance's held connections of this channel (servers sharing channels through Redis only). */
+  readonly instances?: readonly { readonly id: string; readonly subscribers: HeldCounts }[];
+}
+
+/** One live server instance in `GET /api/metrics` of servers sharing channels through Redis. */
+export interface InstanceMetrics {
+  readonly id: string;
+  /** Wall-clock ms when it started. */
+  readonly startedAt: number;
+  readonly transports: Record<TransportName, ServerTransportCounters>;
+  readonly publishes: ServerMetrics["publishes"];
 }
 
 /** What the server counted for one transport, in `GET /api/metrics` (its side of the wire, not a client's). */
@@ -108,4 +129,12 @@ export interface ServerMetrics {
   };
   /** Seconds since the server started. */
   readonly uptime: number;
+  /** The instance that answered: its id and where its channels live (`memory`: this process only). */
+  readonly instance?: { readonly id: string; readonly store: "memory" | "redis" };
+  /**
+   * Every live instance sharing the channels, this one included, as each last reported itself
+   * (about once a second); absent for a server on its own. `channels` and `retained` above are
+   * already for all of them together; the rest above is this instance's.
+   */
+  readonly instances?: readonly InstanceMetrics[];
 }

@@ -38,6 +38,8 @@ export {
   type GeneratorRequest,
   type GeneratorState,
   generatorRequestSchema,
+  type HeldCounts,
+  type InstanceMetrics,
   LONG_POLL_TIMEOUT,
   type PollResponse,
   type PublishResponse,

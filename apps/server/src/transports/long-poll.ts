@@ -58,14 +58,17 @@ class HeldLongPoll implements Connection, LogSubscriber {
     this.res.once("close", onClose);
   }
 
-  /** Log subscriber contract: the next message wakes the request. */
+  /** Log subscriber contract: the next message wakes the request (a shared log may hand over older ones). */
   receive(entry: LogEntry): void {
-    this.finish(entry);
+    if (entry.seq > this.start.afterSeq) this.finish(entry);
   }
 
-  /** Hub contract: at shutdown the request is answered; a disconnect (a network fault) gets nothing. */
+  /**
+   * Hub contract: at shutdown (or a new epoch) the request is answered; a disconnect (a network
+   * fault) gets nothing.
+   */
   cut(reason: CutReason): void {
-    if (reason === "shutdown") {
+    if (reason !== "disconnect") {
       this.finish(undefined);
       return;
     }
@@ -113,15 +116,19 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));
     const address = addressOf(c.env.incoming.socket);
-    const existing = hub.find(name);
-    const state = existing ? existing.log.state() : hub.emptyState(name);
+    const state = await hub.headOf(name);
     const start = resolveCursor(state, cursor);
     if (start.reset !== undefined || state.seq > start.afterSeq || hub.shuttingDown) {
-      return c.body(await answerNow(existing, start, options, stats), 200, POLL_HEADERS);
+      return c.body(await answerNow(hub, name, start, options, stats), 200, POLL_HEADERS);
     }
     // Refused before the channel is made: a refused request leaves nothing behind.
     hub.checkCapacity(address);
-    const channel = hub.obtain(name, address);
+    const channel = await hub.obtain(name, address);
+    hub.checkCapacity(address);
+    // Something arrived while the channel was being made: answer it now rather than wait for the next.
+    if (channel.log.state().seq > start.afterSeq && channel.log.state().epoch === state.epoch) {
+      return c.body(await answerNow(hub, name, start, options, stats), 200, POLL_HEADERS);
+    }
     // The request is held on Node's own response, and the handler returns at once: a pending
     // Hono handler keeps its context, request and AbortSignal alive, which tripled the memory of
     // each of 10,000 held long-polls (see docs/benchmarks.md).

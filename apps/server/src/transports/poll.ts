@@ -17,9 +17,8 @@ export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     stats.requests += 1;
     const name = checkChannelName(c.req.param("ch"));
     const cursor = requireCursor(c.req.query("cursor"));
-    const channel = hub.find(name);
-    const start = resolveCursor(channel ? channel.log.state() : hub.emptyState(name), cursor);
-    const body = await answerNow(channel, start, options, stats);
+    const start = resolveCursor(await hub.headOf(name), cursor);
+    const body = await answerNow(hub, name, start, options, stats);
     return c.body(body, 200, POLL_HEADERS);
   });
 }

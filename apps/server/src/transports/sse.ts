@@ -72,7 +72,7 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     for (const res of open) res.write(PING);
   });
 
-  app.get(ROUTES.sse, (c) => {
+  app.get(ROUTES.sse, async (c) => {
     stats.requests += 1;
     refuseHead(c.req.method, c.req.path);
     const name = checkChannelName(c.req.param("ch"));
@@ -81,8 +81,9 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     const address = addressOf(c.env.incoming.socket);
     hub.checkCapacity(address);
     // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
-    const start = resolveCursor(hub.stateOf(name), cursor);
-    const channel = hub.obtain(name, address);
+    const start = resolveCursor(await hub.headOf(name), cursor);
+    const channel = await hub.obtain(name, address);
+    hub.checkCapacity(address); // again: other streams of this address may have opened meanwhile
     const state = channel.log.state();
     const res = c.env.outgoing;
 

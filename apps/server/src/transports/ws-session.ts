@@ -17,6 +17,7 @@ import type { Channel, Connection, CutReason } from "../channel.ts";
 import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
+import { ApiError } from "../errors.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
@@ -143,6 +144,7 @@ export class WsSession implements Connection, Sink {
     }
     // `data` as parsed, not zod's rebuilt copy, which would drop `__proto__` keys.
     this.publish((parsed as { data: unknown }).data, frame.value.ref).catch((err: unknown) => {
+      if (err instanceof ApiError) return this.error(err.code, err.message, frame.value.ref);
       this.error("internal", err instanceof Error ? err.message : "publish failed", frame.value.ref);
     });
   }
@@ -153,8 +155,8 @@ export class WsSession implements Connection, Sink {
     if (Buffer.byteLength(dataJson) > options.maxBodyBytes) {
       return this.error("payload_too_large", `data is over ${options.maxBodyBytes} bytes`, ref);
     }
+    const entry = await this.ctx.hub.append(this.channel, dataJson, this.address);
     counters.publishes.ws += 1;
-    const entry = await this.ctx.hub.append(this.channel, dataJson);
     this.json({
       type: "ack",
       ref: ref ?? null,

@@ -68,7 +68,7 @@ export function mountWs(
     throw new ApiError(426, "upgrade_required", "this endpoint needs a WebSocket upgrade");
   });
 
-  const handleUpgrade: UpgradeHandler = (req, socket, head) => {
+  const handleUpgrade: UpgradeHandler = async (req, socket, head) => {
     stats.requests += 1;
     const url = new URL(req.url ?? "/", "http://upgrade.invalid");
     const match = WS_PATH_PATTERN.exec(url.pathname);
@@ -88,8 +88,9 @@ export function mountWs(
       const cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
       hub.checkCapacity(address);
       // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
-      start = resolveCursor(hub.stateOf(name), cursor);
-      channel = hub.obtain(name, address);
+      start = resolveCursor(await hub.headOf(name), cursor);
+      channel = await hub.obtain(name, address);
+      hub.checkCapacity(address); // again: other upgrades of this address may have completed meanwhile
     } catch (err) {
       stats.errors += 1;
       const status = err instanceof ApiError ? err.status : 400;
@@ -97,6 +98,7 @@ export function mountWs(
       refuse(socket, status, text);
       return;
     }
+    if (socket.destroyed) return hub.release(channel); // the client left while the head was read
     wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, address, ctx).start(start));
   };
 

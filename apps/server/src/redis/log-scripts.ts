@@ -1,0 +1,105 @@
+/**
+ * The Lua scripts of one channel's log. Each runs atomically in Redis on the channel's keys only
+ * (one hash tag), so seqs stay gapless whichever instance publishes.
+ *
+ * The retained bytes of an entry are those of its envelope JSON,
+ * `{"channel":"<c>","seq":<s>,"time":<t>,"data":<d>}`: 37 bytes plus the lengths of the four
+ * values, exactly `LogEntry.size` (a test holds the two together). Lua's `#` counts bytes.
+ */
+
+/** Walks the oldest entries off while `over()` holds (never the newest, `seq`); sets `oldest` and `bytes`. */
+const EVICT = `
+local oldest, bytes = 1, 0
+local function evict(stream, fixed, seq, over)
+  while oldest < seq and over() do
+    local batch = redis.call('XRANGE', stream, string.format('%d', oldest), '+', 'COUNT', 64)
+    if #batch == 0 then bytes = 0; oldest = seq; break end
+    for _, e in ipairs(batch) do
+      if not (oldest < seq and over()) then break end
+      bytes = bytes - (fixed + #e[1] - 2 + #e[2][2] + #e[2][4])
+      oldest = tonumber(string.match(e[1], '^(%d+)')) + 1
+    end
+  end
+  if bytes < 0 then bytes = 0 end
+end
+`;
+
+/**
+ * Appends one message. KEYS: meta, stream, generator. ARGV: channel, data JSON, time (as the
+ * envelope writes it), history, max bytes, the epoch to start with if the channel has none, the
+ * pub/sub channel, and a generator lease token (`""` unless the generator publishes: then the
+ * append happens only while that token holds the lease, so one generator runs per channel).
+ * Returns {seq, epoch, oldest, bytes, version}, or {0} when the lease is lost.
+ */
+export const APPEND_LUA = `${EVICT}
+local meta, stream, gen = KEYS[1], KEYS[2], KEYS[3]
+local channel, data, time = ARGV[1], ARGV[2], ARGV[3]
+local history, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
+if ARGV[8] ~= '' and redis.call('HGET', gen, 'lease') ~= ARGV[8] then return {0} end
+local m = redis.call('HMGET', meta, 'e', 's', 'o', 'b', 'v')
+local epoch, seq, ver = m[1], tonumber(m[2]), tonumber(m[5])
+oldest, bytes = tonumber(m[3]), tonumber(m[4])
+if not epoch then
+  epoch, seq, oldest, bytes, ver = ARGV[6], 0, 1, 0, 0
+  redis.call('DEL', stream)
+end
+seq = seq + 1
+local id = string.format('%d', seq)
+local fixed = 37 + #channel
+local size = fixed + #id + #time + #data
+local before = oldest
+evict(stream, fixed, seq, function() return seq - oldest + 1 > history or bytes + size > maxBytes end)
+if oldest ~= before then redis.call('XTRIM', stream, 'MINID', string.format('%d', oldest)) end
+redis.call('XADD', stream, 'MAXLEN', history, id .. '-0', 't', time, 'd', data)
+bytes = bytes + size
+ver = ver + 1
+redis.call('HSET', meta, 'e', epoch, 's', id, 'o', string.format('%d', oldest), 'b', string.format('%d', bytes), 'v', string.format('%d', ver))
+redis.call('PUBLISH', ARGV[7], id .. ' ' .. string.format('%d %d %d', oldest, bytes, ver) .. ' ' .. epoch .. ' ' .. time .. '\\n' .. data)
+return {seq, epoch, oldest, bytes, ver}
+`;
+
+/**
+ * Reads the head and up to `count` entries after a seq, at most `maxBytes` of them (the first
+ * always). KEYS: meta, stream. ARGV: after seq, count, max bytes, length of the channel name.
+ * Returns {""} for a channel Redis has no log of, else {epoch, seq, oldest, bytes, version,
+ * then id, time, data of each entry}. Never writes: a read creates nothing.
+ */
+export const READ_LUA = `
+local m = redis.call('HMGET', KEYS[1], 'e', 's', 'o', 'b', 'v')
+if not m[1] then return {''} end
+local seq, oldest = tonumber(m[2]), tonumber(m[3])
+local out = {m[1], seq, oldest, tonumber(m[4]), tonumber(m[5])}
+local count = tonumber(ARGV[2])
+local from = math.max(tonumber(ARGV[1]) + 1, oldest)
+if count > 0 and from <= seq then
+  local budget, taken, fixed = tonumber(ARGV[3]), 0, 37 + tonumber(ARGV[4])
+  for _, e in ipairs(redis.call('XRANGE', KEYS[2], string.format('%d', from), '+', 'COUNT', count)) do
+    taken = taken + fixed + #e[1] - 2 + #e[2][2] + #e[2][4]
+    if taken > budget and #out > 5 then break end
+    out[#out + 1] = e[1]
+    out[#out + 1] = e[2][2]
+    out[#out + 1] = e[2][4]
+  end
+end
+return out
+`;
+
+/**
+ * Evicts the oldest entries until at most `target` bytes are retained (never the newest), for
+ * the budget of all channels together. KEYS: meta, stream. ARGV: target, length of the channel
+ * name. Returns {version, bytes, freed, oldest}.
+ */
+export const TRIM_LUA = `${EVICT}
+local m = redis.call('HMGET', KEYS[1], 'e', 's', 'o', 'b', 'v')
+if not m[1] then return {0, 0, 0, 1} end
+local seq, ver, target = tonumber(m[2]), tonumber(m[5]), tonumber(ARGV[1])
+oldest, bytes = tonumber(m[3]), tonumber(m[4])
+local before, start = bytes, oldest
+evict(KEYS[2], 37 + tonumber(ARGV[2]), seq, function() return bytes > target end)
+if oldest ~= start then
+  redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', oldest))
+  ver = ver + 1
+  redis.call('HSET', KEYS[1], 'o', string.format('%d', oldest), 'b', string.format('%d', bytes), 'v', string.format('%d', ver))
+end
+return {ver, bytes, before - bytes, oldest}
+`;
