@@ -4,6 +4,7 @@ import { matchedRoutes } from "hono/route";
 import type { WebSocketServer } from "ws";
 import { createAdminGuard } from "./admin-guard.ts";
 import { mountClassRoster } from "./class-routes.ts";
+import type { Cluster } from "./cluster.ts";
 import { resolveOptions, type ServerOptions } from "./config.ts";
 import { type AppContext, every, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
@@ -15,7 +16,7 @@ import { createOriginPolicy } from "./origin-policy.ts";
 import { createPrometheusRegistry } from "./prometheus.ts";
 import { createKeyedRateLimiter } from "./rate-limit.ts";
 import { metricsOf, mountRoutes } from "./routes.ts";
-import { createServerCounters } from "./server-metrics.ts";
+import { createServerCounters, type ServerCounters } from "./server-metrics.ts";
 import { mountStatic } from "./static.ts";
 import { mountLongPoll } from "./transports/long-poll.ts";
 import { mountPoll } from "./transports/poll.ts";
@@ -36,14 +37,20 @@ export interface TransportLabApp {
   shutdown(): void;
 }
 
+/** What an app may be built on instead of its own: counters made before it, a connected {@link Cluster}. */
+export interface AppDeps {
+  counters?: ServerCounters | undefined;
+  cluster?: Cluster | undefined;
+}
+
 /** Builds the app: every route of docs/protocol.md §3 over one hub of channels. */
-export function createApp(overrides: Partial<ServerOptions> = {}): TransportLabApp {
+export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps = {}): TransportLabApp {
   const options = resolveOptions(overrides);
-  const counters = createServerCounters();
+  const counters = deps.counters ?? createServerCounters();
   const context: AppContext = {
     options,
     counters,
-    hub: new Hub(options, counters),
+    hub: new Hub(options, counters, deps.cluster),
     publishLimiter: createKeyedRateLimiter(options.rateLimit, options.rateBurst),
     origins: createOriginPolicy(options.allowedOrigins),
     intervals: new Set(),

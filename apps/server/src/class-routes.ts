@@ -44,8 +44,8 @@ export function mountClassRoster(
   app.get(ROUTES.classRoster, (c) => c.json({ ...roster.snapshot(), historySize: ctx.options.historySize }));
 
   return {
-    wrapUpgrade: (handler) => (req, socket, head) => {
-      handler(req, socket, head);
+    wrapUpgrade: (handler) => async (req, socket, head) => {
+      await handler(req, socket, head); // the upgrade reads the channel's head first (async with Redis)
       // A refused upgrade has been answered and ended by now: only a socket that stays open counts.
       if (socket.destroyed || socket.writableEnded) return;
       const url = new URL(req.url ?? "/", "http://upgrade.invalid");

@@ -46,6 +46,11 @@ export interface ServerOptions {
   linkIdleTimeoutMs: number;
   /** The emulated links under `/link/<name>/`; `undefined`: the presets (docs/network-links.md). */
   links: readonly LinkSpec[] | undefined;
+  /**
+   * `redis://host:port`: share channels with every instance using the same Redis (Redis Streams).
+   * `undefined` keeps them in this process.
+   */
+  redisUrl: string | undefined;
 }
 
 /** Room for the frame's `type` and `ref` around a publish's `data`. */
@@ -76,6 +81,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   staticDir: undefined,
   linkIdleTimeoutMs: 30_000,
   links: undefined,
+  redisUrl: undefined,
 };
 
 /** Defaults filled in; the frame limit follows the body limit unless it was given. */
@@ -219,6 +225,11 @@ export function usage(): string {
     ),
     helpLine("--allowed-origins A,B", "ALLOWED_ORIGINS", "extra browser origins besides the server's own"),
     helpLine("--static-dir DIR", "STATIC_DIR", "built web app served at / (default apps/web/dist)"),
+    helpLine(
+      "--redis-url URL",
+      "REDIS_URL",
+      "share channels with other instances through Redis (default: in this process)",
+    ),
   ];
   for (const [env, { key, min, max, help }] of Object.entries(NUMERIC)) {
     const range = `${min}–${max}, default ${DEFAULT_OPTIONS[key]}`;
@@ -247,6 +258,7 @@ export function loadConfig(
     "admin-token": { type: "string" },
     "allowed-origins": { type: "string" },
     "static-dir": { type: "string" },
+    "redis-url": { type: "string" },
     help: { type: "boolean" },
   };
   for (const name of Object.keys(NUMERIC)) flags[flagName(name)] = { type: "string" };
@@ -273,6 +285,12 @@ export function loadConfig(
   }
   const staticDir = read("STATIC_DIR");
   if (staticDir !== undefined) options.staticDir = staticDir;
+  const redisUrl = read("REDIS_URL");
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\//.test(redisUrl))
+      throw new Error(`REDIS_URL/--redis-url must start with redis:// or rediss://, got "${redisUrl}"`);
+    options.redisUrl = redisUrl;
+  }
   const port = read("PORT");
   return {
     options,

@@ -90,11 +90,14 @@ export class Delivery implements LogSubscriber {
 
   #send(entry: LogEntry): void {
     if (entry.seq <= this.#lastSeq) return;
+    // A live entry past the next one: messages were evicted before this instance could hand them
+    // over (a shared log fell behind). Cut, so that the client resumes and gets its `expired` reset.
+    const skipped = this.#pending === undefined && entry.seq > this.#lastSeq + 1;
     this.#lastSeq = entry.seq;
     const { sink, stats } = this;
     if (this.#stopped || !sink.writable) return;
     const replaying = this.#pending !== undefined;
-    if (!replaying && sink.bufferedBytes > this.maxBufferedBytes + this.#allowance) {
+    if (skipped || (!replaying && sink.bufferedBytes > this.maxBufferedBytes + this.#allowance)) {
       stats.errors += 1;
       sink.tooSlow();
       return;

@@ -55,7 +55,11 @@ async function main() {
 }
 
 main().catch((err: NodeJS.ErrnoException) => {
-  if (err.code === "EADDRINUSE" || err.code === "EACCES") {
+  if (err.message?.startsWith("cannot reach Redis")) {
+    console.error(
+      `transport-lab-server: ${err.message}. Is redis-server running? (Debian: apt-get install redis-server)`,
+    );
+  } else if (err.code === "EADDRINUSE" || err.code === "EACCES") {
     console.error(
       `transport-lab-server: cannot listen: ${err.message}. Pick another port with PORT=… or --port.`,
     );

@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { createApp, type TransportLabApp } from "./app.ts";
-import type { ServerOptions } from "./config.ts";
+import { resolveOptions, type ServerOptions } from "./config.ts";
+import { createServerCounters } from "./server-metrics.ts";
 
 /** Options of {@link startServer}: listening address plus any {@link ServerOptions}. */
 export interface StartOptions extends Partial<ServerOptions> {
@@ -24,7 +25,18 @@ export interface RunningServer {
 /** Starts a server (HTTP + WebSocket on one port) and resolves once it listens. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const { port = 3000, host = "127.0.0.1", ...overrides } = opts;
-  const instance = createApp(overrides);
+  const options = resolveOptions(overrides);
+  const counters = createServerCounters();
+  // Loaded only when asked for: a server on its own does not load the Redis client at all.
+  const cluster = options.redisUrl
+    ? await (await import("./redis/redis-cluster.ts")).RedisCluster.connect(
+        options.redisUrl,
+        options,
+        counters,
+      )
+    : undefined;
+  const instance = createApp(overrides, { counters, cluster });
+  await cluster?.serve(instance.context.hub);
   // What `createAdaptorServer` does, with the link router between Node and Hono.
   const server = createServer(instance.links.requests(getRequestListener(instance.app.fetch)));
   server.on("upgrade", instance.links.upgrades(instance.handleUpgrade));
@@ -63,7 +75,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           clearTimeout(hard);
           clearInterval(sweep);
           instance.wss.close();
-          resolve();
+          (cluster?.close() ?? Promise.resolve()).finally(resolve);
         });
         closeIdle();
       });

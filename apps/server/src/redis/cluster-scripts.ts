@@ -23,7 +23,15 @@ end
 `;
 
 /** KEYS of the registry scripts, in this order. */
-export const REGISTRY_KEY_ORDER = ["channels", "created", "holdCount", "kept", "instances", "info"] as const;
+export const REGISTRY_KEY_ORDER = [
+  "channels",
+  "created",
+  "holdCount",
+  "kept",
+  "instances",
+  "info",
+  "retainedTotal",
+] as const;
 
 /**
  * A channel is used by an instance. ARGV: {reg} prefix, instance, channel, creating address
@@ -59,7 +67,8 @@ return redis.call('SADD', KEYS[4], ARGV[1])
 
 /**
  * The instance's heartbeat: renews its lease, stores its presence JSON, drops instances whose
- * lease ran out (with their holds) and returns the presence of every live instance.
+ * lease ran out (with their holds) and returns {channels, retained bytes, then the presence of
+ * every live instance}.
  * ARGV: {reg} prefix, instance, lease ms, presence JSON.
  */
 export const PRESENCE_LUA = `${RELEASE}
@@ -67,7 +76,7 @@ ${NOW}
 redis.call('HSET', KEYS[5], ARGV[2], now + tonumber(ARGV[3]))
 redis.call('HSET', KEYS[6], ARGV[2], ARGV[4])
 local flat = redis.call('HGETALL', KEYS[5])
-local out = {}
+local out = {redis.call('HLEN', KEYS[1]), tonumber(redis.call('GET', KEYS[7]) or '0')}
 for i = 1, #flat, 2 do
   local id, expiry = flat[i], tonumber(flat[i + 1])
   if expiry < now then
@@ -118,9 +127,14 @@ redis.call('HSET', KEYS[1], 'rate', ARGV[1], 'bytes', ARGV[2], 'start', now, 'ow
 return now
 `;
 
-/** Renews a lease. KEYS: generator hash. ARGV: lease token, lease ms. Returns 1, or 0 when it is not this lease's any more. */
+/**
+ * Renews a lease. KEYS: generator hash. ARGV: lease token, lease ms (negative: let it run out
+ * now, for a takeover at shutdown), `1` to delete the generator instead (it stopped for want of
+ * clients). Returns 1, or 0 when it is not this lease's any more.
+ */
 export const GENERATOR_RENEW_LUA = `${NOW}
 if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) return 1 end
 redis.call('HSET', KEYS[1], 'until', now + tonumber(ARGV[2]))
 return 1
 `;

@@ -5,6 +5,8 @@ import { type CommandSender, type LuaScript, runScript } from "./run-script.ts";
 /** How often the health probe goes round through Redis pub/sub, and how stale it may get. */
 const PROBE_MS = 1000;
 const PROBE_STALE_MS = 3000;
+/** A server that cannot reach Redis within this long at start gives up. */
+const START_TIMEOUT_MS = 5000;
 
 /** The two connections of an instance to Redis and whether messages get through them. */
 export interface RedisConnection {
@@ -58,7 +60,20 @@ export async function connectRedis(url: string, instanceId: string): Promise<Red
   };
   commands.on("error", lost("commands")).on("ready", ready("commands"));
   subscriber.on("error", lost("subscriber")).on("ready", ready("subscriber"));
-  await Promise.all([commands.connect(), subscriber.connect()]);
+  // node-redis keeps retrying a first connect; a server that cannot reach Redis at start should say so.
+  let startTimer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    startTimer = setTimeout(() => {
+      commands.destroy();
+      subscriber.destroy();
+      reject(new Error(`cannot reach Redis at ${url} within ${START_TIMEOUT_MS} ms (${lastError})`));
+    }, START_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.all([commands.connect(), subscriber.connect()]), gaveUp]);
+  } finally {
+    clearTimeout(startTimer);
+  }
   await subscriber.subscribe(instanceChannel(instanceId), (message) => {
     if (message.startsWith("probe ")) lastProbe = performance.now();
   });

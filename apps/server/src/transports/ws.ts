@@ -10,7 +10,7 @@ import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
 import { sessionOf, WsSession } from "./ws-session.ts";
 
 /** Handles a Node `upgrade` event; wire it with `server.on("upgrade", handler)`. */
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
 
 /** `decodeURIComponent`, with a malformed escape kept as text (it then fails the name check: 400). */
 function safeDecode(text: string): string {
