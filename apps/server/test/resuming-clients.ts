@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { TransportName } from "@transport-lab/protocol";
+import type { Envelope, TransportName } from "@transport-lab/protocol";
 import WebSocket from "ws";
 import { parseSse } from "./clients.ts";
 
@@ -13,6 +13,10 @@ export interface ResumingClient {
   readonly transport: TransportName;
   /** Seqs processed, in order. */
   readonly seqs: number[];
+  /** The envelopes processed, in order, as they came. */
+  readonly envelopes: Envelope[];
+  /** Reasons of the resets received, in order. */
+  readonly resets: string[];
   /** Connections (or requests) that failed and were retried. */
   readonly failures: number;
   close(): void;
@@ -21,6 +25,8 @@ export interface ResumingClient {
 /** Opens a resuming client of `transport` on `base` (which may be a proxy) for `channel`. */
 export function openResumingClient(transport: TransportName, base: string, channel: string): ResumingClient {
   const seqs: number[] = [];
+  const envelopes: Envelope[] = [];
+  const resets: string[] = [];
   let cursor = "earliest";
   let failures = 0;
   let closed = false;
@@ -28,9 +34,10 @@ export function openResumingClient(transport: TransportName, base: string, chann
   const url = (endpoint: string, query = "") =>
     `${base}/api/channels/${channel}/${endpoint}?cursor=${encodeURIComponent(cursor)}${query}`;
   const epochOf = (c: string) => c.slice(0, c.lastIndexOf(":"));
-  const processed = (seq: number, epoch: string) => {
-    seqs.push(seq);
-    cursor = `${epoch}:${seq}`;
+  const processed = (envelope: Envelope, epoch: string) => {
+    seqs.push(envelope.seq);
+    envelopes.push(envelope);
+    cursor = `${epoch}:${envelope.seq}`;
   };
   const retry = () => {
     if (closed) return;
@@ -42,11 +49,15 @@ export function openResumingClient(transport: TransportName, base: string, chann
     const socket = new WebSocket(url("ws").replace(/^http/, "ws"));
     let epoch = "";
     socket.on("message", (raw) => {
-      const frame = JSON.parse(String(raw)) as { type: string; seq?: number; cursor?: string };
+      const frame = JSON.parse(String(raw)) as { type: string; cursor?: string; reason?: string } & Envelope;
+      if (frame.type === "reset") resets.push(frame.reason ?? "");
       if (frame.type === "hello" || frame.type === "reset") {
         cursor = frame.cursor ?? cursor;
         epoch = epochOf(cursor);
-      } else if (frame.type === "message") processed(frame.seq as number, epoch);
+      } else if (frame.type === "message") {
+        const { type: _type, ...envelope } = frame;
+        processed(envelope, epoch);
+      }
     });
     socket.on("error", () => {});
     socket.on("close", retry);
@@ -66,7 +77,8 @@ export function openResumingClient(transport: TransportName, base: string, chann
         const { events, rest } = parseSse(pending + chunk);
         pending = rest; // a torn event at a reset is never processed
         for (const e of events) {
-          if (e.event === "message" && e.id) processed(JSON.parse(e.data).seq, epochOf(e.id));
+          if (e.event === "reset") resets.push(JSON.parse(e.data).reason);
+          if (e.event === "message" && e.id) processed(JSON.parse(e.data), epochOf(e.id));
           else if (e.id) cursor = e.id;
         }
       });
@@ -91,14 +103,15 @@ export function openResumingClient(transport: TransportName, base: string, chann
         res.on("end", () => {
           if (res.statusCode !== 200) return;
           // Only a whole answer counts; a torn one fails to parse and is asked for again.
-          let answer: { cursor: string; messages: { seq: number }[]; more?: boolean };
+          let answer: { cursor: string; messages: Envelope[]; more?: boolean; reset?: { reason: string } };
           try {
             answer = JSON.parse(body);
           } catch {
             return;
           }
+          if (answer.reset) resets.push(answer.reset.reason);
           const epoch = epochOf(answer.cursor);
-          for (const m of answer.messages) processed(m.seq, epoch);
+          for (const m of answer.messages) processed(m, epoch);
           cursor = answer.cursor;
           answered = true;
         });
@@ -124,6 +137,8 @@ export function openResumingClient(transport: TransportName, base: string, chann
   return {
     transport,
     seqs,
+    envelopes,
+    resets,
     get failures() {
       return failures;
     },

@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort, requireCommand } from "./redis-process.ts";
+
+/** HAProxy round-robin in front of some instances, with no stickiness of any kind. */
+export interface Balancer {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The HAProxy configuration of `pnpm cluster` and the tests: every request (each poll, long-poll,
+ * SSE stream and WebSocket upgrade) goes to the next instance in turn; an instance whose
+ * /healthz fails twice is taken out until it answers again. Long timeouts for held connections.
+ */
+export function haproxyConfig(port: number, instancePorts: readonly number[], host = "127.0.0.1"): string {
+  return [
+    "global",
+    "  maxconn 9000", // two descriptors each, within the open-file limit of 20,000
+    "defaults",
+    "  mode http",
+    "  timeout connect 2s",
+    "  timeout client 120s",
+    "  timeout server 120s",
+    "  timeout tunnel 1h",
+    "  option http-server-close",
+    "frontend lab",
+    `  bind ${host}:${port}`,
+    "  default_backend instances",
+    "backend instances",
+    "  balance roundrobin",
+    "  option httpchk",
+    // HTTP/1.1 with a Host: the server answers a request without one with 400.
+    "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost",
+    "  http-check expect status 200",
+    "  default-server inter 300 fall 2 rise 1",
+    ...instancePorts.map((p, i) => `  server i${i + 1} 127.0.0.1:${p} check`),
+    "",
+  ].join("\n");
+}
+
+async function listening(port: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() > deadline) throw new Error(`haproxy did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until the balancer's first health checks passed: `count` answers in a row come back 200. */
+export async function untilServing(url: string, count: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let inRow = 0;
+  while (inRow < 2 * count) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    inRow = ok ? inRow + 1 : 0;
+    if (performance.now() > deadline) throw new Error(`${url} did not serve from all ${count} instances`);
+    if (!ok) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `haproxy` (foreground) on a free port in front of `instancePorts`. */
+export async function startBalancer(instancePorts: readonly number[]): Promise<Balancer> {
+  requireCommand("haproxy", "haproxy");
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), "tl-haproxy-"));
+  const file = path.join(dir, "haproxy.cfg");
+  writeFileSync(file, haproxyConfig(port, instancePorts));
+  const child = spawn("haproxy", ["-db", "-f", file], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  try {
+    await listening(port, 5000);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw new Error(`${(err as Error).message}: ${stderr}`);
+  }
+  await untilServing(`http://127.0.0.1:${port}`, instancePorts.length);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once("exit", () => resolve());
+          child.kill("SIGKILL");
+        });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
