@@ -43,6 +43,8 @@ export function createPresence(
   id: string,
   counters: ServerCounters,
   localChannels: () => readonly Channel[],
+  /** Each heartbeat brings the retained bytes of all channels as Redis counts them now. */
+  onRetained: (bytes: number) => void,
 ): Presence {
   const startedAt = Date.now();
   let peers: PresenceInfo[] = [];
@@ -64,6 +66,7 @@ export function createPresence(
       JSON.stringify(own()),
     ])) as [number, number, ...string[]];
     channelCount = reply[0];
+    onRetained(reply[1]);
     peers = reply.slice(2).flatMap((text) => {
       try {
         const info = JSON.parse(text as string) as PresenceInfo;

@@ -86,6 +86,7 @@ export class RedisCluster implements Cluster {
       instanceId,
       counters,
       () => this.#host?.localChannels() ?? [],
+      (bytes) => this.#budget.seen(bytes),
     );
   }
 

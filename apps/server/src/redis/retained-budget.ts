@@ -15,6 +15,8 @@ export interface RetainedBudget {
   readonly bytes: number;
   /** `log`'s retained bytes changed (it reports its version with them). */
   changed(log: RedisChannelLog): void;
+  /** The total as Redis counted it just now (another instance's report or trim). */
+  seen(bytes: number): void;
 }
 
 /**
@@ -74,6 +76,9 @@ export function createRetainedBudget(
     changed(log) {
       dirty.set(log.channel, log);
       flush();
+    },
+    seen(bytes) {
+      if (!reporting) total = bytes;
     },
   };
 }
