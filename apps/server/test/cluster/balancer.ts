@@ -3,44 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort, requireCommand } from "./redis-process.ts";
+import { haproxyConfig, requireCommand } from "../../scripts/haproxy-config.ts";
+import { freePort } from "./redis-process.ts";
 
 /** HAProxy round-robin in front of some instances, with no stickiness of any kind. */
 export interface Balancer {
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
-}
-
-/**
- * The HAProxy configuration of `pnpm cluster` and the tests: every request (each poll, long-poll,
- * SSE stream and WebSocket upgrade) goes to the next instance in turn; an instance whose
- * /healthz fails twice is taken out until it answers again. Long timeouts for held connections.
- */
-export function haproxyConfig(port: number, instancePorts: readonly number[], host = "127.0.0.1"): string {
-  return [
-    "global",
-    "  maxconn 9000", // two descriptors each, within the open-file limit of 20,000
-    "defaults",
-    "  mode http",
-    "  timeout connect 2s",
-    "  timeout client 120s",
-    "  timeout server 120s",
-    "  timeout tunnel 1h",
-    "  option http-server-close",
-    "frontend lab",
-    `  bind ${host}:${port}`,
-    "  default_backend instances",
-    "backend instances",
-    "  balance roundrobin",
-    "  option httpchk",
-    // HTTP/1.1 with a Host: the server answers a request without one with 400.
-    "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost",
-    "  http-check expect status 200",
-    "  default-server inter 300 fall 2 rise 1",
-    ...instancePorts.map((p, i) => `  server i${i + 1} 127.0.0.1:${p} check`),
-    "",
-  ].join("\n");
 }
 
 async function listening(port: number, timeoutMs: number): Promise<void> {

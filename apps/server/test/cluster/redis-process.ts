@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
+import { requireCommand } from "../../scripts/haproxy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (taken and released: a small race nobody else here runs against). */
 export async function freePort(): Promise<number> {
@@ -8,13 +9,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** Fails with the Debian package to install when `command` is not on the PATH. */
-export function requireCommand(command: string, debianPackage: string): void {
-  if (spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0) {
-    throw new Error(`${command} is not installed: apt-get install ${debianPackage}`);
-  }
 }
 
 /** A real redis-server started by a test, without persistence unless asked. */

@@ -64,6 +64,19 @@ export function ClassView({
         <Stat label="Channels" value={formatCount(current.channels)} />
         <Stat label="Uptime" value={formatDuration(current.uptime)} />
       </div>
+      {current.instances && (
+        <p className="note" data-testid="instances">
+          {current.instances.length} instances share the channels through Redis (this answer came from{" "}
+          {current.instance?.id}):{" "}
+          {current.instances
+            .map(
+              (i) =>
+                `${i.id} holds ${formatCount(i.transports.ws.connections + i.transports.sse.connections + i.transports.longPoll.connections)}`,
+            )
+            .join(" · ")}
+          . The figures below are of the instance that answered.
+        </p>
+      )}
       <section className="card" aria-labelledby="class-title" style={{ marginBottom: "0.8rem" }}>
         <h2 id="class-title">Every client of this server, per transport</h2>
         <div className="table-scroll">
