@@ -10,6 +10,7 @@ import { createProgress } from "./progress.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
 import { writeRunReports } from "./run-report.ts";
 import { RUN_NOTES, runTable } from "./run-table.ts";
+import { runScaleOut } from "./scale-out.ts";
 import { runSoak } from "./soak.ts";
 import {
   baselineFor,
@@ -30,6 +31,10 @@ Usage:
                                     100 msg/s, highest sustained rate with p99 < 100 ms, all against
                                     raw ws / node:http baselines started in the same run; writes
                                     bench-results/capacity-<time>/{results.json,report.md,report.html}
+  pnpm loadgen scale-out [--quick] the in-memory log against Redis Streams in one run: publishes/s on
+                                    one channel, publish→deliver p50/p99 at 1k msg/s, memory per idle
+                                    WebSocket, fan-out to 1,000 clients via HAProxy to 1 instance vs 2
+                                    (needs redis-server and haproxy); writes bench-results/scale-out-<time>/
   pnpm loadgen report DIR           rewrite DIR/report.md and report.html from a capacity DIR/results.json
   pnpm loadgen soak [--minutes 10]  connection churn, publishing (generator, HTTP, WebSocket) and
                                     slow readers on all four transports for that long (the first
@@ -167,6 +172,7 @@ async function main() {
   else if (command === "smoke") await smoke();
   else if (command === "capacity") await runCapacity(rest);
   else if (command === "soak") await runSoak(rest);
+  else if (command === "scale-out") await runScaleOut(rest);
   // pnpm runs this in apps/loadgen; a relative DIR means where the user typed it (INIT_CWD).
   else if (command === "report" && rest[0])
     console.log(writeCapacityReports(resolve(process.env.INIT_CWD ?? process.cwd(), rest[0])));

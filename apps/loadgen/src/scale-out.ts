@@ -1,0 +1,289 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { markdownTable, textTable } from "@transport-lab/report";
+import { haproxyConfig, requireCommand } from "@transport-lab/server/haproxy-config";
+import WebSocket from "ws";
+import { environment, stampedDir } from "./environment.ts";
+import { createProgress } from "./progress.ts";
+import { type RunResult, type RunSpec, runOnce } from "./run.ts";
+import { startTarget, type Target, urlTarget } from "./targets.ts";
+
+/** A free port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function untilListening(port: number): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** A child process killed at the end of the run. */
+function spawnQuiet(command: string, args: string[]): ChildProcess {
+  return spawn(command, args, { stdio: "ignore" });
+}
+
+/**
+ * Sustained publishes/s on one channel: `sockets` WebSockets each keep `window` publish frames
+ * in flight for `seconds`; the acks per second are the figure (each ack means numbered, stored
+ * and fanned out).
+ */
+async function publishRate(base: string, sockets = 8, window = 32, seconds = 5): Promise<number> {
+  const url = `${base.replace(/^http/, "ws")}/api/channels/pub-rate/ws`;
+  let acked = 0;
+  let measuring = false;
+  const payload = JSON.stringify({ type: "publish", data: { pad: "x".repeat(40) } });
+  const all = await Promise.all(
+    Array.from(
+      { length: sockets },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.on("message", (raw) => {
+            const text = String(raw);
+            if (!text.startsWith('{"type":"ack"')) return;
+            if (measuring) acked += 1;
+            ws.send(payload);
+          });
+          ws.once("open", () => resolve(ws));
+          ws.once("error", reject);
+        }),
+    ),
+  );
+  for (const ws of all) for (let i = 0; i < window; i++) ws.send(payload);
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up
+  measuring = true;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  for (const ws of all) ws.terminate();
+  return acked / seconds;
+}
+
+/** Redis and HAProxy for the run, and the instances started on that Redis. */
+interface Rig {
+  redisUrl: string;
+  instances(n: number): Promise<{ targets: Target[]; balancer: Target }>;
+  stop(): Promise<void>;
+}
+
+async function startRig(): Promise<Rig> {
+  requireCommand("redis-server", "redis-server");
+  requireCommand("haproxy", "haproxy");
+  const redisPort = await freePort();
+  const children: ChildProcess[] = [
+    spawnQuiet("redis-server", [
+      "--port",
+      String(redisPort),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ]),
+  ];
+  await untilListening(redisPort);
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const dir = mkdtempSync(path.join(tmpdir(), "tl-scale-"));
+  const started: Target[] = [];
+  return {
+    redisUrl,
+    async instances(n) {
+      const targets = await Promise.all(
+        Array.from({ length: n }, () => startTarget("server", { env: { REDIS_URL: redisUrl } })),
+      );
+      started.push(...targets);
+      const port = await freePort();
+      const file = path.join(dir, `haproxy-${port}.cfg`);
+      writeFileSync(
+        file,
+        haproxyConfig(
+          port,
+          targets.map((t) => Number(new URL(t.base).port)),
+        ),
+      );
+      const haproxy = spawnQuiet("haproxy", ["-db", "-f", file]);
+      children.push(haproxy);
+      await untilListening(port);
+      await new Promise((r) => setTimeout(r, 1000)); // the first health checks
+      const balancer = urlTarget(`http://127.0.0.1:${port}`);
+      return {
+        targets,
+        balancer: {
+          ...balancer,
+          stop: async () => {
+            haproxy.kill("SIGKILL");
+            await Promise.all(targets.map((t) => t.stop()));
+          },
+        },
+      };
+    },
+    async stop() {
+      await Promise.all(started.map((t) => t.stop()));
+      for (const child of children) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const spec = (over: Partial<RunSpec>): RunSpec => ({
+  transport: "ws",
+  clients: 100,
+  rate: 1000,
+  payloadBytes: 64,
+  warmupMs: 2000,
+  durationMs: 10_000,
+  workers: 2,
+  addresses: 4,
+  pollIntervalMs: 1000,
+  ...over,
+});
+
+const ms = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)} ms`);
+const diff = (a: number | null, b: number | null) =>
+  a === null || b === null ? "–" : `+${(b - a).toFixed(2)} ms`;
+const over = (a: number | null, b: number | null) =>
+  a === null || b === null || a === 0 ? "–" : (b / a).toFixed(2);
+const kb = (x: number | null) => (x === null ? "–" : `${(x / 1024).toFixed(1)} KB`);
+
+/**
+ * `pnpm loadgen scale-out`: the in-memory log against Redis Streams in the same run, on the same
+ * machine. Publishes/s on one channel, publish→deliver latency at 1k msg/s (100 WebSocket
+ * clients), memory per idle WebSocket (3,000), and fan-out to 1,000 clients through HAProxy to
+ * one instance and to two. Writes bench-results/scale-out-<time>/results.json and report.md.
+ */
+export async function runScaleOut(argv: string[]): Promise<void> {
+  const quick = argv.includes("--quick");
+  const seconds = quick ? 3 : 10;
+  const progress = createProgress();
+  const rig = await startRig();
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ");
+  const head = ["measure", "in-memory", "Redis", "ratio", "load avg (1/5/15)"];
+  const rows: string[][] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    // 1. Publishes/s on one channel.
+    const memory = await startTarget("server");
+    const memRate = await publishRate(memory.base, 8, 32, seconds).finally(() => memory.stop());
+    const viaRedis = await startTarget("server", { env: { REDIS_URL: rig.redisUrl } });
+    const redisRate = await publishRate(viaRedis.base, 8, 32, seconds).finally(() => viaRedis.stop());
+    rows.push([
+      "publishes/s, one channel (8 WebSockets × 32 in flight)",
+      memRate.toFixed(0),
+      redisRate.toFixed(0),
+      (redisRate / memRate).toFixed(2),
+      load(),
+    ]);
+    results.publishRate = { memory: memRate, redis: redisRate };
+
+    // 2. Latency at 1k msg/s and 3. memory per idle connection, each on a fresh server.
+    const cell = async (s: RunSpec, redis: boolean): Promise<RunResult> => {
+      const target = await startTarget("server", redis ? { env: { REDIS_URL: rig.redisUrl } } : {});
+      try {
+        return await runOnce(s, target, progress.update);
+      } finally {
+        await target.stop();
+      }
+    };
+    const latencySpec = spec({ clients: 100, rate: 1000, durationMs: seconds * 1000 });
+    const [latMem, latRedis] = [await cell(latencySpec, false), await cell(latencySpec, true)];
+    for (const q of ["p50", "p99"] as const) {
+      rows.push([
+        `publish→deliver ${q} at 1k msg/s, 100 WS clients`,
+        ms(latMem.latency[q]),
+        ms(latRedis.latency[q]),
+        diff(latMem.latency[q], latRedis.latency[q]),
+        load(),
+      ]);
+    }
+    results.latency = { memory: latMem, redis: latRedis };
+    const idleSpec = spec({ clients: quick ? 1000 : 3000, rate: 0 });
+    const [idleMem, idleRedis] = [await cell(idleSpec, false), await cell(idleSpec, true)];
+    const ratio =
+      idleMem.memoryPerConnection && idleRedis.memoryPerConnection
+        ? idleRedis.memoryPerConnection / idleMem.memoryPerConnection
+        : Number.NaN;
+    rows.push([
+      `memory per idle WebSocket (${idleSpec.clients})`,
+      kb(idleMem.memoryPerConnection),
+      kb(idleRedis.memoryPerConnection),
+      ratio.toFixed(3),
+      load(),
+    ]);
+    results.idle = { memory: idleMem, redis: idleRedis };
+
+    // 4. Fan-out to 1,000 clients through HAProxy: one instance, then two.
+    const fanSpec = spec({ clients: 1000, rate: quick ? 20 : 50, durationMs: seconds * 1000 });
+    const fan: Record<string, RunResult> = {};
+    for (const n of [1, 2]) {
+      const { balancer } = await rig.instances(n);
+      try {
+        fan[n] = await runOnce(fanSpec, balancer, progress.update);
+      } finally {
+        await balancer.stop();
+      }
+    }
+    const [one, two] = [fan[1] as RunResult, fan[2] as RunResult];
+    rows.push(
+      [
+        `fan-out ${fanSpec.rate} msg/s × 1,000 WS via HAProxy: deliveries/s (1 instance | 2)`,
+        one.deliveriesPerSecond.toFixed(0),
+        two.deliveriesPerSecond.toFixed(0),
+        (two.deliveriesPerSecond / one.deliveriesPerSecond).toFixed(2),
+        load(),
+      ],
+      [
+        `fan-out p99 (1 instance | 2 instances)`,
+        ms(one.latency.p99),
+        ms(two.latency.p99),
+        over(one.latency.p99, two.latency.p99),
+        load(),
+      ],
+      [
+        `fan-out gaps + duplicates (1 | 2)`,
+        String(one.gaps + one.duplicates),
+        String(two.gaps + two.duplicates),
+        "",
+        load(),
+      ],
+    );
+    results.fanOut = { one, two };
+  } finally {
+    await rig.stop();
+  }
+  progress.log("");
+  const table = textTable({ head, rows, keys: 1 });
+  console.log(table);
+  const dir = stampedDir("scale-out");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, "results.json"),
+    JSON.stringify({ argv, env: environment(), results }, null, 2),
+  );
+  writeFileSync(
+    path.join(dir, "report.md"),
+    `# Scale-out: in-memory log vs Redis Streams\n\n${markdownTable({ head, rows, keys: 1 })}\n`,
+  );
+  console.log(`\nwrote ${dir}/{results.json,report.md}`);
+}
