@@ -43,8 +43,12 @@ export interface ChannelLog {
   state(): LogState;
   /** Head and retention as the store has them now (resolves {@link state} for the in-memory log). */
   head(): Promise<LogState>;
-  /** Sequences `dataJson` (already-serialized JSON) and notifies subscribers before resolving. */
-  append(dataJson: string): Promise<LogEntry>;
+  /**
+   * Sequences `dataJson` (already-serialized JSON) and notifies subscribers before resolving.
+   * `lease`, a generator's lease token, limits the append to the lease holder where several
+   * instances share the log (the in-memory log has one generator per channel and ignores it).
+   */
+  append(dataJson: string, lease?: string): Promise<LogEntry>;
   /**
    * Retained entries with seq > `afterSeq`, oldest first: at most `limit` of them, and no more
    * than `maxBytes` of them together except that the first is always included.

@@ -241,9 +241,7 @@ export class Hub implements ClusterHost {
     }
     channel.appending += 1;
     try {
-      const entry = await (lease
-        ? (channel.log as LeasedAppend).append(dataJson, lease)
-        : channel.log.append(dataJson));
+      const entry = await channel.log.append(dataJson, lease);
       if (!cluster) await this.#retention.appended(channel);
       return entry;
     } finally {
@@ -380,6 +378,3 @@ export class Hub implements ClusterHost {
     return createHmac("sha256", this.#epochSecret).update(name).digest("base64url").slice(0, 12);
   }
 }
-
-/** A shared log's append that only a generator's lease holder may make (`redis/redis-channel-log.ts`). */
-type LeasedAppend = ChannelLog & { append(dataJson: string, lease: string): Promise<LogEntry> };

@@ -64,6 +64,7 @@ export class RedisCluster implements Cluster {
   #writable = false;
   #host: ClusterHost | undefined;
   #takeoverTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   private constructor(
     readonly connection: RedisConnection,
@@ -80,7 +81,7 @@ export class RedisCluster implements Cluster {
       retainedChanged: (log) => this.#retainedChanged(log),
       now: wallClock,
     };
-    this.#budget = createRetainedBudget(connection, options.maxRetainedBytes, (name) => this.#logOf(name));
+    this.#budget = createRetainedBudget(connection, options.maxRetainedBytes, (name) => this.peekLog(name));
     this.#presence = createPresence(
       connection,
       instanceId,
@@ -148,10 +149,6 @@ export class RedisCluster implements Cluster {
 
   peekLog(name: string): RedisChannelLog {
     return this.#logs.get(name) ?? new RedisChannelLog(name, this.#logContext);
-  }
-
-  #logOf(name: string): RedisChannelLog {
-    return this.peekLog(name);
   }
 
   async hold(name: string, creator: string | undefined, force = false): Promise<void> {
@@ -301,7 +298,7 @@ export class RedisCluster implements Cluster {
   /** Claims every generator whose lease ran out (its holder died or stopped) and runs it here. */
   async #takeOverOrphans(): Promise<void> {
     const host = this.#host;
-    if (!host || !this.#writable) return;
+    if (!host || !this.#writable || this.#closed) return;
     try {
       for (const name of await this.connection.commands.sMembers(REGISTRY_KEYS.generators)) {
         if (this.#generators.get(name)?.leased) continue;
@@ -328,7 +325,7 @@ export class RedisCluster implements Cluster {
         console.log(`[${name}] generator taken over by instance ${this.instanceId}`);
       }
     } catch (err) {
-      if (!(err instanceof ApiError)) console.error("[redis] generator takeover:", err);
+      if (!(err instanceof ApiError) && !this.#closed) console.error("[redis] generator takeover:", err);
     }
   }
 
@@ -338,6 +335,7 @@ export class RedisCluster implements Cluster {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#takeoverTimer);
     await this.#presence.leave();
     await this.connection.close();
