@@ -7,6 +7,7 @@ import {
   type CutReason,
   checkChannelName,
 } from "./channel.ts";
+import { channelInfo } from "./channel-info.ts";
 import { type ChannelLog, createMemoryChannelLog, type LogState } from "./channel-log.ts";
 import type { Cluster, ClusterHost } from "./cluster.ts";
 import type { ServerOptions } from "./config.ts";
@@ -84,36 +85,8 @@ export class Hub implements ClusterHost {
   }
 
   /** `GET /api/channels/:ch`: the channel's info, or that of the empty channel `name` would start as. */
-  async infoOf(name: string): Promise<ChannelInfo> {
-    const channel = this.#channels.get(name);
-    const { cluster } = this;
-    if (!cluster) return channel?.info() ?? this.#emptyInfo(name);
-    const [{ epoch, seq, oldestSeq }, generator] = await Promise.all([
-      this.headOf(name),
-      cluster.generatorState(name),
-    ]);
-    const own = {
-      id: cluster.instanceId,
-      subscribers: { ...(channel?.counts ?? { ws: 0, sse: 0, longPoll: 0 }) },
-    };
-    const instances = [own, ...cluster.subscribersElsewhere(name)];
-    const subscribers = { ws: 0, sse: 0, longPoll: 0 };
-    for (const { subscribers: s } of instances) {
-      subscribers.ws += s.ws;
-      subscribers.sse += s.sse;
-      subscribers.longPoll += s.longPoll;
-    }
-    const { rate, payloadBytes, running } = generator;
-    return {
-      channel: name,
-      epoch,
-      seq,
-      oldestSeq,
-      subscribers,
-      generator: { rate, payloadBytes, running },
-      instance: cluster.instanceId,
-      instances,
-    };
+  infoOf(name: string): Promise<ChannelInfo> {
+    return channelInfo(this, name);
   }
 
   /** `GET /api/channels`: every channel (of every instance, with a cluster). */
@@ -360,18 +333,6 @@ export class Hub implements ClusterHost {
 
   stopGenerators(): void {
     for (const ch of this.#channels.values()) ch.generator.stop();
-  }
-
-  #emptyInfo(name: string): ChannelInfo {
-    const { epoch, seq, oldestSeq } = this.emptyState(name);
-    return {
-      channel: name,
-      epoch,
-      seq,
-      oldestSeq,
-      subscribers: { ws: 0, sse: 0, longPoll: 0 },
-      generator: { rate: 0, payloadBytes: 64, running: false },
-    };
   }
 
   #epochFor(name: string): string {
