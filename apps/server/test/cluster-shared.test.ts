@@ -53,7 +53,9 @@ describe("what is per channel works across instances", () => {
       const onA = await openWs(`${a.replace("http", "ws")}/api/channels/cut/ws`);
       const onB = await openWs(`${b.replace("http", "ws")}/api/channels/cut/ws`);
       const bystander = await openWs(`${b.replace("http", "ws")}/api/channels/other/ws`);
-      c.defer(() => [onA, onB, bystander].forEach((w) => w.socket.terminate()));
+      c.defer(() => {
+        for (const w of [onA, onB, bystander]) w.socket.terminate();
+      });
       const held = fetch(`${b}/api/channels/cut/long-poll?timeout=20000`).then(
         (r) => r.status,
         (err: unknown) => err,
