@@ -23,7 +23,7 @@ export interface RedisLogContext {
   emptyState(channel: string): LogState;
   /** The instance may append now (false between a reconnect and re-reading the data set's secret). */
   writable(): boolean;
-  /** Retained bytes or version changed (the cluster-wide byte budget counts them). */
+  /** This instance appended to `log` (the cluster-wide byte budget counts its new size). */
   retainedChanged(log: RedisChannelLog): void;
   now(): number;
 }
@@ -101,6 +101,8 @@ export class RedisChannelLog implements ChannelLog {
     if (reply[0] === 0) throw new LeaseLost(`generator lease of ${channel} lost`);
     const [seq, epoch, oldest, bytes, version] = reply as Reply;
     this.#observe(epoch, seq, oldest, bytes, version);
+    // The instance that appended reports the channel's new size; the others only follow it.
+    ctx.retainedChanged(this);
     const entry = new LogEntry(channel, epoch, seq, time, dataJson);
     // In order and nothing being caught up: local subscribers need not wait for the pub/sub echo.
     if (this.#subscribed && !this.#catchingUp && seq === this.#delivered + 1) this.#deliver(entry);
@@ -250,7 +252,6 @@ export class RedisChannelLog implements ChannelLog {
       oldestSeq: changed ? oldest : state.oldestSeq,
       bytes: changed ? bytes : state.bytes,
     };
-    if (changed) this.ctx.retainedChanged(this);
   }
 
   /** Redis has no log of this channel: what this instance knew is gone if it held messages. */

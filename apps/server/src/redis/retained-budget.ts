@@ -8,6 +8,8 @@ const RETAINED = luaScript(RETAINED_LUA);
 
 /** Most passes of trimming the largest channel after one report (each frees that channel's oldest). */
 const MAX_TRIMS = 64;
+/** Reports of one instance are this far apart at least. */
+const REPORT_MS = 20;
 
 /** `MAX_RETAINED_BYTES` across every instance: what all channels in Redis retain together. */
 export interface RetainedBudget {
@@ -20,11 +22,11 @@ export interface RetainedBudget {
 }
 
 /**
- * Each change of a channel's retained bytes is reported to Redis with the log's version (so that
- * reports of two instances may arrive in any order), coalesced while one report is under way.
+ * The instance that appended reports the channel's retained bytes to Redis with the log's version
+ * (so that reports of two instances may arrive in any order), at most every 20 ms, coalesced.
  * Over the budget, the instance that noticed trims the channel holding the most, as one process
- * does, until the total fits. Between an append and its report the total can exceed the budget
- * by what is being appended at that moment on every instance.
+ * does, until the total fits. Between an append and its report (≤ 20 ms) the total can exceed the
+ * budget by what is being appended meanwhile on every instance.
  */
 export function createRetainedBudget(
   connection: RedisConnection,
@@ -58,7 +60,8 @@ export function createRetainedBudget(
   const flush = () => {
     if (reporting) return;
     reporting = true;
-    setImmediate(() => {
+    // At most one report per REPORT_MS: under a publish flood each one covers many appends.
+    setTimeout(() => {
       report()
         .catch(() => {
           // Redis unreachable: the next change reports again.
@@ -67,7 +70,7 @@ export function createRetainedBudget(
           reporting = false;
           if (dirty.size > 0) flush();
         });
-    });
+    }, REPORT_MS).unref();
   };
   return {
     get bytes() {
