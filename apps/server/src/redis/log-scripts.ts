@@ -7,12 +7,18 @@
  * values, exactly `LogEntry.size` (a test holds the two together). Lua's `#` counts bytes.
  */
 
-/** Walks the oldest entries off while `over()` holds (never the newest, `seq`); sets `oldest` and `bytes`. */
+/**
+ * Walks the oldest entries off while `over()` holds (never the newest, `seq`); sets `oldest` and
+ * `bytes`. Reads `first` entries, then twice as many each time (at most 64): an append at the
+ * history limit evicts one entry, and reading 64 for it made every such append 64 times dearer.
+ */
 const EVICT = `
 local oldest, bytes = 1, 0
-local function evict(stream, fixed, seq, over)
+local function evict(stream, fixed, seq, over, first)
+  local count = math.max(1, math.min(64, first))
   while oldest < seq and over() do
-    local batch = redis.call('XRANGE', stream, string.format('%d', oldest), '+', 'COUNT', 64)
+    local batch = redis.call('XRANGE', stream, string.format('%d', oldest), '+', 'COUNT', count)
+    count = math.min(64, count * 2)
     if #batch == 0 then bytes = 0; oldest = seq; break end
     for _, e in ipairs(batch) do
       if not (oldest < seq and over()) then break end
@@ -48,7 +54,7 @@ local id = string.format('%d', seq)
 local fixed = 37 + #channel
 local size = fixed + #id + #time + #data
 local before = oldest
-evict(stream, fixed, seq, function() return seq - oldest + 1 > history or bytes + size > maxBytes end)
+evict(stream, fixed, seq, function() return seq - oldest + 1 > history or bytes + size > maxBytes end, seq - oldest + 1 - history)
 if oldest ~= before then redis.call('XTRIM', stream, 'MINID', string.format('%d', oldest)) end
 redis.call('XADD', stream, 'MAXLEN', history, id .. '-0', 't', time, 'd', data)
 bytes = bytes + size
@@ -95,7 +101,7 @@ if not m[1] then return {0, 0, 0, 1} end
 local seq, ver, target = tonumber(m[2]), tonumber(m[5]), tonumber(ARGV[1])
 oldest, bytes = tonumber(m[3]), tonumber(m[4])
 local before, start = bytes, oldest
-evict(KEYS[2], 37 + tonumber(ARGV[2]), seq, function() return bytes > target end)
+evict(KEYS[2], 37 + tonumber(ARGV[2]), seq, function() return bytes > target end, 8)
 if oldest ~= start then
   redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', oldest))
   ver = ver + 1
