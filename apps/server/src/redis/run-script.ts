@@ -40,10 +40,10 @@ export async function runScript(
   const tail = [String(keys.length), ...keys, ...args];
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
+    // The error is made only when the deadline passes: an Error per command costs its stack trace.
     timer = setTimeout(
-      reject,
+      () => reject(storeUnavailable(`no answer within ${COMMAND_DEADLINE_MS} ms`)),
       COMMAND_DEADLINE_MS,
-      storeUnavailable(`no answer within ${COMMAND_DEADLINE_MS} ms`),
     );
   });
   const run = async () => {
