@@ -1,40 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { markdownTable, textTable } from "@transport-lab/report";
-import { haproxyConfig, requireCommand } from "@transport-lab/server/haproxy-config";
+import {
+  freePort,
+  haproxyConfig,
+  redisServerArgs,
+  requireCommand,
+  waitForPort,
+} from "@transport-lab/server/cluster-parts";
 import WebSocket from "ws";
 import { environment, stampedDir } from "./environment.ts";
 import { createProgress } from "./progress.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
 import { startTarget, type Target, urlTarget } from "./targets.ts";
-
-/** A free port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function untilListening(port: number): Promise<void> {
-  for (let i = 0; i < 250; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 /** A child process killed at the end of the run. */
 function spawnQuiet(command: string, args: string[]): ChildProcess {
@@ -88,19 +68,8 @@ async function startRig(): Promise<Rig> {
   requireCommand("redis-server", "redis-server");
   requireCommand("haproxy", "haproxy");
   const redisPort = await freePort();
-  const children: ChildProcess[] = [
-    spawnQuiet("redis-server", [
-      "--port",
-      String(redisPort),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ]),
-  ];
-  await untilListening(redisPort);
+  const children: ChildProcess[] = [spawnQuiet("redis-server", redisServerArgs(redisPort))];
+  await waitForPort(redisPort);
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const dir = mkdtempSync(path.join(tmpdir(), "tl-scale-"));
   const started: Target[] = [];
@@ -122,7 +91,7 @@ async function startRig(): Promise<Rig> {
       );
       const haproxy = spawnQuiet("haproxy", ["-db", "-f", file]);
       children.push(haproxy);
-      await untilListening(port);
+      await waitForPort(port);
       await new Promise((r) => setTimeout(r, 1000)); // the first health checks
       const balancer = urlTarget(`http://127.0.0.1:${port}`);
       return {

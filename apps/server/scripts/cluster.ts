@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isLoopbackHost, lanAddresses, newTeacherToken, startupLines } from "../src/startup-links.ts";
-import { haproxyConfig, requireCommand } from "./haproxy-config.ts";
+import { haproxyConfig, redisServerArgs, requireCommand } from "./cluster-parts.ts";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 const main = path.join(serverDir, "dist", "main.mjs");
@@ -66,16 +66,7 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 
 const redisUrl = env("REDIS_URL") ?? `redis://127.0.0.1:${redisPort}`;
 if (!env("REDIS_URL")) {
-  run("redis", "redis-server", [
-    "--port",
-    String(redisPort),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
+  run("redis", "redis-server", redisServerArgs(redisPort));
 }
 // Every instance must take the same teacher token; beyond loopback, make one as one server would.
 const generatedToken =

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { haproxyConfig, requireCommand } from "../../scripts/haproxy-config.ts";
+import { haproxyConfig, requireCommand, waitForPort } from "../../scripts/cluster-parts.ts";
 import { freePort } from "./redis-process.ts";
 
 /** HAProxy round-robin in front of some instances, with no stickiness of any kind. */
@@ -11,23 +10,6 @@ export interface Balancer {
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
-}
-
-async function listening(port: number, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (performance.now() > deadline) throw new Error(`haproxy did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Waits until the balancer's first health checks passed: `count` answers in a row come back 200. */
@@ -58,7 +40,7 @@ export async function startBalancer(instancePorts: readonly number[]): Promise<B
     stderr += chunk.toString();
   });
   try {
-    await listening(port, 5000);
+    await waitForPort(port, 5000);
   } catch (err) {
     child.kill("SIGKILL");
     throw new Error(`${(err as Error).message}: ${stderr}`);

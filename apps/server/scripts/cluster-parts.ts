@@ -38,3 +38,38 @@ export function haproxyConfig(port: number, instancePorts: readonly number[], ho
     "",
   ].join("\n");
 }
+
+/** redis-server's arguments for a throwaway Redis on 127.0.0.1:`port`, without persistence. */
+export function redisServerArgs(port: number): string[] {
+  return ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`port`; rejects after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  const { connect } = await import("node:net");
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (performance.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (taken and released: a small race that nothing else here runs against). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
