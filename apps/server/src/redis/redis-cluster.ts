@@ -177,7 +177,9 @@ export class RedisCluster implements Cluster {
     this.#generators.delete(name);
     this.connection
       .run(RELEASE, REGISTRY, [REG_PREFIX, this.instanceId, name])
-      .catch((err: unknown) => console.error(`[${name}] release failed`, err));
+      .catch((err: unknown) => {
+        if (!this.#closed) console.error(`[${name}] release failed`, err);
+      });
   }
 
   async channelNames(): Promise<string[]> {
