@@ -175,11 +175,9 @@ export class RedisCluster implements Cluster {
   release(name: string): void {
     this.#logs.delete(name);
     this.#generators.delete(name);
-    this.connection
-      .run(RELEASE, REGISTRY, [REG_PREFIX, this.instanceId, name])
-      .catch((err: unknown) => {
-        if (!this.#closed) console.error(`[${name}] release failed`, err);
-      });
+    this.connection.run(RELEASE, REGISTRY, [REG_PREFIX, this.instanceId, name]).catch((err: unknown) => {
+      if (!this.#closed) console.error(`[${name}] release failed`, err);
+    });
   }
 
   async channelNames(): Promise<string[]> {
