@@ -22,6 +22,7 @@ import { mountLongPoll } from "./transports/long-poll.ts";
 import { mountPoll } from "./transports/poll.ts";
 import { mountSse } from "./transports/sse.ts";
 import { mountWs, type UpgradeHandler } from "./transports/ws.ts";
+import { UnsentAnswers } from "./unsent-answers.ts";
 
 /** A server instance's Hono app and the state behind it. Not listening: see `startServer`. */
 export interface TransportLabApp {
@@ -53,6 +54,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps 
     hub: new Hub(options, counters, deps.cluster),
     publishLimiter: createKeyedRateLimiter(options.rateLimit, options.rateBurst),
     origins: createOriginPolicy(options.allowedOrigins),
+    unsentAnswers: new UnsentAnswers(options.maxUnsentPollBytes),
     intervals: new Set(),
   };
   const admin = createAdminGuard(options.adminToken);

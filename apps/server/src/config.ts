@@ -12,6 +12,11 @@ export interface ServerOptions {
   maxRetainedBytes: number;
   /** Largest poll or long-poll answer in bytes (its first message is always included); `more: true` says the rest waits. */
   maxPollBytes: number;
+  /**
+   * Bytes of poll and long-poll answers one client address may leave unread on the server; past
+   * it, its answers carry one message each (`more: true`) until it reads.
+   */
+  maxUnsentPollBytes: number;
   /** Channels that may exist at once (503 `channel_limit` past it). */
   maxChannels: number;
   /** Channels one client address may bring into being (503 `channel_limit` past it). */
@@ -62,6 +67,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxChannelBytes: 16 * 1024 * 1024,
   maxRetainedBytes: 64 * 1024 * 1024,
   maxPollBytes: 1024 * 1024,
+  maxUnsentPollBytes: 8 * 1024 * 1024,
   maxChannels: 100,
   maxChannelsPerAddress: 20,
   maxConnections: 20_000,
@@ -132,6 +138,12 @@ const NUMERIC: Record<string, NumericSetting> = {
     min: 1024,
     max: 256 * MIB,
     help: 'largest poll / long-poll answer; a cut answer says "more": true',
+  },
+  MAX_UNSENT_POLL_BYTES: {
+    key: "maxUnsentPollBytes",
+    min: 0,
+    max: 4096 * MIB,
+    help: "poll answer bytes one address may leave unread (then one message per answer)",
   },
   MAX_CHANNELS: { key: "maxChannels", min: 1, max: 100_000, help: "channels at once" },
   MAX_CHANNELS_PER_ADDRESS: {

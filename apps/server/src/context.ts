@@ -6,6 +6,7 @@ import type { Hub } from "./hub.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { createKeyedRateLimiter } from "./rate-limit.ts";
 import type { ServerCounters } from "./server-metrics.ts";
+import type { UnsentAnswers } from "./unsent-answers.ts";
 
 /** What every route and transport shares within one server instance. */
 export interface AppContext {
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly publishLimiter: ReturnType<typeof createKeyedRateLimiter>;
   /** Which browser Origins may change state or open WebSockets. */
   readonly origins: OriginPolicy;
+  /** Poll answers each address has not yet taken: bounds what non-reading pollers pin. */
+  readonly unsentAnswers: UnsentAnswers;
   /** Periodic jobs (heartbeats, keep-alives) register here; all stop at shutdown. */
   readonly intervals: Set<NodeJS.Timeout>;
 }

@@ -1,6 +1,7 @@
+import type { ServerResponse } from "node:http";
 import { formatCursor, type ResetReason, type TransportCounters } from "@transport-lab/protocol";
 import type { ChannelLog } from "./channel-log.ts";
-import type { Hub } from "./hub.ts";
+import type { AppContext } from "./context.ts";
 import type { LogEntry } from "./log-entry.ts";
 import type { StartPoint } from "./resolve-cursor.ts";
 
@@ -55,21 +56,28 @@ export async function readPollAnswer(
 
 /**
  * The answer of a poll (or a long-poll that need not wait) right now, counted in `stats`: what
- * follows `start` in `name`, or nothing for a channel that does not exist (it is not made).
+ * follows `start` in `name`, or nothing for a channel that does not exist (it is not made). Its
+ * size also stays within what the address may still leave unsent (unsent-answers.ts),
+ * and it counts there until `to.res` has sent it.
  */
 export async function answerNow(
-  hub: Hub,
+  ctx: AppContext,
   name: string,
   start: StartPoint,
-  limits: { readonly historySize: number; readonly maxPollBytes: number },
   stats: TransportCounters,
+  to: { readonly address: string; readonly res: ServerResponse },
 ): Promise<Buffer<ArrayBuffer>> {
+  const { hub, options, unsentAnswers } = ctx;
   let answer: PollAnswer = { body: pollBody(start, []), messages: 0 };
   const channel = hub.find(name);
   if (channel) channel.lastActivity = performance.now();
   const log = hub.logOf(name);
-  if (log) answer = await readPollAnswer(log, start, limits.historySize, limits.maxPollBytes);
+  if (log) {
+    const maxBytes = unsentAnswers.allowance(to.address, options.maxPollBytes);
+    answer = await readPollAnswer(log, start, options.historySize, maxBytes);
+  }
   stats.messagesOut += answer.messages;
   stats.bytesOut += answer.body.length;
+  unsentAnswers.track(to.address, to.res, answer.body.length);
   return answer.body;
 }

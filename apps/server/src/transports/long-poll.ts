@@ -107,7 +107,7 @@ function onClose(this: HeldResponse) {
  * subscriber; it is removed the moment the client goes away.
  */
 export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
-  const { hub, counters, options } = ctx;
+  const { hub, counters } = ctx;
   const stats = counters.transports.longPoll;
   app.get(ROUTES.longPoll, async (c) => {
     stats.requests += 1;
@@ -116,10 +116,11 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));
     const address = addressOf(c.env.incoming.socket);
+    const to = { address, res: c.env.outgoing };
     const state = await hub.headOf(name);
     const start = resolveCursor(state, cursor);
     if (start.reset !== undefined || state.seq > start.afterSeq || hub.shuttingDown) {
-      return c.body(await answerNow(hub, name, start, options, stats), 200, POLL_HEADERS);
+      return c.body(await answerNow(ctx, name, start, stats, to), 200, POLL_HEADERS);
     }
     // Refused before the channel is made: a refused request leaves nothing behind.
     hub.checkCapacity(address);
@@ -127,7 +128,7 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     hub.checkCapacity(address);
     // Something arrived while the channel was being made: answer it now rather than wait for the next.
     if (channel.log.state().seq > start.afterSeq && channel.log.state().epoch === state.epoch) {
-      return c.body(await answerNow(hub, name, start, options, stats), 200, POLL_HEADERS);
+      return c.body(await answerNow(ctx, name, start, stats, to), 200, POLL_HEADERS);
     }
     // The request is held on Node's own response, and the handler returns at once: a pending
     // Hono handler keeps its context, request and AbortSignal alive, which tripled the memory of

@@ -1,7 +1,7 @@
 import { ROUTES } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { checkChannelName } from "../channel.ts";
-import { type AppContext, type NodeBindings, requireCursor } from "../context.ts";
+import { type AppContext, addressOf, type NodeBindings, requireCursor } from "../context.ts";
 import { answerNow, POLL_HEADERS } from "../poll-body.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 
@@ -11,14 +11,15 @@ import { resolveCursor } from "../resolve-cursor.ts";
  * state it would start from.
  */
 export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
-  const { hub, options } = ctx;
+  const { hub } = ctx;
   const stats = ctx.counters.transports.poll;
   app.get(ROUTES.poll, async (c) => {
     stats.requests += 1;
     const name = checkChannelName(c.req.param("ch"));
     const cursor = requireCursor(c.req.query("cursor"));
     const start = resolveCursor(await hub.headOf(name), cursor);
-    const body = await answerNow(hub, name, start, options, stats);
+    const to = { address: addressOf(c.env.incoming.socket), res: c.env.outgoing };
+    const body = await answerNow(ctx, name, start, stats, to);
     return c.body(body, 200, POLL_HEADERS);
   });
 }

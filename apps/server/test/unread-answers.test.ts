@@ -1,0 +1,69 @@
+import net from "node:net";
+import type { PollResponse } from "@transport-lab/protocol";
+import { describe, expect, it } from "vitest";
+import { eventually, from, type Harness, withServer } from "./helpers.ts";
+
+const MIB = 1024 * 1024;
+
+/**
+ * Polls `earliest` from `localAddress` on a raw socket and never reads the answer: it stays in
+ * the server (the kernel's buffers take a few MiB at most). Resolves once the server has begun
+ * answering, with the socket to destroy.
+ */
+async function unreadPoll(h: Harness, localAddress: string): Promise<net.Socket> {
+  const { port } = new URL(h.url);
+  const socket = net.connect({ host: "127.0.0.1", port: Number(port), localAddress });
+  h.defer(() => socket.destroy());
+  await new Promise((ok) => socket.once("connect", ok));
+  socket.write(`GET /api/channels/big/poll?cursor=earliest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  await new Promise((ok) => socket.once("data", ok)); // the first bytes: the answer is being written
+  socket.pause();
+  return socket;
+}
+
+describe("answers an address leaves unread", () => {
+  it("count against MAX_UNSENT_POLL_BYTES: past it that address gets one message per answer, others are untouched, and reading or leaving frees it", async () => {
+    // Answers of 20 MiB (the budget), far more than the kernel's socket buffers take from a reader that stops.
+    const options = {
+      rateLimit: 0,
+      maxPollBytes: 24 * MIB,
+      maxUnsentPollBytes: 20 * MIB,
+      maxChannelBytes: 64 * MIB,
+    };
+    await withServer(options, async (h) => {
+      const data = "u".repeat(60 * 1024);
+      for (let i = 0; i < 400; i++) await h.publish("big", data); // ~24 MiB retained
+      const greedy = "127.0.0.2";
+      const poll = (address: string, cursor = "earliest") =>
+        from(address)<PollResponse>(h.channelUrl("big", "poll", { cursor }));
+
+      const socket = await unreadPoll(h, greedy);
+      // The greedy address's next poll carries its first message only, and says more is waiting …
+      const small = await poll(greedy);
+      expect(small.body.messages.map((m) => m.seq)).toEqual([1]);
+      expect(small.body.more).toBe(true);
+      // … and it still makes progress from there.
+      const next = await poll(greedy, small.body.cursor);
+      expect(next.body.messages.map((m) => m.seq)).toEqual([2]);
+      // Another address is not held back by it.
+      const other = await poll("127.0.0.3");
+      expect(other.body.messages.length).toBeGreaterThan(300);
+      // Once the unread answer's connection goes, the address gets whole answers again.
+      socket.destroy();
+      await eventually(async () => expect((await poll(greedy)).body.messages.length).toBeGreaterThan(300));
+    });
+  });
+
+  it("an answer that was read frees its bytes: a reading poller is never cut down", async () => {
+    await withServer({ rateLimit: 0, maxUnsentPollBytes: 2 * MIB }, async (h) => {
+      const data = "r".repeat(60 * 1024);
+      for (let i = 0; i < 40; i++) await h.publish("big", data);
+      for (let n = 0; n < 10; n++) {
+        const res = await from("127.0.0.2")<PollResponse>(
+          h.channelUrl("big", "poll", { cursor: "earliest" }),
+        );
+        expect(res.body.messages).toHaveLength(17); // ~1 MiB (MAX_POLL_BYTES), every time
+      }
+    });
+  });
+});
