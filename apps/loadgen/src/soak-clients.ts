@@ -11,6 +11,11 @@ export interface SoakCounts {
   duplicates: number;
   /** Resets the server sent (history moved past the client's cursor). */
   resets: number;
+  /**
+   * Seqs a reset skipped: messages this client never got because the server said so (an
+   * `expired` reset: history moved past its cursor). Not `lost`, but not delivered either.
+   */
+  skippedByResets: number;
   /** Connections or requests that ended without the client asking (cuts, errors). */
   drops: number;
 }
@@ -37,7 +42,14 @@ export interface SoakClient {
  * next one expected without a reset is `lost`, one at or below the last is a duplicate.
  */
 export function openSoakClient(transport: TransportName, o: SoakClientOptions): SoakClient {
-  const counts: SoakCounts = { delivered: 0, lost: 0, duplicates: 0, resets: 0, drops: 0 };
+  const counts: SoakCounts = {
+    delivered: 0,
+    lost: 0,
+    duplicates: 0,
+    resets: 0,
+    skippedByResets: 0,
+    drops: 0,
+  };
   let epoch = "";
   let last = -1; // -1 until the hello / first answer says where we start
   let closed = false;
@@ -48,6 +60,15 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
     const colon = c.lastIndexOf(":");
     epoch = c.slice(0, colon);
     last = Number(c.slice(colon + 1));
+  };
+  // Where the current connection or request asked to start (the hello may move `last` first).
+  let asked = { epoch: "", last: -1 };
+  /** A reset: delivery restarts after `c`; in the same epoch, what lies between was skipped. */
+  const resetTo = (c: string) => {
+    counts.resets += 1;
+    startAt(c);
+    if (asked.last >= 0 && asked.epoch === epoch && last > asked.last)
+      counts.skippedByResets += last - asked.last;
   };
   const deliver = (seq: number) => {
     if (seq <= last) counts.duplicates += 1;
@@ -72,7 +93,10 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
     };
     cycle(false);
   };
-  const query = () => (last < 0 ? "" : `?cursor=${encodeURIComponent(cursor())}`);
+  const query = () => {
+    asked = { epoch, last };
+    return last < 0 ? "" : `?cursor=${encodeURIComponent(cursor())}`;
+  };
 
   const ws = () => {
     const socket = new WebSocket(`${o.base.replace(/^http/, "ws")}/api/channels/${o.channel}/ws${query()}`, {
@@ -82,10 +106,8 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
     socket.on("message", (raw: Buffer) => {
       const text = raw.toString("latin1");
       if (text.startsWith('{"type":"message"')) deliver(numberAfter(text, '"seq":'));
-      else if (text.startsWith('{"type":"reset"')) {
-        counts.resets += 1;
-        startAt(JSON.parse(text).cursor);
-      } else if (text.startsWith('{"type":"hello"')) startAt(JSON.parse(text).cursor);
+      else if (text.startsWith('{"type":"reset"')) resetTo(JSON.parse(text).cursor);
+      else if (text.startsWith('{"type":"hello"')) startAt(JSON.parse(text).cursor);
     });
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -102,6 +124,7 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
   };
 
   const sse = () => {
+    asked = { epoch, last };
     const headers: Record<string, string> = last < 0 ? {} : { "last-event-id": cursor() };
     const req = http.get(`${o.base}/api/channels/${o.channel}/sse`, {
       localAddress: o.localAddress,
@@ -120,10 +143,9 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
           const event = pending.slice(from, end);
           if (event.includes("event: hello"))
             startAt(event.slice(event.indexOf("id: ") + 4, event.indexOf("\n", event.indexOf("id: "))));
-          else if (event.includes("event: reset")) {
-            counts.resets += 1;
-            startAt(JSON.parse(event.slice(event.indexOf("data: ") + 6)).cursor);
-          } else if (event.startsWith("id: ")) deliver(numberAfter(event, '"seq":'));
+          else if (event.includes("event: reset"))
+            resetTo(JSON.parse(event.slice(event.indexOf("data: ") + 6)).cursor);
+          else if (event.startsWith("id: ")) deliver(numberAfter(event, '"seq":'));
           from = end + 2;
           end = pending.indexOf("\n\n", from);
         }
@@ -163,10 +185,13 @@ export function openSoakClient(transport: TransportName, o: SoakClientOptions): 
           }
           const answer = JSON.parse(body) as { cursor: string; reset?: unknown; more?: true };
           if (last < 0 || answer.reset) {
-            if (answer.reset) counts.resets += 1;
+            // Delivery restarts just before the answer's first message (or at its cursor if empty).
             const firstSeq = numberAfter(body, '"seq":');
-            if (Number.isNaN(firstSeq)) startAt(answer.cursor);
-            else startAt(`${answer.cursor.slice(0, answer.cursor.lastIndexOf(":"))}:${firstSeq - 1}`);
+            const at = Number.isNaN(firstSeq)
+              ? answer.cursor
+              : `${answer.cursor.slice(0, answer.cursor.lastIndexOf(":"))}:${firstSeq - 1}`;
+            if (answer.reset) resetTo(at);
+            else startAt(at);
           }
           for (let at = body.indexOf('{"channel"'); at >= 0; at = body.indexOf('{"channel"', at + 1)) {
             deliver(numberAfter(body, '"seq":', at));

@@ -200,7 +200,7 @@ export async function runSoak(argv: string[]) {
           for (const k of Object.keys(sum) as (keyof SoakCounts)[]) sum[k] += client.counts[k];
           return sum;
         },
-        { delivered: 0, lost: 0, duplicates: 0, resets: 0, drops: 0 },
+        { delivered: 0, lost: 0, duplicates: 0, resets: 0, skippedByResets: 0, drops: 0 },
       );
   const perTransport = Object.fromEntries(
     TRANSPORTS.map((t) => {
