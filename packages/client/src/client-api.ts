@@ -1,10 +1,12 @@
 import type { ClockOffset, ClockTracker, HistogramOptions, MetricsSnapshot } from "@transport-lab/metrics";
 import type { Envelope, Json, ResetReason, TransportName } from "@transport-lab/protocol";
+import type { AutoOptions } from "./auto-options.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { Listener } from "./emitter.ts";
 import type { DeliveryCounts } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
 import type { PublishResult, TransportFactory } from "./transport.ts";
+import type { TransportDecision } from "./transport-decision.ts";
 import type { TransportExtras } from "./transport-recorder.ts";
 import type { WireEvent } from "./wire-log.ts";
 
@@ -13,7 +15,14 @@ export interface ClientOptions {
   /** The server, e.g. `http://127.0.0.1:8080` (a path prefix is kept). */
   readonly baseUrl: string;
   readonly channel: string;
-  readonly transport: TransportName;
+  /**
+   * The transport, or `auto`: try them in `auto.order` (WebSocket, SSE, long polling) and use the
+   * first whose hello arrives in time, remembering the choice in this tab and moving up when a
+   * better one works again; every decision is a `decision` event.
+   */
+  readonly transport: TransportName | "auto";
+  /** How `transport: "auto"` picks (ignored otherwise). */
+  readonly auto?: AutoOptions;
   /** Absent: start live; `earliest`; or `<epoch>:<seq>` to resume. */
   readonly cursor?: string;
   /** Interval polling: wait between an answer and the next request (default 1000 ms). */
@@ -53,6 +62,8 @@ export interface ClientEvents {
   /** The server could not honour the cursor; delivery continues after `cursor`. */
   reset: ClientReset;
   wire: WireEvent;
+  /** `transport: "auto"` only: what it tried, how that went, and what the client does next. */
+  decision: TransportDecision;
 }
 
 /**
@@ -89,6 +100,8 @@ export interface Client {
   readonly state: ClientState;
   /** The transport in use. */
   readonly transport: TransportName;
+  /** True while the client picks its transport itself (`transport: "auto"`, until a `switchTransport()`). */
+  readonly auto: boolean;
   /** `<epoch>:<seq>` of the last delivered envelope (or where the server placed the client). */
   readonly cursor: string | undefined;
   readonly delivery: Readonly<DeliveryCounts>;
@@ -97,7 +110,7 @@ export interface Client {
   on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void;
   /** Publishes `data`; resolves with the seq the server assigned (WS: on its ack; others: the POST's answer). */
   publish(data: Json): Promise<PublishResult>;
-  /** Moves to another transport, resuming from the cursor: nothing lost, nothing repeated. */
+  /** Moves to another transport, resuming from the cursor: nothing lost, nothing repeated. Ends `auto`. */
   switchTransport(name: TransportName): void;
   /** Closes every connection, request and timer; resolves once sockets are closed. */
   close(): Promise<void>;

@@ -1,4 +1,14 @@
-import { type ClockOffset, type ClockTracker, deliveryLatency, offsetAt } from "@transport-lab/metrics";
+import {
+  type ClockOffset,
+  type ClockTracker,
+  createClockTracker,
+  deliveryLatency,
+  offsetAt,
+} from "@transport-lab/metrics";
+import type { ClientOptions } from "./client-api.ts";
+import type { Lane } from "./lane.ts";
+import type { Platform } from "./platform.ts";
+import { createTimePing, type TimePing } from "./time-ping.ts";
 
 /** True for a {@link ClockTracker}, false for a plain {@link ClockOffset}. */
 function isTracker(clock: ClockOffset | ClockTracker): clock is ClockTracker {
@@ -56,4 +66,52 @@ export class ClientClock {
     this.#unsubscribe();
     if (this.#own) this.#tracker?.stop();
   }
+}
+
+/** What a client's own clock samples through. */
+export interface ClockSource {
+  readonly platform: Platform;
+  readonly baseUrl: string;
+  now(): number;
+  /** The lane in use: its WebSocket pings, else `GET /api/time` counted as its `clockRequests`. */
+  active(): Lane;
+  /** Every lane, to hand each new estimate to. */
+  lanes(): Iterable<Lane>;
+}
+
+/** A client's clock as `options.clock` asks, and the `GET /api/time` connection its samples use (closed by the returned close()). */
+export function createClientClock(
+  options: ClientOptions,
+  source: ClockSource,
+): { clock: ClientClock; close(): Promise<void> } {
+  let timePing: TimePing | undefined;
+  const ping = (): Promise<number> => {
+    const { transport, recorder } = source.active();
+    if (transport.ping !== undefined) return transport.ping();
+    recorder.clockRequests += 1;
+    timePing ??= createTimePing(source.platform, source.baseUrl);
+    return timePing.ping();
+  };
+  const clock = new ClientClock(
+    options.clock ?? true,
+    () =>
+      createClockTracker({
+        ping,
+        // Its sockets are not needed between rounds (thousands of idle ones would add up in a load generator).
+        afterRound: () => void timePing?.close(),
+        now: source.now,
+        samples: options.clockSamples ?? 5,
+        intervalMs: options.clockIntervalMs ?? 30_000,
+      }),
+    (offset) => {
+      for (const lane of source.lanes()) lane.recorder.metrics.setClockOffset(offset);
+    },
+  );
+  return {
+    clock,
+    close: () => {
+      clock.stop();
+      return timePing?.close() ?? Promise.resolve();
+    },
+  };
 }

@@ -1,28 +1,19 @@
-import {
-  type ClockOffset,
-  createClockTracker,
-  emptySnapshot,
-  type MetricsSnapshot,
-} from "@transport-lab/metrics";
-import {
-  type Envelope,
-  isValidChannelName,
-  type Json,
-  LONG_POLL_TIMEOUT,
-  type TransportName,
-} from "@transport-lab/protocol";
+import { type ClockOffset, emptySnapshot, type MetricsSnapshot } from "@transport-lab/metrics";
+import { type Envelope, type Json, LONG_POLL_TIMEOUT, type TransportName } from "@transport-lab/protocol";
+import { AutoPicker } from "./auto-picker.ts";
 import { Backoff, DEFAULT_BACKOFF } from "./backoff.ts";
 import { resolveBaseUrl } from "./base-url.ts";
 import type { Client, ClientEvents, ClientOptions, ClientSnapshot, TransportRegistry } from "./client-api.ts";
-import { ClientClock } from "./client-clock.ts";
+import { type ClientClock, createClientClock } from "./client-clock.ts";
+import { checkClientOptions } from "./client-options.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { ClientError } from "./errors.ts";
-import { createLane, type Lane } from "./lane.ts";
+import { createLane, type Lane, laneFigures } from "./lane.ts";
 import type { Platform } from "./platform.ts";
 import { type DeliveryCounts, Sequencer, Verdict } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
-import { createTimePing, type TimePing } from "./time-ping.ts";
-import type { PublishResult, TransportDrop } from "./transport.ts";
+import type { PublishResult, Transport, TransportDrop } from "./transport.ts";
+import type { TransportRecorder } from "./transport-recorder.ts";
 import { type WireEvent, WireLog } from "./wire-log.ts";
 
 const defaultNow = (): number => performance.timeOrigin + performance.now();
@@ -48,43 +39,36 @@ class ClientImpl implements Client {
   #state: ClientState;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #everOpened = false;
-  #timePing: TimePing | undefined;
+  readonly #closeClock: () => Promise<void>;
   #closed: Promise<void> | undefined;
+  readonly #auto: AutoPicker | undefined;
 
   constructor(
     readonly platform: Platform,
     readonly registry: TransportRegistry,
     readonly options: ClientOptions,
   ) {
-    if (!isValidChannelName(options.channel)) throw new TypeError(`bad channel name: ${options.channel}`);
-    const timeout = options.longPollTimeoutMs ?? LONG_POLL_TIMEOUT.default;
-    if (!(timeout >= LONG_POLL_TIMEOUT.min && timeout <= LONG_POLL_TIMEOUT.max)) {
-      throw new RangeError(`longPollTimeoutMs must be ${LONG_POLL_TIMEOUT.min}–${LONG_POLL_TIMEOUT.max}`);
-    }
+    checkClientOptions(options);
     this.#seq = new Sequencer(options.cursor);
     this.#backoff = new Backoff({ ...DEFAULT_BACKOFF, ...options.backoff });
     this.#wireLog = new WireLog(options.wireLogSize ?? 200);
     this.#now = options.now ?? defaultNow;
     this.#baseUrl = resolveBaseUrl(options.baseUrl);
-    this.#clock = new ClientClock(
-      options.clock ?? true,
-      () =>
-        createClockTracker({
-          ping: () => this.#clockPing(),
-          // Its sockets are not needed between rounds (thousands of idle ones would add up in a load generator).
-          afterRound: () => void this.#timePing?.close(),
-          now: this.#now,
-          samples: options.clockSamples ?? 5,
-          intervalMs: options.clockIntervalMs ?? 30_000,
-        }),
-      (clock) => {
-        for (const lane of this.#lanes.values()) lane.recorder.metrics.setClockOffset(clock);
-      },
-    );
-    this.#active = this.#lane(options.transport);
-    const initial: ClientState = { kind: "connecting", transport: options.transport, reason: "start" };
+    const clock = createClientClock(options, {
+      platform,
+      baseUrl: this.#baseUrl,
+      now: this.#now,
+      active: () => this.#active,
+      lanes: () => this.#lanes.values(),
+    });
+    this.#clock = clock.clock;
+    this.#closeClock = clock.close;
+    this.#auto = options.transport === "auto" ? this.#picker() : undefined;
+    const first = this.#auto?.initial() ?? (options.transport as TransportName);
+    this.#active = this.#lane(first);
+    const initial: ClientState = { kind: "connecting", transport: first, reason: "start" };
     this.#state = initial;
-    this.#active.transport.open();
+    this.#openActive();
     // Listeners attach right after createClient() returns: let them see the first state too.
     queueMicrotask(() => {
       if (this.#state === initial) this.#events.emit("state", initial);
@@ -97,6 +81,10 @@ class ClientImpl implements Client {
 
   get transport(): TransportName {
     return this.#active.transport.name;
+  }
+
+  get auto(): boolean {
+    return this.#auto?.enabled ?? false;
   }
 
   get cursor(): string | undefined {
@@ -125,16 +113,32 @@ class ClientImpl implements Client {
 
   switchTransport(name: TransportName): void {
     if (this.#closed !== undefined) throw new ClientError("closed", "the client is closed");
-    if (name === this.#active.transport.name) return;
+    this.#auto?.disable();
+    this.#moveTo(name, "switch");
+  }
+
+  /** The one switch: the old link stops first (nothing of it reaches the client after), the new one opens from the cursor. */
+  #moveTo(name: TransportName, reason: "switch" | "fallback" | "upgrade"): void {
+    if (name === this.#active.transport.name || this.#closed !== undefined) return;
     this.#clearRetry();
-    const closing = this.#stopLane(this.#active);
+    this.#closeLater(this.#active);
+    this.#active = this.#lane(name);
+    this.#backoff.reset();
+    this.#setState({ kind: "connecting", transport: name, reason });
+    this.#openActive();
+  }
+
+  #openActive(): void {
+    this.#auto?.attemptStarted(this.#active.transport.name);
+    this.#active.transport.open();
+  }
+
+  /** Stops a lane and keeps its closing sockets for close() to wait on. */
+  #closeLater(lane: Lane): void {
+    const closing = this.#stopLane(lane);
     this.#closing.add(closing);
     const settled = () => this.#closing.delete(closing);
     closing.then(settled, settled);
-    this.#active = this.#lane(name);
-    this.#backoff.reset();
-    this.#setState({ kind: "connecting", transport: name, reason: "switch" });
-    this.#active.transport.open();
   }
 
   close(): Promise<void> {
@@ -144,11 +148,11 @@ class ClientImpl implements Client {
   #shutdown(final: ClientState & { kind: "closed" }): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     this.#clearRetry();
-    this.#clock.stop();
+    this.#auto?.disable();
     this.#rejectWaiters(new ClientError("closed", `the client closed (${final.reason}: ${final.detail})`));
     const closing = [...this.#closing];
     for (const lane of this.#lanes.values()) closing.push(this.#stopLane(lane));
-    if (this.#timePing !== undefined) closing.push(this.#timePing.close());
+    closing.push(this.#closeClock());
     this.#closed = Promise.all(closing).then(() => undefined);
     this.#setState(final);
     return this.#closed;
@@ -162,17 +166,13 @@ class ClientImpl implements Client {
   }
 
   snapshot(): ClientSnapshot {
-    const transports: ClientSnapshot["transports"] = {};
-    for (const [name, { recorder }] of this.#lanes) {
-      transports[name] = { metrics: recorder.snapshot(), extras: recorder.extras() };
-    }
     return {
       transport: this.#active.transport.name,
       state: this.#state,
       cursor: this.#seq.cursor,
       delivery: { ...this.#seq.counts },
       clock: this.#clock.current,
-      transports,
+      transports: laneFigures(this.#lanes.values()),
     };
   }
 
@@ -202,16 +202,21 @@ class ClientImpl implements Client {
     lane.recorder.metrics.setClockOffset(this.#clock.current);
     const { link, recorder } = lane;
     // The link reports only its live attempt, and the client stops the links it leaves: what
-    // arrives here is the active transport's.
-    link.events.on("message", (envelope) => this.#deliver(envelope));
-    link.events.on("open", ({ cursor }) => this.#opened(cursor));
+    // arrives here is the active transport's, or the outcome of auto's background check of a
+    // better one (whose messages are not delivered: the move reopens it from the cursor).
+    const active = () => lane === this.#active;
+    link.events.on("message", (envelope) => {
+      if (active()) this.#deliver(envelope);
+    });
+    link.events.on("open", ({ cursor }) => (active() ? this.#opened(cursor) : this.#auto?.probeOpened(name)));
     link.events.on("reset", ({ reason, cursor }) => {
+      if (!active()) return;
       const lost = this.#seq.reset(cursor);
       recorder.metrics.recordReset();
       recorder.metrics.recordLost(lost);
       this.#events.emit("reset", { reason, cursor, transport: name, lost });
     });
-    link.events.on("close", (drop) => this.#dropped(drop));
+    link.events.on("close", (drop) => (active() ? this.#dropped(drop) : this.#auto?.probeEnded(name, drop)));
     this.#lanes.set(name, lane);
     return lane;
   }
@@ -246,6 +251,7 @@ class ClientImpl implements Client {
     this.#seq.start(cursor);
     const reason = this.#state.kind === "reconnecting" ? "reconnected" : "connected";
     this.#setState({ kind: "open", transport: this.#active.transport.name, reason, cursor });
+    this.#auto?.activeOpened(cursor);
     const waiters = this.#openWaiters.splice(0);
     for (const waiter of waiters) waiter.resolve();
     this.#clock.opened();
@@ -253,7 +259,9 @@ class ClientImpl implements Client {
 
   #dropped(drop: TransportDrop): void {
     const { recorder, transport } = this.#active;
-    if (drop.fatal) {
+    // auto may still have another transport to try after a refusal that closes a fixed client.
+    const tryAnother = this.#auto?.activeDropped(drop, this.#state.kind === "open") === true;
+    if (drop.fatal && !tryAnother) {
       const refused = this.#seq.cursor;
       if (drop.status === 400 && this.#everOpened && refused !== undefined && this.#seq.positioned) {
         // A cursor that worked before is refused: the server's log no longer has it (docs/protocol.md
@@ -283,19 +291,32 @@ class ClientImpl implements Client {
     });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
-      if (transport !== this.#active.transport || this.#closed !== undefined) return;
-      recorder.metrics.recordReconnect();
-      transport.open();
+      void this.#retry(transport, recorder);
     }, delayMs);
   }
 
-  /** One clock sample: a WS ping frame on the open connection, else `GET /api/time` on a connection of its own. */
-  #clockPing(): Promise<number> {
-    const { transport, recorder } = this.#active;
-    if (transport.ping !== undefined) return transport.ping();
-    recorder.clockRequests += 1;
-    this.#timePing ??= createTimePing(this.platform, this.#baseUrl);
-    return this.#timePing.ping();
+  /** The backoff is over: open the same transport again, or the one auto decided on. */
+  async #retry(transport: Transport, recorder: TransportRecorder): Promise<void> {
+    const target = this.#auto === undefined ? transport.name : await this.#auto.target();
+    // A switch, an upgrade or close() may have come first.
+    if (transport !== this.#active.transport || this.#state.kind !== "reconnecting") return;
+    if (target !== transport.name) return this.#moveTo(target, "fallback");
+    recorder.metrics.recordReconnect();
+    this.#openActive();
+  }
+
+  /** The picker of `transport: "auto"`, acting on this client. */
+  #picker(): AutoPicker {
+    return new AutoPicker(this.options.auto, {
+      platform: this.platform,
+      baseUrl: this.#baseUrl,
+      now: this.#now,
+      active: () => this.#active,
+      lane: (name) => this.#lane(name),
+      closeLater: (lane) => lane !== this.#active && this.#closeLater(lane),
+      moveTo: (name, reason) => this.#moveTo(name, reason),
+      emit: (decision) => this.#events.emit("decision", decision),
+    });
   }
 
   #setState(state: ClientState): void {

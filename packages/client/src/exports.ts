@@ -2,8 +2,20 @@
 // platform; each entry adds its platform and `createClient` bound to it.
 
 export type { Attempt, ReplyFrame } from "./attempt.ts";
+export {
+  AUTO_DEFAULTS,
+  type AutoOptions,
+  DEFAULT_AUTO_ORDER,
+  type ResolvedAutoOptions,
+  resolveAutoOptions,
+} from "./auto-options.ts";
 export { Backoff, type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
 export { resolveBaseUrl } from "./base-url.ts";
+export {
+  type ChoiceMemory,
+  createMemoryChoiceMemory,
+  type RememberedChoice,
+} from "./choice-memory.ts";
 export { createClientWith } from "./client.ts";
 export type {
   Client,
@@ -33,6 +45,13 @@ export type {
   TransportDrop,
   TransportFactory,
 } from "./transport.ts";
+export type {
+  DecisionAction,
+  DecisionOutcome,
+  DecisionWhy,
+  ReachabilityCheck,
+  TransportDecision,
+} from "./transport-decision.ts";
 export type { TransportExtras } from "./transport-recorder.ts";
 export { transports } from "./transports/registry.ts";
 export type { WireEvent } from "./wire-log.ts";

@@ -1,6 +1,6 @@
 import type { HistogramOptions } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
-import type { TransportRegistry } from "./client-api.ts";
+import type { ClientSnapshot, TransportRegistry } from "./client-api.ts";
 import { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
 import type { Transport } from "./transport.ts";
@@ -59,4 +59,13 @@ export function createLane(name: TransportName, env: LaneEnvironment): Lane {
     now: env.now,
   });
   return { transport, link, recorder };
+}
+
+/** Every lane's figures, by transport, for a client's snapshot. */
+export function laneFigures(lanes: Iterable<Lane>): ClientSnapshot["transports"] {
+  const figures: ClientSnapshot["transports"] = {};
+  for (const { recorder } of lanes) {
+    figures[recorder.transport] = { metrics: recorder.snapshot(), extras: recorder.extras() };
+  }
+  return figures;
 }

@@ -10,8 +10,11 @@ export type ClientState =
   | {
       readonly kind: "connecting";
       readonly transport: TransportName;
-      /** `start`: the client was created; `switch`: switchTransport() moved it here. */
-      readonly reason: "start" | "switch";
+      /**
+       * `start`: the client was created; `switch`: switchTransport() moved it here; `fallback`:
+       * `auto` left a transport that failed; `upgrade`: `auto` found a better one working again.
+       */
+      readonly reason: "start" | "switch" | "fallback" | "upgrade";
     }
   | {
       readonly kind: "open";

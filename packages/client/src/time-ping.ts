@@ -31,3 +31,36 @@ export function createTimePing(platform: Platform, baseUrl: string): TimePing {
     close: () => http.close(),
   };
 }
+
+/**
+ * Whether the server answers a plain `GET /api/time` within `timeoutMs`, on a connection of its
+ * own whose figures are discarded: after a transport failed, it tells a server that is down from a
+ * transport that is blocked on the way.
+ */
+export async function checkReachable(
+  platform: Platform,
+  baseUrl: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<boolean> {
+  const http = platform.createHttp(baseUrl, DISCARD);
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, timeoutMs);
+  signal.addEventListener("abort", abort);
+  try {
+    const result = await http.request({
+      method: "GET",
+      path: ROUTES.time,
+      purpose: "clock",
+      signal: controller.signal,
+    });
+    return result.status === 200 && decodeTimeAnswer(result.body).ok;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", abort);
+    void http.close();
+  }
+}

@@ -131,3 +131,77 @@ export function resources(): Record<string, number> {
   for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
   return counts;
 }
+
+/** A proxy that refuses WebSocket upgrades while its gate is shut, like a firewall whose policy changes. */
+export interface UpgradeGate {
+  readonly url: string;
+  /** Shut: every upgrade request is answered `403` by the proxy; plain HTTP passes either way. */
+  shut(on: boolean): void;
+  /** Destroys every proxied connection (both sides). */
+  cut(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an {@link UpgradeGate} on a free port forwarding to `port` (open at first): an HTTP
+ * proxy, so that it sees every request of a kept-alive connection (undici may send a WebSocket
+ * upgrade on a pooled one), streaming answers through as they come.
+ */
+export async function startUpgradeGate(port: number): Promise<UpgradeGate> {
+  const sockets = new Set<net.Socket>();
+  let shut = false;
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+  };
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const upstream = http.request(
+      { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("socket", track);
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connection", track);
+  server.on("upgrade", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    if (shut) {
+      client.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const upstream = net.connect(port, "127.0.0.1", () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+      upstream.write(head);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    track(upstream);
+    upstream.on("close", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const cut = () => {
+    for (const socket of [...sockets]) socket.destroy();
+    sockets.clear();
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    shut(on) {
+      shut = on;
+    },
+    cut,
+    close() {
+      cut();
+      agent.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -4,6 +4,13 @@ import type { IoRecorder, WebSocketHandlers, WebSocketLike } from "../platform.t
 import { estimateWebSocketRequestHead, estimateWebSocketResponseHead } from "./request-estimate.ts";
 
 /**
+ * How long `closed` waits for a close handshake after close(). A link that swallows frames (a
+ * middlebox that dropped the connection) never answers one, and a browser then waits a minute
+ * (Chromium's closing-handshake timeout) before it fires close: it finishes that on its own.
+ */
+const CLOSE_GRACE_MS = 1000;
+
+/**
  * The platform's WebSocket. Browsers expose no byte counter for it, so the handshake is
  * estimated and each frame computed (RFC 6455). A refused handshake shows only as an error
  * event without its status.
@@ -12,6 +19,7 @@ export function openBrowserWebSocket(url: string, recorder: IoRecorder, h: WebSo
   const socket = new WebSocket(url);
   let failed = false;
   let done = false;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
@@ -27,6 +35,7 @@ export function openBrowserWebSocket(url: string, recorder: IoRecorder, h: WebSo
       );
     }
     h.close(failed ? { code, reason, error: "WebSocket error" } : { code, reason });
+    clearTimeout(grace);
     resolveClosed();
   };
   recorder.countRequest("connect");
@@ -59,6 +68,7 @@ export function openBrowserWebSocket(url: string, recorder: IoRecorder, h: WebSo
       if (socket.readyState === WebSocket.OPEN)
         recorder.computedOut(wsFrameBytes(2 + utf8Length(reason), true), false);
       if (socket.readyState !== WebSocket.CLOSED) socket.close(code, reason);
+      grace ??= setTimeout(resolveClosed, CLOSE_GRACE_MS);
     },
     closed,
   };
