@@ -20,6 +20,8 @@ interface Shot {
   /** Runs after the screenshot (to put back what `before` took away). */
   readonly after?: () => Promise<void>;
   readonly fullPage?: boolean;
+  /** False where some lane never opens (a fault network): wait for the page, not for "Live". */
+  readonly live?: boolean;
 }
 
 const PROJECTOR = { width: 1280, height: 720 };
@@ -84,6 +86,38 @@ const shots: Shot[] = [
     query: { view: "nope", poll: "fast", timeout: "5", paused: "ws,carrier-pigeon", colour: "red" },
     size: { width: 1440, height: 900 },
   },
+  // Networks and Auto (docs/network-links.md): every lane through one emulated link.
+  { name: "network-compare-1920", query: { network: "4g" }, size: WIDE, rate: 10, waitMs: 7000 },
+  { name: "network-compare-1280", query: { network: "4g" }, size: PROJECTOR, rate: 10, waitMs: 7000 },
+  { name: "network-phone", query: { network: "4g" }, size: PHONE, rate: 10, waitMs: 7000 },
+  // Few messages, so that the buffering proxy never fills its 16 KiB: SSE stays held back.
+  ...[
+    { suffix: "1280", size: PROJECTOR },
+    { suffix: "1920", size: WIDE },
+    { suffix: "phone", size: PHONE },
+  ].map(({ suffix, size }) => ({
+    name: `auto-single-${suffix}`,
+    query: { view: "single", transport: "auto", network: "buffering-proxy" },
+    size,
+    rate: 2,
+    waitMs: 9000,
+  })),
+  {
+    name: "auto-wire-1920",
+    query: { view: "wire", wire: "single", transport: "auto", network: "ws-dropped" },
+    size: WIDE,
+    rate: 2,
+    waitMs: 8000,
+  },
+  { name: "learn-network-1920", query: { view: "learn", network: "4g" }, size: WIDE, rate: 10, waitMs: 8000 },
+  {
+    name: "learn-fault-1280",
+    query: { view: "learn", network: "buffering-proxy" },
+    size: PROJECTOR,
+    rate: 2,
+    waitMs: 8000,
+    live: false,
+  },
   // The last two stop and restart the server: a new process is a new epoch for every channel.
   {
     name: "unreachable",
@@ -142,7 +176,9 @@ try {
     const page = await context.newPage();
     const teacher = shot.student === true ? "" : `#teacher=${TOKEN}`;
     await page.goto(`/?${new URLSearchParams({ channel, ...shot.query }).toString()}${teacher}`);
-    await page.locator(".status-pill", { hasText: "Live" }).waitFor({ timeout: 20_000 });
+    await page
+      .locator(".status-pill", shot.live === false ? {} : { hasText: "Live" })
+      .waitFor({ timeout: 20_000 });
     if (shot.rate !== undefined) await setGenerator(page.url(), shot.rate);
     await sleep(shot.waitMs ?? 5000);
     await shot.before?.(page);

@@ -3,6 +3,7 @@ import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react
 import { BUILD_ID } from "./build-info.ts";
 import { Controls } from "./components/controls.tsx";
 import { MainView } from "./components/main-view.tsx";
+import { NetworkNote, NetworkPicker } from "./components/network-picker.tsx";
 import { StatusBanners, StatusPill } from "./components/status.tsx";
 import { runningRate, useGenerator } from "./hooks/use-generator.ts";
 import { useLabConnection } from "./hooks/use-lab-connection.ts";
@@ -24,6 +25,7 @@ import {
 } from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-view.ts";
 import { lossRisks } from "./lib/loss-risk.ts";
+import { findLink, resolveNetwork } from "./lib/network.ts";
 import { runLabel, type SavedRun } from "./lib/saved-runs.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
@@ -78,9 +80,25 @@ export function App() {
     });
   }, []);
 
-  const mode = settings.view === "single" ? "single" : "compare";
+  // Asked once a minute: a page left open sees a server restarted with other links.
+  const links = usePolled(api.links, 60_000, true);
+  const { network, missing } = resolveNetwork(links.current, settings.network);
+  const link = findLink(links.current, network) ?? null;
+  const shownProblems: readonly SettingProblem[] = missing
+    ? [
+        ...problems,
+        { param: "network", value: settings.network, message: "the server has no such network; using none" },
+      ]
+    : problems;
+
+  // The wire view can watch the single view's client (Auto's fallback on the wire) or the four lanes.
+  const mode =
+    settings.view === "single" || (settings.view === "wire" && settings.wire === "single")
+      ? "single"
+      : "compare";
   const config: LabConfig = {
     baseUrl: window.location.origin,
+    network,
     channel: settings.channel,
     mode,
     transport: settings.transport,
@@ -119,11 +137,12 @@ export function App() {
       kind: "transport-lab/run",
       version: 1,
       id: crypto.randomUUID(),
-      label: runLabel(mode, window.durationMs, gen),
+      label: runLabel(mode, window.durationMs, gen, network),
       startedAt: new Date(window.startedAt).toISOString(),
       durationMs: window.durationMs,
       mode,
       settings,
+      network: link,
       generator: gen,
       server: { build: BUILD_ID, epoch: view?.startCursor?.split(":")[0] ?? null, historySize },
       userAgent: navigator.userAgent,
@@ -161,7 +180,7 @@ export function App() {
     if (format === "csv") {
       download(
         exportFileName(settings.channel, at, "csv"),
-        exportCsv(figures, { settings, mode, generator: gen }),
+        exportCsv(figures, { settings: { ...settings, network }, mode, generator: gen }),
         "text/csv",
       );
       return;
@@ -171,7 +190,8 @@ export function App() {
       exportedAt: at,
       page: window.location.href,
       userAgent: navigator.userAgent,
-      settings,
+      settings: { ...settings, network },
+      network: link,
       mode,
       generator: gen,
       startCursor: view?.startCursor,
@@ -207,6 +227,7 @@ export function App() {
         </nav>
         <div className="header-end">
           <ChannelForm channel={settings.channel} onChange={(channel) => update({ channel })} />
+          <NetworkPicker links={links.current} network={network} onChange={(n) => update({ network: n })} />
           {view !== null && <StatusPill view={view} />}
           <span className={`role-pill role-${teacher.role.kind}`} title="What this page may do">
             {teacher.role.kind === "teacher"
@@ -229,9 +250,18 @@ export function App() {
         </div>
       </header>
       <main id="main" className={`view-${settings.view}`}>
+        {settings.view !== "lesson" && (
+          <NetworkNote
+            link={link ?? undefined}
+            onLearn={() => {
+              update({ view: "learn" });
+              requestAnimationFrame(() => document.getElementById("network-title")?.scrollIntoView());
+            }}
+          />
+        )}
         <StatusBanners
           view={view}
-          problems={problems}
+          problems={shownProblems}
           onDismissProblems={() => {
             setProblems([]);
             update({});
@@ -273,6 +303,7 @@ export function App() {
           clientId={clientId}
           runs={{ list: runs.runs, stored: runs.stored, remove: runs.remove }}
           lesson={{ drives, applied: lesson.applied }}
+          network={{ link: link ?? undefined, links: links.current }}
           onTogglePause={togglePause}
           onDisconnect={disconnect}
         />

@@ -76,7 +76,7 @@ describe("Attempt", () => {
   });
 
   it("ends once, and an ended or superseded attempt reaches the client no more", () => {
-    const { link, recorder, seen } = setup();
+    const { link, recorder, seen, wire } = setup();
     const first = link.begin();
     const second = link.begin();
     expect(first.live).toBe(false);
@@ -88,10 +88,19 @@ describe("Attempt", () => {
     expect(seen).toEqual(['close {"reason":"http_error","detail":"HTTP 503","status":503,"fatal":false}']);
     expect(recorder.extras().drops).toBe(1);
     expect(recorder.snapshot().errors).toBe(1);
+    // The wire view shows the end, and whether the connection had ever opened.
+    expect(wire.map((e) => [e.kind, e.direction, e.size, e.summary])).toEqual([
+      ["close", "in", 0, "never opened: http_error (HTTP 503)"],
+    ]);
+    const opened = link.begin();
+    opened.hello("e:0");
+    opened.end({ reason: "server_restart", detail: "close 1012", fatal: false });
+    expect(wire.at(-1)?.summary).toBe("closed: server_restart (close 1012)");
+    const before = seen.length;
     const third = link.begin();
     link.stop();
     third.end({ reason: "network", detail: "after stop", fatal: false });
-    expect(seen).toHaveLength(1);
+    expect(seen).toHaveLength(before);
     expect(link.attempt).toBeUndefined();
   });
 

@@ -77,9 +77,19 @@ export class Attempt {
   /** The connection ended without the client asking: emitted once; an HTTP refusal also counts as an error. */
   end(drop: TransportDrop): void {
     if (this.#state === ENDED) return;
+    const opened = this.#state === OPEN;
     this.#state = ENDED;
-    this.link.recorder.drops += 1;
-    if (drop.reason === "http_error") this.link.recorder.metrics.recordError();
+    const { recorder, wire } = this.link;
+    recorder.drops += 1;
+    if (drop.reason === "http_error") recorder.metrics.recordError();
+    if (wire.enabled)
+      wire.emit(
+        "in",
+        "close",
+        0,
+        "computed",
+        `${opened ? "closed" : "never opened"}: ${drop.reason} (${drop.detail})`,
+      );
     this.link.events.emit("close", drop);
   }
 

@@ -13,6 +13,7 @@ export { Backoff, type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BAC
 export { resolveBaseUrl } from "./base-url.ts";
 export {
   type ChoiceMemory,
+  choiceKey,
   createMemoryChoiceMemory,
   type RememberedChoice,
 } from "./choice-memory.ts";

@@ -6,8 +6,12 @@ export interface WireEvent {
   readonly transport: TransportName;
   /** `out` = client → server. */
   readonly direction: "in" | "out";
-  /** HTTP request/response, WebSocket frame, or SSE event (comments included). */
-  readonly kind: "request" | "response" | "frame" | "event";
+  /**
+   * HTTP request/response, WebSocket frame, SSE event (comments included), or `close`: a
+   * connection ended without the client asking (size 0; the summary says why: a close code, a
+   * refusal, no hello in time).
+   */
+  readonly kind: "request" | "response" | "frame" | "event" | "close";
   /** Bytes on the wire, headers and framing included. */
   readonly size: number;
   readonly source: ByteSource;

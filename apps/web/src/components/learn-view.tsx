@@ -1,4 +1,4 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { type LinkInfo, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import type { CSSProperties, ReactNode } from "react";
 import {
   formatBytes,
@@ -12,6 +12,7 @@ import type { LabView, LaneView } from "../lib/lab-view.ts";
 import type { Settings } from "../lib/settings.ts";
 import { LESSONS, TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { ConnectionDemo } from "./connection-demo.tsx";
+import { NetworkLesson } from "./network-lesson.tsx";
 
 /** Lesson text with `backticks` shown as code. */
 function Inline({ text }: { readonly text: string }) {
@@ -166,13 +167,19 @@ export function LearnView({
   view,
   settings,
   otherTabs,
+  link,
+  links,
 }: {
   readonly view: LabView;
   readonly settings: Settings;
   readonly otherTabs: number;
+  /** The network every lane goes through (undefined: none), and every one the server offers. */
+  readonly link: LinkInfo | undefined;
+  readonly links: readonly LinkInfo[] | null;
 }) {
   return (
     <>
+      <NetworkLesson view={view} link={link} links={links} pollIntervalMs={settings.pollIntervalMs} />
       <Budget view={view} otherTabs={otherTabs} />
       <div className="learn-grid">
         {TRANSPORT_NAMES.map((t) => (

@@ -1,4 +1,4 @@
-import type { ClassRoster, ServerMetrics, TransportName } from "@transport-lab/protocol";
+import type { ClassRoster, LinkInfo, ServerMetrics, TransportName } from "@transport-lab/protocol";
 import type { ReactNode } from "react";
 import type { Polled } from "../hooks/use-polled.ts";
 import type { LabConnection } from "../lib/lab-connection.ts";
@@ -33,6 +33,8 @@ export interface MainViewProps {
     readonly remove: (id: string) => void;
   };
   readonly lesson: { readonly drives: boolean; readonly applied: string | null };
+  /** The network in use (undefined: none) and the server's list (null: not known). */
+  readonly network: { readonly link: LinkInfo | undefined; readonly links: readonly LinkInfo[] | null };
   readonly onTogglePause: (transport: TransportName) => void;
   readonly onDisconnect: () => Promise<number>;
 }
@@ -66,7 +68,7 @@ export function MainView(p: MainViewProps): ReactNode {
         />
       );
     case "wire":
-      return <WireView view={view} />;
+      return <WireView view={view} clients={settings.wire} onClients={(wire) => p.update({ wire })} />;
     case "single":
       return (
         <SingleView
@@ -80,19 +82,29 @@ export function MainView(p: MainViewProps): ReactNode {
             p.update({ transport: t });
           }}
           onRetry={retry}
+          onRestartAuto={() => connection?.restartAuto()}
+          onWire={() => p.update({ view: "wire", wire: "single" })}
         />
       );
     case "chat":
       return connection === null ? null : (
         <ChatView
           view={view}
-          via={settings.transport}
+          via={settings.transport === "auto" ? "ws" : settings.transport}
           setVia={(transport) => p.update({ transport })}
           publish={(data, via) => connection.publish(data, via)}
         />
       );
     case "learn":
-      return <LearnView view={view} settings={settings} otherTabs={p.otherTabs} />;
+      return (
+        <LearnView
+          view={view}
+          settings={settings}
+          otherTabs={p.otherTabs}
+          link={p.network.link}
+          links={p.network.links}
+        />
+      );
     case "lesson":
       return (
         <LessonView

@@ -1,16 +1,19 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import type { TransportName } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import { switchVerdict } from "../lib/continuity.ts";
 import { formatClock, formatCount } from "../lib/format.ts";
 import { type LabView, pageUncertainty } from "../lib/lab-view.ts";
 import type { LossContext } from "../lib/lane-loss.ts";
+import { SINGLE_TRANSPORTS, type SingleTransport } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
+import { FallbackTimeline } from "./fallback-timeline.tsx";
 import { FiguresTable } from "./figures-table.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { TransportPanel } from "./transport-panel.tsx";
 
 const VERDICT_WORDS = {
   waiting: "waiting for the next message…",
+  superseded: "moved on before any message came over it",
   seamless: "nothing lost, nothing repeated",
   lost: "messages lost",
   repeated: "messages repeated",
@@ -23,12 +26,26 @@ interface SingleViewProps {
   readonly bridgeMs: number;
   readonly loss: LossContext;
   readonly now: number;
-  readonly onSwitch: (transport: TransportName) => void;
+  readonly onSwitch: (transport: SingleTransport) => void;
   readonly onRetry: (transport: TransportName) => void;
+  /** Auto: forget this tab's choice and start from the top. */
+  readonly onRestartAuto: () => void;
+  /** Opens the wire view on this client. */
+  readonly onWire: () => void;
 }
 
 /** One client, one transport at a time; switching resumes from the cursor, and the page checks that it did. */
-export function SingleView({ view, large, bridgeMs, loss, now, onSwitch, onRetry }: SingleViewProps) {
+export function SingleView({
+  view,
+  large,
+  bridgeMs,
+  loss,
+  now,
+  onSwitch,
+  onRetry,
+  onRestartAuto,
+  onWire,
+}: SingleViewProps) {
   const lane = view.lanes[0];
   if (lane === undefined) return null;
   const c = lane.continuity;
@@ -39,23 +56,33 @@ export function SingleView({ view, large, bridgeMs, loss, now, onSwitch, onRetry
         <h2 id="switch-title">Transport</h2>
         <fieldset className="switcher" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="visually-hidden">Switch transport</legend>
-          {TRANSPORT_NAMES.map((t) => (
+          {SINGLE_TRANSPORTS.map((t) => (
             <button
               key={t}
               type="button"
-              aria-pressed={lane.transport === t}
-              style={{ "--transport-color": TRANSPORT_STYLE[t].color } as CSSProperties}
+              aria-pressed={t === "auto" ? lane.auto : !lane.auto && lane.transport === t}
+              style={
+                t === "auto"
+                  ? undefined
+                  : ({ "--transport-color": TRANSPORT_STYLE[t].color } as CSSProperties)
+              }
               onClick={() => onSwitch(t)}
             >
-              {TRANSPORT_STYLE[t].label}
+              {t === "auto"
+                ? `Auto${lane.auto ? ` (${TRANSPORT_STYLE[lane.transport].short})` : ""}`
+                : TRANSPORT_STYLE[t].label}
             </button>
           ))}
         </fieldset>
         <p className="note">
           A switch closes the current connection and opens the next one from the same cursor: the next message
-          must be the one after the last delivered, whatever the transport.
+          must be the one after the last delivered, whatever the transport. Auto makes the same switches by
+          itself when a transport fails, and each shows in the table below.
         </p>
       </section>
+      {(lane.auto || lane.decisions.length > 0) && (
+        <FallbackTimeline lane={lane} onRestart={lane.auto ? onRestartAuto : undefined} onWire={onWire} />
+      )}
       <div className="two-col">
         <TransportPanel lane={lane} loss={loss} now={now} onRetry={() => onRetry(lane.transport)} />
         <section className="card" aria-labelledby="continuity-title">
@@ -100,7 +127,11 @@ export function SingleView({ view, large, bridgeMs, loss, now, onSwitch, onRetry
                       <td>{s.firstSeqAfter === null ? "–" : `#${s.firstSeqAfter}`}</td>
                       <td
                         className={
-                          verdict === "seamless" ? "verdict-good" : verdict === "waiting" ? "" : "verdict-bad"
+                          verdict === "seamless"
+                            ? "verdict-good"
+                            : verdict === "waiting" || verdict === "superseded"
+                              ? ""
+                              : "verdict-bad"
                         }
                       >
                         {VERDICT_WORDS[verdict]}

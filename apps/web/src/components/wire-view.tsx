@@ -3,8 +3,10 @@ import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import { useThrottled } from "../hooks/use-throttled.ts";
 import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
 import { type LabView, LIMITS } from "../lib/lab-view.ts";
+import type { Settings } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { toWireRows } from "../lib/wire-rows.ts";
+import { FallbackTimeline } from "./fallback-timeline.tsx";
 
 /** Rows drawn per transport: enough to read the pattern, few enough to redraw ten times a second. */
 const ROWS_SHOWN = 80;
@@ -41,7 +43,13 @@ const WireColumn = memo(function WireColumn({
           <li
             key={row.key}
             className={
-              row.direction === "exchange" ? (row.empty ? "empty-answer" : "data-answer") : undefined
+              row.direction === "exchange"
+                ? row.empty
+                  ? "empty-answer"
+                  : "data-answer"
+                : row.closed
+                  ? "closed-row"
+                  : undefined
             }
           >
             <span>{formatClock(row.time)}</span>
@@ -82,7 +90,16 @@ const WireColumn = memo(function WireColumn({
  * What each transport puts on the wire, as it happens: WebSocket frames, SSE
  * events, HTTP requests paired with their answers. Freeze to read it.
  */
-export function WireView({ view }: { readonly view: LabView }) {
+export function WireView({
+  view,
+  clients,
+  onClients,
+}: {
+  readonly view: LabView;
+  /** The compare lanes' four clients, or the single view's one. */
+  readonly clients: Settings["wire"];
+  readonly onClients: (clients: Settings["wire"]) => void;
+}) {
   const [shown, setShown] = useState<TransportName | "all">("all");
   const [frozen, setFrozen] = useState<LabView | null>(null);
   const latest = useRef(view);
@@ -100,6 +117,7 @@ export function WireView({ view }: { readonly view: LabView }) {
   // Four columns of rows redrawn ten times a second cost more than anyone can read: four is enough.
   const throttled = useThrottled(view, 250);
   const data = frozen ?? throttled;
+  const single = view.mode === "single" ? data.lanes[0] : undefined;
   const transports =
     shown === "all"
       ? TRANSPORT_NAMES.filter((t) => view.mode === "single" || view.lanes.some((l) => l.transport === t))
@@ -108,6 +126,17 @@ export function WireView({ view }: { readonly view: LabView }) {
     <>
       <fieldset className="controls">
         <legend className="visually-hidden">Wire view options</legend>
+        <span className="field">
+          <label htmlFor="wire-clients">Clients</label>
+          <select
+            id="wire-clients"
+            value={clients}
+            onChange={(e) => onClients(e.target.value as Settings["wire"])}
+          >
+            <option value="compare">The four compare panels</option>
+            <option value="single">The single view's client</option>
+          </select>
+        </span>
         <span className="field">
           <label htmlFor="wire-filter">Transport</label>
           <select
@@ -133,10 +162,14 @@ export function WireView({ view }: { readonly view: LabView }) {
         <p className="note" style={{ margin: 0, maxWidth: "48rem" }}>
           → sent, ← received, ⇄ an HTTP request and its answer (shown when the answer arrives; the time is
           when it was sent). <span style={{ background: "#fff4e5" }}>Orange</span>: “anything new?” “no.”{" "}
-          <span style={{ background: "#eaf7ee" }}>Green</span>: an answer with messages. Sizes include headers
+          <span style={{ background: "#eaf7ee" }}>Green</span>: an answer with messages.{" "}
+          <span className="closed-row">Red</span>: a connection ended, or never opened. Sizes include headers
           and framing. Each transport keeps its last {LIMITS.wire} events.
         </p>
       </fieldset>
+      {single !== undefined && (single.auto || single.decisions.length > 0) && (
+        <FallbackTimeline lane={single} rows={6} />
+      )}
       <div className="wire-grid">
         {transports.map((t) => (
           <WireColumn key={t} view={data} transport={t} />

@@ -17,7 +17,7 @@ export function useLabConnection(
   createClient?: ClientFactory,
 ): { connection: LabConnection | null; view: LabView | null } {
   const [connection, setConnection] = useState<LabConnection | null>(null);
-  const { baseUrl, channel, mode } = config;
+  const { baseUrl, channel, mode, network } = config;
 
   useEffect(() => {
     const created = createLabConnection({
@@ -29,7 +29,7 @@ export function useLabConnection(
     return () => {
       void created.close();
     };
-  }, [baseUrl, channel, mode, api, createClient]);
+  }, [baseUrl, channel, mode, network, api, createClient]);
 
   useEffect(() => {
     connection?.setTiming(config.pollIntervalMs, config.longPollTimeoutMs);

@@ -18,6 +18,7 @@ export interface ViewInputs {
   readonly version: number;
   readonly mode: "compare" | "single";
   readonly channel: string;
+  readonly network: string;
   readonly phase: LabPhase;
   readonly startCursor: string | undefined;
   readonly history: readonly ReceivedMessage[];
@@ -43,7 +44,7 @@ export function buildCheck(lane: Lane): ContinuityView {
 
 function laneView(lane: Lane, now: number, snap: ClientSnapshot | undefined): LaneView {
   const client = lane.client;
-  const transport = client?.transport ?? lane.id;
+  const transport = lane.transport;
   return {
     transport,
     paused: lane.paused,
@@ -56,6 +57,8 @@ function laneView(lane: Lane, now: number, snap: ClientSnapshot | undefined): La
     lastReset: lane.lastReset,
     events: lane.events.recent(now),
     error: lane.error,
+    auto: client?.auto ?? false,
+    decisions: lane.decisions.toArray(),
   };
 }
 
@@ -74,6 +77,7 @@ export function buildView(lanes: readonly Lane[], inputs: ViewInputs): LabView {
     version: inputs.version,
     mode: inputs.mode,
     channel: inputs.channel,
+    network: inputs.network,
     phase: inputs.phase,
     startCursor: inputs.startCursor,
     lanes: lanes.map((lane, i) => laneView(lane, inputs.now, snaps[i])),

@@ -78,12 +78,29 @@ describe("ContinuityCheck", () => {
       cursor: "e:2",
       lastSeqBefore: 2,
       firstSeqAfter: 3,
+      superseded: false,
     });
     expect(switchVerdict(check.switches[0] as never)).toBe("seamless");
   });
 
+  it("says a switch was passed over when the next one came before any message (Auto falling back twice)", () => {
+    const check = new ContinuityCheck();
+    check.start(0);
+    check.switched("ws", "sse", 1, "e:0");
+    check.switched("sse", "longPoll", 2, "e:0");
+    check.accept(1);
+    expect(check.switches.map(switchVerdict)).toEqual(["superseded", "seamless"]);
+  });
+
   it("judges lost and repeated switches", () => {
-    const base = { from: "ws", to: "sse", at: 0, cursor: "e:5", lastSeqBefore: 5 } as const;
+    const base = {
+      from: "ws",
+      to: "sse",
+      at: 0,
+      cursor: "e:5",
+      lastSeqBefore: 5,
+      superseded: false,
+    } as const;
     expect(switchVerdict({ ...base, firstSeqAfter: 7 })).toBe("lost");
     expect(switchVerdict({ ...base, firstSeqAfter: 5 })).toBe("repeated");
   });

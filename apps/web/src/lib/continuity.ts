@@ -12,11 +12,15 @@ export interface SwitchRecord {
   readonly lastSeqBefore: number;
   /** First seq delivered after it; null until one arrives. */
   readonly firstSeqAfter: number | null;
+  /** Another switch came before any message did (Auto leaving a transport that never worked). */
+  readonly superseded: boolean;
 }
 
 /** Whether a switch lost or repeated anything, in words for the page. */
-export function switchVerdict(record: SwitchRecord): "waiting" | "seamless" | "lost" | "repeated" {
-  if (record.firstSeqAfter === null) return "waiting";
+export function switchVerdict(
+  record: SwitchRecord,
+): "waiting" | "superseded" | "seamless" | "lost" | "repeated" {
+  if (record.firstSeqAfter === null) return record.superseded ? "superseded" : "waiting";
   if (record.firstSeqAfter === record.lastSeqBefore + 1) return "seamless";
   return record.firstSeqAfter > record.lastSeqBefore + 1 ? "lost" : "repeated";
 }
@@ -90,7 +94,19 @@ export class ContinuityCheck {
 
   /** A switch from `from` to `to` is starting, resuming from `cursor`. */
   switched(from: TransportName, to: TransportName, at: number, cursor: string | undefined): void {
-    this.#switches.push({ from, to, at, cursor, lastSeqBefore: this.lastSeq, firstSeqAfter: null });
+    const last = this.#switches.length - 1;
+    const before = this.#switches[last];
+    if (before !== undefined && before.firstSeqAfter === null)
+      this.#switches[last] = { ...before, superseded: true };
+    this.#switches.push({
+      from,
+      to,
+      at,
+      cursor,
+      lastSeqBefore: this.lastSeq,
+      firstSeqAfter: null,
+      superseded: false,
+    });
     if (this.#switches.length > 20) this.#switches.shift();
   }
 

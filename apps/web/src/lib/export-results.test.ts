@@ -1,4 +1,5 @@
 import { CSV_HEADER, createMetricsRecorder } from "@transport-lab/metrics";
+import type { LinkInfo } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { buildExport, CSV_SETTINGS_HEADER, exportCsv, exportFileName } from "./export-results.ts";
 import type { RunFigures } from "./saved-runs.ts";
@@ -25,6 +26,7 @@ const context = {
   settings: {
     ...DEFAULT_SETTINGS,
     channel: "lab",
+    network: "4g",
     pollIntervalMs: 250,
     paused: ["sse" as const, "longPoll" as const],
   },
@@ -45,6 +47,7 @@ describe("exportCsv", () => {
     expect(lines).toHaveLength(3);
     const col = (line: string | undefined, name: string) => line?.split(",")[header.indexOf(name)];
     expect(col(lines[1], "channel")).toBe("lab");
+    expect(col(lines[1], "network")).toBe("4g");
     expect(col(lines[1], "pollIntervalMs")).toBe("250");
     expect(col(lines[1], "generatorRate")).toBe("100");
     expect(col(lines[1], "paused")).toBe("sse longPoll");
@@ -64,10 +67,13 @@ describe("buildExport", () => {
       exportedAt: new Date("2026-11-26T01:02:03.456Z"),
       page: "http://lab/?rate=100",
       userAgent: "test",
-      settings: { ...DEFAULT_SETTINGS, rate: 100 },
+      settings: { ...DEFAULT_SETTINGS, rate: 100, network: "ws-blocked" },
+      network: { name: "ws-blocked", kind: "fault", rttMs: 0 } as LinkInfo,
       startCursor: "e1:0",
       server: null,
     });
+    expect(doc.settings.network).toBe("ws-blocked");
+    expect(doc.network?.name).toBe("ws-blocked");
     expect(doc.kind).toBe("transport-lab/web-results");
     expect(doc.exportedAt).toBe("2026-11-26T01:02:03.456Z");
     expect(doc.settings.rate).toBe(100);

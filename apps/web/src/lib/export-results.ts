@@ -1,5 +1,5 @@
 import { toCsv } from "@transport-lab/metrics";
-import type { GeneratorState, ServerMetrics } from "@transport-lab/protocol";
+import type { GeneratorState, LinkInfo, ServerMetrics } from "@transport-lab/protocol";
 import type { RunFigures } from "./saved-runs.ts";
 import type { Settings } from "./settings.ts";
 
@@ -16,6 +16,8 @@ export interface ExportDocument {
   readonly channel: string;
   readonly mode: "compare" | "single";
   readonly settings: Settings;
+  /** The emulated network every lane went through, as the server described it (null: none). */
+  readonly network: LinkInfo | null;
   /** The generator as the server last reported it (null: not known). */
   readonly generator: GeneratorFigures | null;
   readonly startCursor: string | null;
@@ -30,6 +32,7 @@ export interface ExportContext {
   readonly page: string;
   readonly userAgent: string;
   readonly settings: Settings;
+  readonly network: LinkInfo | null;
   readonly mode: "compare" | "single";
   readonly generator: GeneratorFigures | null;
   readonly startCursor: string | undefined;
@@ -47,6 +50,7 @@ export function buildExport(figures: readonly RunFigures[], context: ExportConte
     channel: context.settings.channel,
     mode: context.mode,
     settings: context.settings,
+    network: context.network,
     generator: context.generator,
     startCursor: context.startCursor ?? null,
     transports: figures,
@@ -69,6 +73,7 @@ export const CSV_SETTINGS_HEADER = [
   "runStartedAt",
   "channel",
   "mode",
+  "network",
   "pollIntervalMs",
   "longPollTimeoutMs",
   "generatorRunning",
@@ -95,6 +100,8 @@ export function exportCsv(figures: readonly RunFigures[], context: CsvContext): 
     context.run?.startedAt ?? null,
     s.channel,
     context.mode,
+    // Runs saved before networks existed have none.
+    s.network ?? "",
     s.pollIntervalMs,
     s.longPollTimeoutMs,
     g?.running ?? null,

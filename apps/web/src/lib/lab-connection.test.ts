@@ -14,20 +14,23 @@ class FakeClient {
   readonly recorders = new Map<TransportName, MetricsRecorder>();
   state: ClientState;
   transport: TransportName;
+  /** Auto picks WebSocket here; the test moves it as the real client's picker would. */
+  auto: boolean;
   cursor: string | undefined;
   closed = false;
   readonly published: Json[] = [];
 
   constructor(readonly options: ClientOptions) {
-    this.transport = options.transport;
+    this.auto = options.transport === "auto";
+    this.transport = options.transport === "auto" ? "ws" : options.transport;
     this.cursor = options.cursor;
     this.state = {
       kind: "open",
-      transport: options.transport,
+      transport: this.transport,
       reason: "connected",
       cursor: options.cursor ?? "",
     };
-    this.#recorder(options.transport);
+    this.#recorder(this.transport);
   }
 
   #recorder(name: TransportName): MetricsRecorder {
@@ -74,9 +77,16 @@ class FakeClient {
   }
 
   switchTransport(name: TransportName): void {
+    this.auto = false;
+    this.move(name, "switch");
+  }
+
+  /** A move of the client's own (Auto's fallback or upgrade), or one the caller asked for. */
+  move(name: TransportName, reason: "switch" | "fallback" | "upgrade"): void {
     this.transport = name;
     this.#recorder(name);
-    this.state = { kind: "connecting", transport: name, reason: "switch" };
+    this.state = { kind: "connecting", transport: name, reason };
+    this.emit("state", this.state);
   }
 
   async close(): Promise<void> {
@@ -139,6 +149,7 @@ function fakeApi(head = "e:10"): ServerApi {
 
 const config: LabConfig = {
   baseUrl: "http://lab",
+  network: "",
   channel: "chat",
   mode: "compare",
   transport: "ws",
@@ -300,6 +311,7 @@ describe("createLabConnection", () => {
         cursor: "e:11",
         lastSeqBefore: 11,
         firstSeqAfter: 12,
+        superseded: false,
       },
     ]);
     expect(view.perTransport.map((f) => [f.transport, f.metrics.messages])).toEqual([
@@ -307,6 +319,58 @@ describe("createLabConnection", () => {
       ["poll", 1],
     ]);
     expect(view.lanes[0]?.transport).toBe("poll");
+    await connection.close();
+  });
+
+  it("runs Auto in the single view: its moves are checked like switches, its decisions shown", async () => {
+    const { connection, clients, running, settle } = setup({
+      mode: "single",
+      transport: "auto",
+      network: "ws-blocked",
+    });
+    await running();
+    const auto = clients[0] as FakeClient;
+    expect(auto.options.transport).toBe("auto");
+    // Every client goes through the network; the page's own requests (the fake API) do not.
+    expect(auto.options.baseUrl).toBe("http://lab/link/ws-blocked");
+    auto.deliver(11);
+    auto.move("sse", "fallback");
+    auto.emit("decision", {
+      at: 1,
+      tried: "ws",
+      why: "first",
+      outcome: "failed",
+      reason: "network: WebSocket error",
+      tookMs: 5,
+      check: { reachable: true, tookMs: 1 },
+      action: "fall_back",
+      next: "sse",
+    });
+    auto.deliver(12);
+    await settle();
+    let view = connection.getView();
+    expect(view.network).toBe("ws-blocked");
+    expect(view.lanes[0]).toMatchObject({ transport: "sse", auto: true });
+    expect(view.lanes[0]?.decisions.map((d) => d.action)).toEqual(["fall_back"]);
+    expect(view.switches.map((s) => [s.from, s.to, s.lastSeqBefore, s.firstSeqAfter])).toEqual([
+      ["ws", "sse", 11, 12],
+    ]);
+    // A new poll interval replaces the client: Auto stays Auto.
+    connection.setTiming(500, 25000);
+    expect(clients[1]?.options.transport).toBe("auto");
+    expect(clients[1]?.options.cursor).toBe("e:12");
+    // Picking a transport ends Auto on the same client; picking Auto again starts a new one.
+    connection.switchTransport("ws");
+    expect(clients[1]?.auto).toBe(false);
+    connection.switchTransport("auto");
+    expect(clients.map((c) => [c.options.transport, c.closed])).toEqual([
+      ["auto", true],
+      ["auto", true],
+      ["auto", false],
+    ]);
+    await settle();
+    view = connection.getView();
+    expect(view.lanes[0]?.decisions).toHaveLength(1);
     await connection.close();
   });
 

@@ -1,8 +1,8 @@
 // The one module that talks to @transport-lab/client. Everything else in the
 // app reads the immutable LabView it publishes once per animation frame.
-import { createClient } from "@transport-lab/client";
+import { choiceKey, createClient, resolveBaseUrl } from "@transport-lab/client";
 import { createClockTracker } from "@transport-lab/metrics";
-import { type Json, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { type Json, linkBaseUrl, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { buildCheck, buildView } from "./build-view.ts";
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
 import { findStartPoint, START_STALL_MS } from "./lab-startup.ts";
@@ -11,6 +11,7 @@ import { type ClientFactory, Lane, type LaneShared } from "./lane.ts";
 import { LatencySeries } from "./latency-series.ts";
 import type { RunFigures } from "./saved-runs.ts";
 import type { ServerApi } from "./server-api.ts";
+import type { SingleTransport } from "./settings.ts";
 import { WireRings } from "./wire-rings.ts";
 
 export type { ClientFactory } from "./lane.ts";
@@ -33,8 +34,10 @@ export interface LabConnection {
   getView(): LabView;
   /** Compare mode: disconnect or reconnect one transport (it resumes from its cursor). */
   setPaused(transport: TransportName, paused: boolean): void;
-  /** Single mode: move to another transport, keeping the cursor. */
-  switchTransport(transport: TransportName): void;
+  /** Single mode: move to another transport (or to Auto, a new client), keeping the cursor. */
+  switchTransport(transport: SingleTransport): void;
+  /** Single mode, Auto: forget what this tab remembers for this network and start Auto from the top. */
+  restartAuto(): void;
   /** Zeroes every figure: each client is replaced by a new one resuming from the same cursor. */
   resetMetrics(): void;
   /** Applies new poll interval / long-poll timeout: affected clients are replaced, resuming from their cursor. */
@@ -97,7 +100,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     wireWanted: () => wireVisible,
   };
   const lanes = (config.mode === "compare" ? TRANSPORT_NAMES : [config.transport]).map(
-    (id) => new Lane(id, config.mode === "compare" && config.paused.includes(id), shared),
+    (id) => new Lane(id, id !== "auto" && config.mode === "compare" && config.paused.includes(id), shared),
   );
 
   const rebuild = (): LabView => {
@@ -106,6 +109,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       version,
       mode: config.mode,
       channel: config.channel,
+      network: config.network,
       phase,
       startCursor,
       history,
@@ -128,11 +132,17 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const laneOf = (transport: TransportName) =>
     config.mode === "compare" ? lanes.find((l) => l.id === transport) : lanes[0];
 
-  function startClient(lane: Lane, transport: TransportName): void {
+  /** Every client goes through the chosen network; the page's own requests (clock, head) do not. */
+  const clientBaseUrl = () => `${config.baseUrl}${config.network === "" ? "" : linkBaseUrl(config.network)}`;
+  /** What a lane's next client runs: Auto stays Auto; a fixed client keeps its transport. */
+  const targetOf = (lane: Lane): SingleTransport =>
+    lane.client === null ? lane.id : lane.client.auto ? "auto" : lane.client.transport;
+
+  function startClient(lane: Lane, transport: SingleTransport): void {
     const cursor = lane.resumeCursor;
     lane.start(() =>
       factory({
-        baseUrl: config.baseUrl,
+        baseUrl: clientBaseUrl(),
         channel: config.channel,
         transport,
         ...(cursor === undefined ? {} : { cursor }),
@@ -145,6 +155,16 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         now,
       }),
     );
+  }
+
+  /** A new Auto client on the single lane, from the same cursor; its first move is checked like a switch. */
+  function replaceWithAuto(lane: Lane, from: TransportName): void {
+    const cursor = lane.client?.cursor;
+    void lane.retire(true);
+    startClient(lane, "auto");
+    const to = lane.client?.transport;
+    if (to !== undefined && to !== from) lane.check.switched(from, to, now(), cursor);
+    batcher.mark();
   }
 
   function setPhase(next: LabPhase): void {
@@ -229,15 +249,30 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       const lane = lanes[0];
       const client = lane?.client;
       if (config.mode !== "single" || lane === undefined || client == null) return;
-      if (client.transport === transport) return;
-      lane.check.switched(client.transport, transport, now(), client.cursor);
+      if (transport === "auto") {
+        if (!client.auto) replaceWithAuto(lane, client.transport);
+        return;
+      }
+      // Picking the transport Auto is on ends Auto without a move.
+      if (client.transport !== transport)
+        lane.check.switched(client.transport, transport, now(), client.cursor);
       client.switchTransport(transport);
       batcher.mark();
+    },
+    restartAuto() {
+      const lane = lanes[0];
+      if (config.mode !== "single" || lane === undefined || lane.client === null) return;
+      try {
+        globalThis.sessionStorage?.removeItem(choiceKey(resolveBaseUrl(clientBaseUrl())));
+      } catch {
+        // Storage denied: Auto remembers nothing there anyway.
+      }
+      replaceWithAuto(lane, lane.client.transport);
     },
     resetMetrics() {
       series.clear();
       for (const lane of lanes) {
-        const transport = lane.client?.transport ?? lane.id;
+        const transport = targetOf(lane);
         void lane.retire(false);
         lane.forget();
         if (!lane.paused && started()) startClient(lane, transport);
@@ -259,7 +294,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
           (changed.poll && lane.id === "poll") ||
           (changed.longPoll && lane.id === "longPoll");
         if (!affected) continue;
-        const transport = client.transport;
+        const transport = targetOf(lane);
         void lane.retire(true);
         startClient(lane, transport);
       }
@@ -286,7 +321,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     retry(transport) {
       const lane = laneOf(transport);
       if (lane === undefined || lane.paused || !started()) return;
-      const current = lane.client?.transport ?? lane.id;
+      const current = targetOf(lane);
       void lane.retire(true);
       startClient(lane, current);
       batcher.mark();
@@ -297,7 +332,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         lane.events.push({
           kind: "cut",
           at,
-          transport: lane.client?.transport ?? lane.id,
+          transport: lane.transport,
           detail: "Disconnect everyone",
         });
       }
@@ -309,7 +344,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       // In single mode one check covers every transport the lane used: it belongs to none of them alone.
       const checkOf = (lane: Lane) => (config.mode === "compare" ? buildCheck(lane) : null);
       for (const lane of lanes) {
-        for (const t of config.mode === "compare" ? [lane.id] : TRANSPORT_NAMES) {
+        for (const t of config.mode === "compare" ? [lane.transport] : TRANSPORT_NAMES) {
           const figures = lane.archive.figures(t, lane.client, true, at);
           if (figures !== null) out.push({ ...figures, check: checkOf(lane) });
         }

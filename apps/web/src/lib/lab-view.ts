@@ -1,21 +1,30 @@
 // The immutable picture of the page's connection that every component reads: one LabView per
 // rebuild (at most one per animation frame), built by build-view.ts.
-import type { ClientEvents, ClientState, TransportExtras, WireEvent } from "@transport-lab/client";
+import type {
+  ClientEvents,
+  ClientState,
+  TransportDecision,
+  TransportExtras,
+  WireEvent,
+} from "@transport-lab/client";
 import type { MetricsSnapshot } from "@transport-lab/metrics";
 import type { Json, TransportName } from "@transport-lab/protocol";
 import type { SwitchRecord } from "./continuity.ts";
 import type { LaneEvent } from "./lane-events.ts";
 import type { AlignedSeries } from "./latency-series.ts";
+import type { SingleTransport } from "./settings.ts";
 
 /** What the page connects to and how. */
 export interface LabConfig {
   /** Origin of the server (`""` or `location.origin`). */
   readonly baseUrl: string;
+  /** The emulated network every client goes through (a link name), `""` for none. */
+  readonly network: string;
   readonly channel: string;
   /** `compare`: four clients, one per transport; `single`: one client that can switch. */
   readonly mode: "compare" | "single";
-  /** Single mode: the transport to start on. */
-  readonly transport: TransportName;
+  /** Single mode: the transport to start on, or `auto`. */
+  readonly transport: SingleTransport;
   readonly pollIntervalMs: number;
   readonly longPollTimeoutMs: number;
   /** Compare mode: transports not connected. */
@@ -83,6 +92,10 @@ export interface LaneView {
   readonly events: readonly LaneEvent[];
   /** Why the client could not be started, null when it was. */
   readonly error: string | null;
+  /** True while the client picks its transport itself (single view, Auto). */
+  readonly auto: boolean;
+  /** What Auto tried and decided, oldest first (empty for a fixed transport). */
+  readonly decisions: readonly TransportDecision[];
 }
 
 /** Where the whole connection is. */
@@ -102,6 +115,8 @@ export interface LabView {
   readonly version: number;
   readonly mode: "compare" | "single";
   readonly channel: string;
+  /** The network the clients go through, `""` for none. */
+  readonly network: string;
   readonly phase: LabPhase;
   /** The cursor all lanes started from (the channel head when the page connected). */
   readonly startCursor: string | undefined;
@@ -120,7 +135,7 @@ export interface LabView {
 }
 
 /** Sizes of the bounded lists. */
-export const LIMITS = { recent: 12, chat: 50, wire: 300, history: 30 } as const;
+export const LIMITS = { recent: 12, chat: 50, wire: 300, history: 30, decisions: 40 } as const;
 
 /** The clock offset's uncertainty (one offset for the whole page), null before it is known. */
 export function pageUncertainty(view: LabView): number | null {

@@ -1,4 +1,10 @@
-import type { Client, ClientOptions, WireEvent } from "@transport-lab/client";
+import {
+  type Client,
+  type ClientOptions,
+  DEFAULT_AUTO_ORDER,
+  type TransportDecision,
+  type WireEvent,
+} from "@transport-lab/client";
 import { type ClockOffset, deliveryLatency, offsetAt } from "@transport-lab/metrics";
 import { type Envelope, parseCursor, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { ContinuityCheck } from "./continuity.ts";
@@ -8,6 +14,7 @@ import { eventOfReset, eventOfState, LaneEventLog } from "./lane-events.ts";
 import type { LatencySeries } from "./latency-series.ts";
 import { isChatData } from "./message-kind.ts";
 import { RingBuffer } from "./ring-buffer.ts";
+import type { SingleTransport } from "./settings.ts";
 
 /** Creates a client; injectable so that tests can run the adapter against fakes. */
 export type ClientFactory = (options: ClientOptions) => Client;
@@ -47,6 +54,8 @@ export class Lane {
   readonly recent = new RingBuffer<ReceivedMessage>(LIMITS.recent);
   readonly chat = new RingBuffer<ReceivedMessage>(LIMITS.chat);
   readonly events = new LaneEventLog();
+  /** What `auto` tried and decided, oldest first (kept across the lane's clients). */
+  readonly decisions = new RingBuffer<TransportDecision>(LIMITS.decisions);
   check = new ContinuityCheck();
   lastReset: LaneReset | null = null;
   /** Why the last client could not be created (a bug or a refused option), null when fine. */
@@ -54,12 +63,20 @@ export class Lane {
   #unsubscribe: (() => void)[] = [];
   #offWire: (() => void) | undefined;
 
+  /** A compare lane's transport, or what the single view's client runs (`auto` included). */
   constructor(
-    readonly id: TransportName,
+    readonly id: SingleTransport,
     paused: boolean,
     readonly shared: LaneShared,
   ) {
     this.paused = paused;
+  }
+
+  /** The transport in use, or the one this lane starts on. */
+  get transport(): TransportName {
+    return (
+      this.client?.transport ?? (this.id === "auto" ? (DEFAULT_AUTO_ORDER[0] as TransportName) : this.id)
+    );
   }
 
   /** Starts a client on this lane (retiring a live one first); a failure to create it is shown, not thrown. */
@@ -83,11 +100,21 @@ export class Lane {
   #attach(client: Client): void {
     const { shared } = this;
     this.client = client;
+    let from = client.transport;
     this.#unsubscribe = [
       client.on("message", (envelope) => this.#onMessage(client, envelope)),
       client.on("state", (state) => {
-        const event = eventOfState(state, shared.now(), client.transport);
+        const at = shared.now();
+        // auto moved: the page checks that move like one it asked for.
+        if (state.kind === "connecting" && (state.reason === "fallback" || state.reason === "upgrade"))
+          this.check.switched(from, state.transport, at, client.cursor);
+        if (state.kind !== "closed") from = state.transport;
+        const event = eventOfState(state, at, client.transport);
         if (event !== null) this.events.push(event);
+        shared.changed();
+      }),
+      client.on("decision", (decision) => {
+        this.decisions.push(decision);
         shared.changed();
       }),
       client.on("reset", (reset) => {
@@ -160,5 +187,6 @@ export class Lane {
     this.check = check;
     this.lastReset = null;
     this.events.clear();
+    this.decisions.clear();
   }
 }

@@ -1,4 +1,4 @@
-import type { GeneratorState } from "@transport-lab/protocol";
+import type { GeneratorState, LinkInfo } from "@transport-lab/protocol";
 import type { ContinuityView, TransportFigures } from "./lab-view.ts";
 import type { Settings } from "./settings.ts";
 
@@ -18,6 +18,8 @@ export interface SavedRun {
   readonly durationMs: number;
   readonly mode: "compare" | "single";
   readonly settings: Settings;
+  /** The emulated network every lane went through, as the server described it; null: none (absent in runs saved before networks). */
+  readonly network?: LinkInfo | null;
   /** The generator as the server reported it when the window started (null: not known). */
   readonly generator: Omit<GeneratorState, "channel"> | null;
   readonly server: {
@@ -83,11 +85,12 @@ export function storeRuns(
   return { kept, stored: false };
 }
 
-/** A run's short name: "compare · 30 s · 100 msg/s × 64 B". */
+/** A run's short name: "compare · 4g · 30 s · 100 msg/s × 64 B" (no network named when there was none). */
 export function runLabel(
   mode: "compare" | "single",
   durationMs: number,
   generator: SavedRun["generator"],
+  network = "",
 ): string {
   const gen =
     generator === null
@@ -95,5 +98,5 @@ export function runLabel(
       : generator.running
         ? `${generator.rate} msg/s × ${generator.payloadBytes} B`
         : "generator off";
-  return `${mode} · ${Math.round(durationMs / 1000)} s · ${gen}`;
+  return `${mode}${network === "" ? "" : ` · ${network}`} · ${Math.round(durationMs / 1000)} s · ${gen}`;
 }

@@ -3,6 +3,8 @@ import type {
   ChannelInfo,
   ClassRoster,
   GeneratorState,
+  LinkInfo,
+  LinksResponse,
   PollResponse,
   ServerMetrics,
 } from "@transport-lab/protocol";
@@ -55,6 +57,8 @@ export interface ServerApi {
   admin(token: string): Promise<AdminState | null>;
   /** `GET /api/class`: the pages that announce an id, per transport. */
   classRoster(): Promise<ClassRoster>;
+  /** `GET /api/links`: the emulated networks the server offers (docs/network-links.md). */
+  links(): Promise<readonly LinkInfo[]>;
 }
 
 /** `GET /api/admin`. */
@@ -119,6 +123,7 @@ export function createServerApi(baseUrl = "", fetchImpl: typeof fetch = fetch.bi
       }
     },
     classRoster: () => call<ClassRoster>("GET", ROUTES.classRoster),
+    links: async () => (await call<LinksResponse>("GET", ROUTES.links)).links,
     healthy: async () => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 3000);

@@ -8,13 +8,15 @@ describe("parseSettings", () => {
 
   it("reads every setting", () => {
     const { settings, problems } = parseSettings(
-      "?view=single&channel=demo-1&transport=longPoll&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&large=1&step=3",
+      "?view=single&channel=demo-1&transport=longPoll&network=4g&wire=single&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&large=1&step=3",
     );
     expect(problems).toEqual([]);
     expect(settings).toEqual({
       view: "single",
       channel: "demo-1",
       transport: "longPoll",
+      network: "4g",
+      wire: "single",
       pollIntervalMs: 250,
       longPollTimeoutMs: 5000,
       rate: 1000,
@@ -47,6 +49,24 @@ describe("parseSettings", () => {
     expect(problems[7]?.message).toBe("must be from 1 to 8; using 1");
     expect(problems[4]?.message).toBe("must be from 500 to 60000; using 25000");
     expect(problems[3]?.message).toBe("must be a whole number; using 1000");
+  });
+
+  it("reads Auto as the single view's transport, and refuses a network name no link can have", () => {
+    const { settings, problems } = parseSettings("?transport=auto&network=Not_A_Link&wire=both");
+    expect(settings.transport).toBe("auto");
+    expect(settings.network).toBe("");
+    expect(settings.wire).toBe("compare");
+    expect(problems).toEqual([
+      { param: "wire", value: "both", message: 'must be one of compare, single; using "compare"' },
+      {
+        param: "network",
+        value: "Not_A_Link",
+        message: "is not a network name (a–z, 0–9 and dashes); using none",
+      },
+    ]);
+    expect(serializeSettings({ ...settings, network: "ws-blocked" })).toBe(
+      "?transport=auto&network=ws-blocked",
+    );
   });
 
   it("keeps the good transports of a partly bad paused list", () => {
@@ -90,6 +110,8 @@ describe("serializeSettings", () => {
       view: "chat",
       channel: "room-7",
       transport: "sse",
+      network: "3g",
+      wire: "single",
       pollIntervalMs: 2000,
       longPollTimeoutMs: 10_000,
       rate: 0,

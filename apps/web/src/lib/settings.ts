@@ -2,6 +2,7 @@ import {
   DEFAULT_CHANNEL,
   GENERATOR_LIMITS,
   isValidChannelName,
+  LINK_NAME_PATTERN,
   LONG_POLL_TIMEOUT,
   TRANSPORT_NAMES,
   type TransportName,
@@ -13,12 +14,27 @@ export const VIEWS = ["compare", "single", "wire", "chat", "learn", "class", "le
 /** One of {@link VIEWS}. */
 export type View = (typeof VIEWS)[number];
 
+/** What the single view's client runs: one transport, or `auto` (the client picks, and falls back). */
+export type SingleTransport = TransportName | "auto";
+/** Every value of {@link SingleTransport}, Auto first as the page lists them. */
+export const SINGLE_TRANSPORTS: readonly SingleTransport[] = ["auto", ...TRANSPORT_NAMES];
+
+/** Whose wire the wire view shows: the four compare lanes, or the single view's client. */
+export const WIRE_CLIENTS = ["compare", "single"] as const;
+
 /** Everything a shared link carries. The admin token never does (it stays in this browser). */
 export interface Settings {
   readonly view: View;
   readonly channel: string;
-  /** The transport of single mode, and the one chat sends over. */
-  readonly transport: TransportName;
+  /** The transport of single mode (`auto` included), and the one chat sends over (WebSocket for `auto`). */
+  readonly transport: SingleTransport;
+  /**
+   * The emulated network every lane goes through (docs/network-links.md): a link name of
+   * `GET /api/links`, or `""` for none (straight to the server).
+   */
+  readonly network: string;
+  /** The wire view shows the compare lanes or the single view's client. */
+  readonly wire: (typeof WIRE_CLIENTS)[number];
   /** Interval polling: ms between one answer and the next request. */
   readonly pollIntervalMs: number;
   /** Long polling: how long the server holds a request without news. */
@@ -39,6 +55,8 @@ export const DEFAULT_SETTINGS: Settings = {
   view: "compare",
   channel: DEFAULT_CHANNEL,
   transport: "ws",
+  network: "",
+  wire: "compare",
   pollIntervalMs: 1000,
   longPollTimeoutMs: LONG_POLL_TIMEOUT.default,
   rate: 10,
@@ -75,6 +93,8 @@ const PARAMS = [
   "view",
   "channel",
   "transport",
+  "network",
+  "wire",
   "poll",
   "timeout",
   "rate",
@@ -114,7 +134,15 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
   };
 
   const view = oneOf("view", VIEWS, d.view);
-  const transport = oneOf("transport", TRANSPORT_NAMES, d.transport);
+  const transport = oneOf("transport", SINGLE_TRANSPORTS, d.transport);
+  const wire = oneOf("wire", WIRE_CLIENTS, d.wire);
+  let network = d.network;
+  const rawNetwork = params.get("network");
+  if (rawNetwork !== null && rawNetwork !== "") {
+    // Whether the server has it is known once GET /api/links answers (the page says so then).
+    if (LINK_NAME_PATTERN.test(rawNetwork)) network = rawNetwork;
+    else problem("network", rawNetwork, "is not a network name (a–z, 0–9 and dashes); using none");
+  }
   let channel = d.channel;
   const rawChannel = params.get("channel");
   if (rawChannel !== null) {
@@ -159,6 +187,8 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       view,
       channel,
       transport,
+      network,
+      wire,
       pollIntervalMs,
       longPollTimeoutMs,
       rate,
@@ -178,6 +208,8 @@ export function serializeSettings(settings: Settings): string {
   if (settings.view !== d.view) params.set("view", settings.view);
   if (settings.channel !== d.channel) params.set("channel", settings.channel);
   if (settings.transport !== d.transport) params.set("transport", settings.transport);
+  if (settings.network !== d.network) params.set("network", settings.network);
+  if (settings.wire !== d.wire) params.set("wire", settings.wire);
   if (settings.pollIntervalMs !== d.pollIntervalMs) params.set("poll", String(settings.pollIntervalMs));
   if (settings.longPollTimeoutMs !== d.longPollTimeoutMs)
     params.set("timeout", String(settings.longPollTimeoutMs));

@@ -18,6 +18,8 @@ export interface WireRow {
   readonly answer: string | null;
   /** An answer with nothing in it: polling's "anything new? no". */
   readonly empty: boolean;
+  /** The connection ended without the client asking (the summary says how). */
+  readonly closed: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export function toWireRows(events: readonly WireEvent[], limit: number): WireRow
         heldMs: event.time - before.time,
         answer: compactAnswer(event.summary),
         empty: event.summary === "empty",
+        closed: false,
       });
       i--;
       continue;
@@ -72,6 +75,7 @@ export function toWireRows(events: readonly WireEvent[], limit: number): WireRow
       heldMs: null,
       answer: null,
       empty: false,
+      closed: event.kind === "close",
     });
   }
   return rows;
