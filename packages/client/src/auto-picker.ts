@@ -44,7 +44,8 @@ interface Trial {
  * server is down, so the same transport is retried; an answer means this transport is what fails.
  * A transport that never worked is then left at once, one that did after a second failure. On a
  * transport below the first, the better ones are checked in the background and the client moves
- * up when one opens. The client's backoff paces every retry and every fallback.
+ * up when one opens. The client's backoff paces every retry of the same transport; a fallback
+ * goes to the next one at once.
  */
 export class AutoPicker {
   readonly #failedAt = new Map<TransportName, number>();
@@ -224,6 +225,13 @@ export class AutoPicker {
     }
     const target = action === "fall_back" ? (next as TransportName) : transport;
     this.#decide(trial, outcome, reason, check, action, target);
+    // Another transport is tried at once: the check already paced this, and the backoff is for
+    // trying the same one again. Out of the drop's handling (this may run inside it), and the
+    // client's retry, should it come first, goes there too.
+    if (action === "fall_back")
+      queueMicrotask(() => {
+        if (this.#enabled && this.#activeName() === transport) this.host.moveTo(target, "fallback");
+      });
     return target;
   }
 

@@ -86,8 +86,11 @@ export function defineAutoSuite(name: string, platform: Platform): void {
       await srv.close(300);
     });
 
-    it("ws-blocked: WebSocket is refused, the server answers HTTP, SSE opens; nothing lost", async () => {
-      const r = record(`${srv.url}/link/ws-blocked`);
+    it("ws-blocked: WebSocket is refused, the server answers HTTP, SSE opens at once; nothing lost", async () => {
+      // A 5 s backoff: a fallback does not wait for it (it is for trying the same transport again).
+      const r = record(`${srv.url}/link/ws-blocked`, {
+        backoff: { initialMs: 5000, maxMs: 5000, random: () => 0.999 },
+      });
       try {
         await exactlyOnce(r, r.channel, () => settledOn(r, "sse"));
         expect(steps(r.decisions)).toEqual(["ws failed → fall_back sse", "sse opened → use sse"]);
@@ -96,6 +99,8 @@ export function defineAutoSuite(name: string, platform: Platform): void {
         if (ws?.reason === "http_error: HTTP 403") expect(ws.check).toBeNull();
         else expect(ws?.check?.reachable).toBe(true);
         expect(ws?.tookMs).toBeLessThan(OPEN_TIMEOUT_MS);
+        const [, sse] = r.decisions;
+        expect((sse?.at ?? 0) - (ws?.at ?? 0)).toBeLessThan(1000);
         expect(r.decisions.map((d) => d.why)).toEqual(["first", "fallback"]);
         expect(r.states.filter((s) => s.kind === "connecting").map((s) => s.reason)).toEqual([
           "start",

@@ -62,6 +62,10 @@ export function FallbackTimeline({ lane, rows = 12, onRestart, onWire }: Fallbac
               key={`${d.at}-${d.tried}-${d.action}`}
               className={`decision decision-${d.outcome}`}
               style={{ "--transport-color": style.color } as CSSProperties}
+              // For tests and scripts: the decision as data, its start since Auto began.
+              data-step={`${d.tried} ${d.outcome} ${d.action} ${d.next}`}
+              data-since-ms={Math.round(since)}
+              data-took-ms={Math.round(d.tookMs)}
             >
               <span className="when" title={formatClock(d.at)}>
                 +{formatMs(Math.max(0, since))}

@@ -106,7 +106,7 @@ export function NetworkLesson({ view, link, links, pollIntervalMs }: NetworkLess
         </p>
       )}
       {link !== undefined && link.rttMs > 0 && (
-        <table className="figures-table">
+        <table className="figures-table text-table">
           <caption>What a round trip of {formatMs(link.rttMs)} does, and what this page measures now</caption>
           <thead>
             <tr>

@@ -13,8 +13,8 @@ function settingsWords(run: SavedRun): string {
   const s = run.settings;
   const paused =
     s.paused.length === 0 ? "" : `, paused: ${s.paused.map((t) => TRANSPORT_STYLE[t].short).join(", ")}`;
-  const network = run.network == null ? "no network" : `network ${run.network.name}`;
-  return `channel ${s.channel}, ${network}, poll every ${formatMs(s.pollIntervalMs)}, long-poll timeout ${formatMs(s.longPollTimeoutMs)}${paused}`;
+  const network = run.network == null ? "" : `, network ${run.network.name}`;
+  return `channel ${s.channel}${network}, poll every ${formatMs(s.pollIntervalMs)}, long-poll timeout ${formatMs(s.longPollTimeoutMs)}${paused}`;
 }
 
 /**
