@@ -13,7 +13,11 @@ async function decisions(page: Page): Promise<{ step: string; sinceMs: number; d
   return page.locator(".fallback-timeline li[data-step]").evaluateAll((rows) =>
     rows.map((r) => {
       const sinceMs = Number(r.getAttribute("data-since-ms"));
-      return { step: r.getAttribute("data-step") ?? "", sinceMs, doneMs: sinceMs + Number(r.getAttribute("data-took-ms")) };
+      return {
+        step: r.getAttribute("data-step") ?? "",
+        sinceMs,
+        doneMs: sinceMs + Number(r.getAttribute("data-took-ms")),
+      };
     }),
   );
 }
