@@ -1,5 +1,5 @@
 import type { ByteCount, LatencySummary, MetricsSnapshot } from "@transport-lab/metrics";
-import type { TransportName } from "@transport-lab/protocol";
+import type { LinkInfo, TransportName } from "@transport-lab/protocol";
 
 /** One cell of the matrix: the generator's rate and payload. */
 export interface CellSpec {
@@ -52,6 +52,8 @@ export interface TransportFiguresResult
 /** One measured cell. */
 export interface CellResult extends CellSpec {
   readonly channel: string;
+  /** The emulated link the page's export says every lane went through (null: none); always the run's `settings.link`. */
+  readonly network: string | null;
   /** Messages the generator published in the measured window (it runs only then, after the reset). */
   readonly published: number;
   /** UTF-8 length of one envelope's JSON as the server stores it (what every transport carries). */
@@ -89,6 +91,8 @@ export interface BenchSettings {
   readonly longPollTimeoutMs: number;
   /** Extra server settings the run used (environment names), e.g. `HISTORY`. */
   readonly server: Readonly<Record<string, string>>;
+  /** The emulated link every lane went through, as `GET /api/links` described it (`--link`); null or absent: none. */
+  readonly link?: LinkInfo | null;
 }
 
 /** `results.json`. */

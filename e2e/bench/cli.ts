@@ -1,10 +1,12 @@
 // `pnpm bench`: the browser benchmark matrix. Starts the built server on a free port, launches
 // Chromium, measures every rate × payload cell with all four transports at once, writes
-// bench-results/<timestamp>/{results.json,report.md,report.html} and prints the summary.
+// bench-results/<timestamp>[-<link>]/{results.json,report.md,report.html} and prints the summary.
+// With --link NAME every lane of the page goes through that emulated link (docs/network-links.md).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
+import type { LinkInfo, LinksResponse } from "@transport-lab/protocol";
 import { count, num, textTable } from "@transport-lab/report";
 import { CHROMIUM_ARGS, findChromium } from "../support/find-chromium.ts";
 import { OwnServer } from "../support/own-server.ts";
@@ -22,6 +24,8 @@ const USAGE = `Usage: pnpm bench [-- options]
   --quick            1 s warm-up, 3 s measured
   --poll MS          interval-polling period of the page, 100–60000 (default 1000)
   --timeout MS       long-poll timeout of the page, 500–60000 (default 25000)
+  --link NAME        every lane through this emulated network (GET /api/links: loopback, 4g, …);
+                     default none, straight to the server
   --history N        messages the server keeps per channel (default 10000: interval polling at
                      1000 msg/s must not fall off a 1000-message history between two polls)
   --out DIR          where to write (default bench-results/<timestamp> at the repo root)`;
@@ -61,6 +65,21 @@ function pageMs(value: string | undefined, fallback: number, what: keyof typeof 
   return ms;
 }
 
+/**
+ * The server's link named `name` (`--link`), from its own `GET /api/links`. Only networks: a
+ * fault stops some transport on purpose, and a cell needs all four delivering.
+ */
+async function findLink(baseUrl: string, name: string): Promise<LinkInfo> {
+  const { links } = (await (await fetch(`${baseUrl}/api/links`)).json()) as LinksResponse;
+  const networks = links.filter((l) => l.kind === "network");
+  const link = networks.find((l) => l.name === name);
+  if (link === undefined)
+    throw new Error(
+      `--link must be one of the server's networks (${networks.map((l) => l.name).join(", ")}), got "${name}"`,
+    );
+  return link;
+}
+
 /** `--warmup 3` → 3000 (ms). */
 function seconds(value: string | undefined, fallbackSeconds: number, what: string): number {
   const s = value === undefined ? fallbackSeconds : Number(value);
@@ -74,7 +93,7 @@ const clock = (ms: number) => {
 };
 
 /** The progress line: cell, phase with its own count-down, elapsed and an estimate of what is left. */
-function progressLine(p: BenchProgress, settings: BenchSettings): string {
+function progressLine(p: BenchProgress, settings: Pick<BenchSettings, "warmupMs" | "durationMs">): string {
   const now = performance.now();
   const inPhase = now - p.phaseStartedAt;
   const phase =
@@ -99,6 +118,7 @@ async function main(): Promise<void> {
       poll: { type: "string" },
       timeout: { type: "string" },
       history: { type: "string" },
+      link: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -110,17 +130,20 @@ async function main(): Promise<void> {
   const rates = values.rates === undefined ? [...DEFAULT_RATES] : numbers(values.rates, "rates");
   const payloads =
     values.payloads === undefined ? [...DEFAULT_PAYLOADS] : numbers(values.payloads, "payloads");
-  const settings: BenchSettings = {
+  const base = {
     warmupMs: seconds(values.warmup, values.quick ? 1 : 3, "warmup"),
     durationMs: seconds(values.duration, values.quick ? 3 : 10, "duration"),
     pollIntervalMs: pageMs(values.poll, 1000, "poll"),
     longPollTimeoutMs: pageMs(values.timeout, 25_000, "timeout"),
     server: { HISTORY: values.history ?? "10000" },
   };
-  const outDir = values.out ?? path.join(repoRoot, "bench-results", runDirName(new Date()));
+  if (values.link !== undefined && !/^[a-z0-9-]{1,64}$/.test(values.link))
+    throw new Error(`--link takes a link name (a–z, 0–9, dashes), got "${values.link}"`);
+  const suffix = values.link === undefined ? "" : `-${values.link}`;
+  const outDir = values.out ?? path.join(repoRoot, "bench-results", `${runDirName(new Date())}${suffix}`);
   const cells = matrix(rates, payloads);
 
-  const server = new OwnServer(undefined, settings.server);
+  const server = new OwnServer(undefined, base.server);
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   const stop = async () => {
     await browser?.close().catch(() => {});
@@ -131,7 +154,7 @@ async function main(): Promise<void> {
   let progress: BenchProgress | undefined;
   const render = () => {
     if (progress === undefined) return;
-    const line = progressLine(progress, settings);
+    const line = progressLine(progress, base);
     if (process.stderr.isTTY) {
       process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
       shown = true;
@@ -140,9 +163,13 @@ async function main(): Promise<void> {
   const ticker = setInterval(render, 500);
   try {
     await server.start();
+    const settings: BenchSettings = {
+      ...base,
+      link: values.link === undefined ? null : await findLink(server.url, values.link),
+    };
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
     console.error(
-      `Browser benchmark: ${cells.length} cells × (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s), Chromium ${browser.version()}, server ${server.url}`,
+      `Browser benchmark: ${cells.length} cells × (${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s), Chromium ${browser.version()}, server ${server.url}, network ${settings.link?.name ?? "none"}`,
     );
     const result = await runBench({
       browser,

@@ -49,8 +49,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       api: options.api,
       warmupMs: settings.warmupMs,
       durationMs: settings.durationMs,
-      query: { poll: String(settings.pollIntervalMs), timeout: String(settings.longPollTimeoutMs) },
+      query: {
+        poll: String(settings.pollIntervalMs),
+        timeout: String(settings.longPollTimeoutMs),
+        ...(settings.link == null ? {} : { network: settings.link.name }),
+      },
       pollIntervalMs: settings.pollIntervalMs,
+      link: settings.link ?? null,
       onPhase: (phase, plannedMs) =>
         options.onProgress?.({
           index,

@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "@playwright/test";
 import { type MetricsSnapshot, perMessage } from "@transport-lab/metrics";
-import { formatCursor, TRANSPORT_NAMES, type TransportName, transportPath } from "@transport-lab/protocol";
+import {
+  formatCursor,
+  type LinkInfo,
+  TRANSPORT_NAMES,
+  type TransportName,
+  transportPath,
+} from "@transport-lab/protocol";
 import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
 import { type ServerDriver, uniqueChannel } from "../support/server-driver.ts";
 import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
@@ -21,6 +27,8 @@ export interface CellOptions {
   readonly query?: Readonly<Record<string, string>>;
   /** The page's interval-polling period (it also goes in `query`), for judging its latency. */
   readonly pollIntervalMs?: number;
+  /** The link the page is asked to use (`query.network`): checked against the export, and its round trip allowed for. */
+  readonly link?: LinkInfo | null;
   /** Longest wait for every transport to deliver the last message after the generator stops. */
   readonly drainTimeoutMs?: number;
   /** Called when the cell enters a phase, with how long that phase is planned to take (0: open-ended). */
@@ -36,6 +44,7 @@ const TIMING_SETTLE_MS = 2500;
 /** The part of the page's "Export JSON" document that the benchmark reads (apps/web `ExportDocument`). */
 interface ExportedFigures {
   readonly kind: string;
+  readonly network: { readonly name: string } | null;
   readonly transports: readonly {
     readonly transport: TransportName;
     readonly metrics: MetricsSnapshot;
@@ -201,16 +210,27 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
     // packages/client fetch-http.ts): let the last answers be counted before reading.
     await sleep(TIMING_SETTLE_MS);
     const doc = await exportFigures(page);
+    const network = doc.network?.name ?? null;
+    // Figures of another network than the one asked for would be reported under the wrong name.
+    if (network !== (options.link?.name ?? null))
+      throw new Error(`the page measured on network ${network}, not ${options.link?.name ?? "none"}`);
     const transports = {} as Record<TransportName, TransportFiguresResult>;
     for (const t of TRANSPORT_NAMES) {
       const entry = doc.transports.find((x) => x.transport === t);
       if (entry === undefined) throw new Error(`the export has no figures for ${t}`);
       transports[t] = toResult(t, entry.metrics, entry.extras);
     }
-    problems.push(...deliveryProblems(transports, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS));
+    problems.push(
+      ...deliveryProblems(
+        transports,
+        options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        options.link?.rttMs ?? 0,
+      ),
+    );
     return {
       ...spec,
       channel,
+      network,
       published: head.seq - warm.seq,
       envelopeBytes: await envelopeBytes(api, channel, head.epoch, head.seq),
       problems,

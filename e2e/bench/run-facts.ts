@@ -1,4 +1,13 @@
+import type { LinkInfo } from "@transport-lab/protocol";
 import type { BenchResult } from "./bench-result.ts";
+
+/** `4g (/link/4g): 150 ms round trip, 1600 kbit/s down, 750 kbit/s up` or `none`. */
+function networkWords(link: LinkInfo | null): string {
+  if (link === null) return "none (straight to the server)";
+  const down = link.downKbps === null ? "unlimited" : `${link.downKbps} kbit/s`;
+  const up = link.upKbps === null ? "unlimited" : `${link.upKbps} kbit/s`;
+  return `${link.name} (${link.baseUrl}): ${link.rttMs} ms round trip, ${down} down, ${up} up; every lane through it`;
+}
 
 /** What a report says about its run before any figure: machine, versions, settings, dates. */
 export function runFacts(result: BenchResult): [string, string][] {
@@ -21,6 +30,7 @@ export function runFacts(result: BenchResult): [string, string][] {
       `interval polling every ${settings.pollIntervalMs} ms, long-poll timeout ${settings.longPollTimeoutMs} ms`,
     ],
     ["Server", server === "" ? "defaults" : server],
+    ["Network", networkWords(settings.link ?? null)],
     ["Run", `${result.startedAt} → ${result.finishedAt}`],
   ];
 }

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { TRANSPORT_NAMES } from "@transport-lab/protocol";
+import { type LinksResponse, TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { runBench } from "../bench/run-bench.ts";
 import { writeReports } from "../bench/write-reports.ts";
 import { expect, test } from "../support/lab-page.ts";
@@ -73,4 +73,54 @@ test("the browser benchmark measures all four transports in one cell and writes 
   const html = await readFile(files.html, "utf8");
   expect(html.match(/<svg /g)).toHaveLength(4);
   expect(html).not.toContain("<script");
+});
+
+test("through a link (pnpm bench --link) every lane pays its one-way delay, and every result names the link", async ({
+  browser,
+  api,
+  baseURL,
+}, testInfo) => {
+  const { links } = (await (await fetch(`${baseURL}/api/links`)).json()) as LinksResponse;
+  const link = links.find((l) => l.name === "4g");
+  if (link === undefined) throw new Error("the server offers no 4g link");
+  const result = await runBench({
+    browser,
+    api,
+    cells: [{ rate: 10, payloadBytes: 64 }],
+    settings: {
+      warmupMs: 1000,
+      durationMs: 2000,
+      pollIntervalMs: 1000,
+      longPollTimeoutMs: 25_000,
+      server: {},
+      link,
+    },
+  });
+  const [cell] = result.cells;
+  if (cell === undefined) throw new Error("unreachable");
+  expect(cell.problems).toEqual([]);
+  // What the page's own export said it measured on.
+  expect(cell.network).toBe("4g");
+  const oneWay = link.rttMs / 2;
+  for (const t of TRANSPORT_NAMES) {
+    const f = cell.transports[t];
+    expect(f.messages, `${t} delivered exactly what was published in the window`).toBe(cell.published);
+    expect([f.gaps, f.duplicates, f.reorders, f.resets], `${t} gaps/dups/reorders/resets`).toEqual([
+      0, 0, 0, 0,
+    ]);
+    // Nothing arrives sooner than the link lets it (the clock's ± is half the 4g round trip, so the
+    // lower bound allows it); a busy machine may add to the upper one.
+    expect(f.latency.p50 ?? 0, `${t} p50`).toBeGreaterThanOrEqual(oneWay - (f.clockUncertainty ?? 0) - 2);
+  }
+  const { ws, sse, longPoll } = cell.transports;
+  expect(ws.latency.p50 ?? 0).toBeLessThan(oneWay + 300);
+  expect(sse.latency.p50 ?? 0).toBeLessThan(oneWay + 300);
+  // Above one message per round trip long polling's answers batch: fewer requests than messages.
+  expect(longPoll.requestsPerMessage).toBeLessThan(0.95);
+
+  const files = await writeReports(testInfo.outputPath("bench-4g"), result);
+  const json = JSON.parse(await readFile(files.json, "utf8")) as typeof result;
+  expect(json.settings.link?.name).toBe("4g");
+  expect(json.cells[0]?.network).toBe("4g");
+  expect(await readFile(files.markdown, "utf8")).toContain(`- **Network:** 4g (/link/4g): ${link.rttMs} ms round trip`);
 });
