@@ -122,5 +122,7 @@ test("through a link (pnpm bench --link) every lane pays its one-way delay, and 
   const json = JSON.parse(await readFile(files.json, "utf8")) as typeof result;
   expect(json.settings.link?.name).toBe("4g");
   expect(json.cells[0]?.network).toBe("4g");
-  expect(await readFile(files.markdown, "utf8")).toContain(`- **Network:** 4g (/link/4g): ${link.rttMs} ms round trip`);
+  expect(await readFile(files.markdown, "utf8")).toContain(
+    `- **Network:** 4g (/link/4g): ${link.rttMs} ms round trip`,
+  );
 });
