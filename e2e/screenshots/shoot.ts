@@ -102,6 +102,18 @@ const shots: Shot[] = [
     rate: 2,
     waitMs: 9000,
   })),
+  // The upgrade succeeds and carries nothing: Auto leaves WebSocket after its 3 s open timeout.
+  ...[
+    { suffix: "1280", size: PROJECTOR },
+    { suffix: "1920", size: WIDE },
+    { suffix: "phone", size: PHONE },
+  ].map(({ suffix, size }) => ({
+    name: `auto-dropped-${suffix}`,
+    query: { view: "single", transport: "auto", network: "ws-dropped" },
+    size,
+    rate: 5,
+    waitMs: 7000,
+  })),
   {
     name: "auto-wire-1920",
     query: { view: "wire", wire: "single", transport: "auto", network: "ws-dropped" },

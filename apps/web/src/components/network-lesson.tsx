@@ -141,8 +141,9 @@ export function NetworkLesson({ view, link, links, pollIntervalMs }: NetworkLess
             <tr>
               <th scope="row">{TRANSPORT_STYLE.poll.label}</th>
               <td>
-                stale by half the interval plus one way: {formatMs(pollIntervalMs)} / 2 + {formatMs(e.oneWay)}{" "}
-                = {formatMs(e.poll)} on average
+                the page waits the interval after each answer, so the server is asked every interval + a round
+                trip; a message waits half of that, then one way: ({formatMs(pollIntervalMs)} +{" "}
+                {formatMs(2 * e.oneWay)}) / 2 + {formatMs(e.oneWay)} = {formatMs(e.poll)} on average
               </td>
               <td>{live(lane("poll"), true)}</td>
             </tr>

@@ -56,12 +56,12 @@ describe("network words", () => {
     expect(findLink([base], "")).toBeUndefined();
   });
 
-  it("expects R/2 for a stream, interval/2 + R/2 for interval polling", () => {
+  it("expects R/2 for a stream, (interval + R)/2 + R/2 for interval polling (it waits the interval after each answer)", () => {
     expect(expectedLatency(base, 1000)).toEqual({
       oneWay: 75,
       stream: 75,
       longPollWorst: 225,
-      poll: 575,
+      poll: 650,
       longPollBatchRate: 1000 / 150,
     });
     expect(expectedLatency(undefined, 1000).longPollBatchRate).toBeNull();
