@@ -113,6 +113,8 @@ const shots: Shot[] = [
     size,
     rate: 5,
     waitMs: 7000,
+    // On a phone the timeline comes below the picker: the whole page shows it.
+    fullPage: suffix === "phone",
   })),
   {
     name: "auto-wire-1920",

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import type { TransportName } from "@transport-lab/protocol";
+import { TRANSPORT_COLORS } from "@transport-lab/report";
 import { expect, expectCaughtUp, figure, panel, stateOf, test } from "../support/lab-page.ts";
 import { OwnServer } from "../support/own-server.ts";
 import { serverDriver } from "../support/server-driver.ts";
@@ -20,6 +21,20 @@ async function decisions(page: Page): Promise<{ step: string; sinceMs: number; d
       };
     }),
   );
+}
+
+/** The page's short names (apps/web `TRANSPORT_STYLE`). */
+const SHORT: Readonly<Record<TransportName, string>> = {
+  ws: "WS",
+  sse: "SSE",
+  longPoll: "Long poll",
+  poll: "Poll",
+};
+
+/** `#d55e00` → `rgb(213, 94, 0)`, as computed styles give colours. */
+function hexToRgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
 }
 
 const CASES: readonly {
@@ -79,6 +94,10 @@ for (const c of CASES) {
     const head = await api.head(ch);
     expect(head.seq).toBeGreaterThan(0);
     await expectCaughtUp(page, [c.ends], head, head.seq);
+    // The pressed Auto button names the transport and wears its colour (it was white on white).
+    const auto = page.getByRole("button", { name: `Auto (${SHORT[c.ends]})` });
+    await expect(auto).toHaveAttribute("aria-pressed", "true");
+    await expect(auto).toHaveCSS("background-color", hexToRgb(TRANSPORT_COLORS[c.ends]));
     const check = page.getByRole("region", { name: "Nothing lost, nothing repeated?" });
     await expect(check).toContainText("Every seq was the previous one + 1.");
     // The page checked Auto's moves like switches it asked for: the last one lost nothing.

@@ -50,39 +50,45 @@ export function SingleView({
   if (lane === undefined) return null;
   const c = lane.continuity;
   const clean = c.skips === 0 && c.repeats === 0;
+  const timeline = lane.auto || lane.decisions.length > 0;
   return (
     <>
-      <section className="card" aria-labelledby="switch-title" style={{ marginBottom: "0.8rem" }}>
-        <h2 id="switch-title">Transport</h2>
-        <fieldset className="switcher" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend className="visually-hidden">Switch transport</legend>
-          {SINGLE_TRANSPORTS.map((t) => (
-            <button
-              key={t}
-              type="button"
-              aria-pressed={t === "auto" ? lane.auto : !lane.auto && lane.transport === t}
-              style={
-                t === "auto"
-                  ? undefined
-                  : ({ "--transport-color": TRANSPORT_STYLE[t].color } as CSSProperties)
-              }
-              onClick={() => onSwitch(t)}
-            >
-              {t === "auto"
-                ? `Auto${lane.auto ? ` (${TRANSPORT_STYLE[lane.transport].short})` : ""}`
-                : TRANSPORT_STYLE[t].label}
-            </button>
-          ))}
-        </fieldset>
-        <p className="note">
-          A switch closes the current connection and opens the next one from the same cursor: the next message
-          must be the one after the last delivered, whatever the transport. Auto makes the same switches by
-          itself when a transport fails, and each shows in the table below.
-        </p>
-      </section>
-      {(lane.auto || lane.decisions.length > 0) && (
-        <FallbackTimeline lane={lane} onRestart={lane.auto ? onRestartAuto : undefined} onWire={onWire} />
-      )}
+      {/* With Auto's timeline the two sit side by side on a wide screen: the timeline above the fold. */}
+      <div className={timeline ? "single-top with-timeline" : "single-top"}>
+        <section className="card" aria-labelledby="switch-title">
+          <h2 id="switch-title">Transport</h2>
+          <fieldset className="switcher" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="visually-hidden">Switch transport</legend>
+            {SINGLE_TRANSPORTS.map((t) => (
+              <button
+                key={t}
+                type="button"
+                aria-pressed={t === "auto" ? lane.auto : !lane.auto && lane.transport === t}
+                // Auto, when pressed, wears the colour of the transport it is on (it names it too).
+                style={
+                  {
+                    "--transport-color": TRANSPORT_STYLE[t === "auto" ? lane.transport : t].color,
+                  } as CSSProperties
+                }
+                onClick={() => onSwitch(t)}
+              >
+                {t === "auto"
+                  ? `Auto${lane.auto ? ` (${TRANSPORT_STYLE[lane.transport].short})` : ""}`
+                  : TRANSPORT_STYLE[t].label}
+              </button>
+            ))}
+          </fieldset>
+          <p className="note">
+            A switch closes the current connection and opens the next one from the same cursor: the next
+            message must be the one after the last delivered, whatever the transport. Auto makes the same
+            switches by itself when a transport fails: each move shows in its timeline and in the switches
+            table.
+          </p>
+        </section>
+        {timeline && (
+          <FallbackTimeline lane={lane} onRestart={lane.auto ? onRestartAuto : undefined} onWire={onWire} />
+        )}
+      </div>
       <div className="two-col">
         <TransportPanel lane={lane} loss={loss} now={now} onRetry={() => onRetry(lane.transport)} />
         <section className="card" aria-labelledby="continuity-title">
