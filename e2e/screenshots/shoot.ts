@@ -28,6 +28,22 @@ const PROJECTOR = { width: 1280, height: 720 };
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
 
+/**
+ * The single view in Auto over `network` at the three sizes. On a phone the timeline comes below
+ * the transport picker, so the whole page is taken.
+ */
+function autoSingle(prefix: string, network: string, rate: number, waitMs: number): Shot[] {
+  const sizes = { "1280": PROJECTOR, "1920": WIDE, phone: PHONE };
+  return Object.entries(sizes).map(([suffix, size]) => ({
+    name: `${prefix}-${suffix}`,
+    query: { view: "single", transport: "auto", network },
+    size,
+    rate,
+    waitMs,
+    fullPage: suffix === "phone",
+  }));
+}
+
 const shots: Shot[] = [
   { name: "compare", query: {}, size: { width: 1440, height: 1000 }, rate: 10 },
   { name: "compare-1920", query: {}, size: WIDE, rate: 10 },
@@ -91,31 +107,9 @@ const shots: Shot[] = [
   { name: "network-compare-1280", query: { network: "4g" }, size: PROJECTOR, rate: 10, waitMs: 7000 },
   { name: "network-phone", query: { network: "4g" }, size: PHONE, rate: 10, waitMs: 7000 },
   // Few messages, so that the buffering proxy never fills its 16 KiB: SSE stays held back.
-  ...[
-    { suffix: "1280", size: PROJECTOR },
-    { suffix: "1920", size: WIDE },
-    { suffix: "phone", size: PHONE },
-  ].map(({ suffix, size }) => ({
-    name: `auto-single-${suffix}`,
-    query: { view: "single", transport: "auto", network: "buffering-proxy" },
-    size,
-    rate: 2,
-    waitMs: 9000,
-  })),
+  ...autoSingle("auto-single", "buffering-proxy", 2, 9000),
   // The upgrade succeeds and carries nothing: Auto leaves WebSocket after its 3 s open timeout.
-  ...[
-    { suffix: "1280", size: PROJECTOR },
-    { suffix: "1920", size: WIDE },
-    { suffix: "phone", size: PHONE },
-  ].map(({ suffix, size }) => ({
-    name: `auto-dropped-${suffix}`,
-    query: { view: "single", transport: "auto", network: "ws-dropped" },
-    size,
-    rate: 5,
-    waitMs: 7000,
-    // On a phone the timeline comes below the picker: the whole page shows it.
-    fullPage: suffix === "phone",
-  })),
+  ...autoSingle("auto-dropped", "ws-dropped", 5, 7000),
   {
     name: "auto-wire-1920",
     query: { view: "wire", wire: "single", transport: "auto", network: "ws-dropped" },

@@ -5,9 +5,10 @@ import { Controls } from "./components/controls.tsx";
 import { MainView } from "./components/main-view.tsx";
 import { NetworkNote, NetworkPicker } from "./components/network-picker.tsx";
 import { StatusBanners, StatusPill } from "./components/status.tsx";
-import { runningRate, useGenerator } from "./hooks/use-generator.ts";
+import { generatorFigures, runningRate, useGenerator } from "./hooks/use-generator.ts";
 import { useLabConnection } from "./hooks/use-lab-connection.ts";
 import { useLesson } from "./hooks/use-lesson.ts";
+import { useNetwork } from "./hooks/use-network.ts";
 import { useNow } from "./hooks/use-now.ts";
 import { useOtherTabs } from "./hooks/use-other-tabs.ts";
 import { usePolled } from "./hooks/use-polled.ts";
@@ -16,16 +17,9 @@ import { useSavedRuns } from "./hooks/use-saved-runs.ts";
 import { useTeacher } from "./hooks/use-teacher.ts";
 import { CLASS_REFRESH_MS } from "./lib/class-rates.ts";
 import { announcingClientFactory, anonymousClientId } from "./lib/client-id.ts";
-import {
-  buildExport,
-  download,
-  exportCsv,
-  exportFileName,
-  type GeneratorFigures,
-} from "./lib/export-results.ts";
+import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-view.ts";
 import { lossRisks } from "./lib/loss-risk.ts";
-import { findLink, resolveNetwork } from "./lib/network.ts";
 import { runLabel, type SavedRun } from "./lib/saved-runs.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
@@ -51,13 +45,6 @@ const TABS: readonly { readonly view: View; readonly label: string }[] = [
 /** Views that show the controls box (the lesson has its own, the others need none). */
 const WITH_CONTROLS: ReadonlySet<View> = new Set(["compare", "wire", "single"]);
 
-const generatorFigures = (g: ReturnType<typeof useGenerator>["status"]): GeneratorFigures | null =>
-  g.kind === "known"
-    ? { rate: g.rate, payloadBytes: g.payloadBytes, running: g.running }
-    : g.kind === "absent"
-      ? { rate: 0, payloadBytes: 0, running: false }
-      : null;
-
 /** The whole page: settings from the URL, one connection to the channel, the views. */
 export function App() {
   const [initial] = useState(() => parseSettings(window.location.search));
@@ -80,16 +67,7 @@ export function App() {
     });
   }, []);
 
-  // Asked once a minute: a page left open sees a server restarted with other links.
-  const links = usePolled(api.links, 60_000, true);
-  const { network, missing } = resolveNetwork(links.current, settings.network);
-  const link = findLink(links.current, network) ?? null;
-  const shownProblems: readonly SettingProblem[] = missing
-    ? [
-        ...problems,
-        { param: "network", value: settings.network, message: "the server has no such network; using none" },
-      ]
-    : problems;
+  const { links, network, link, problems: shownProblems } = useNetwork(api, settings.network, problems);
 
   // The wire view can watch the single view's client (Auto's fallback on the wire) or the four lanes.
   const mode =
@@ -227,7 +205,7 @@ export function App() {
         </nav>
         <div className="header-end">
           <ChannelForm channel={settings.channel} onChange={(channel) => update({ channel })} />
-          <NetworkPicker links={links.current} network={network} onChange={(n) => update({ network: n })} />
+          <NetworkPicker links={links} network={network} onChange={(n) => update({ network: n })} />
           {view !== null && <StatusPill view={view} />}
           <span className={`role-pill role-${teacher.role.kind}`} title="What this page may do">
             {teacher.role.kind === "teacher"
@@ -303,7 +281,7 @@ export function App() {
           clientId={clientId}
           runs={{ list: runs.runs, stored: runs.stored, remove: runs.remove }}
           lesson={{ drives, applied: lesson.applied }}
-          network={{ link: link ?? undefined, links: links.current }}
+          network={{ link: link ?? undefined, links }}
           onTogglePause={togglePause}
           onDisconnect={disconnect}
         />

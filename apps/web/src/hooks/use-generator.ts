@@ -1,5 +1,6 @@
 import type { ChannelInfo } from "@transport-lab/protocol";
 import { useCallback, useEffect, useState } from "react";
+import type { GeneratorFigures } from "../lib/export-results.ts";
 import type { ServerApi } from "../lib/server-api.ts";
 import { usePolled } from "./use-polled.ts";
 
@@ -10,6 +11,12 @@ export type GeneratorStatus =
   /** The channel does not exist yet on the server: nothing generates on it. */
   | { readonly kind: "absent" }
   | ({ readonly kind: "known" } & ChannelInfo["generator"]);
+
+/** The generator as exports and saved runs record it; null while not known. */
+export function generatorFigures(g: GeneratorStatus): GeneratorFigures | null {
+  if (g.kind === "known") return { rate: g.rate, payloadBytes: g.payloadBytes, running: g.running };
+  return g.kind === "absent" ? { rate: 0, payloadBytes: 0, running: false } : null;
+}
 
 /** The generator's rate while it runs, else null. */
 export function runningRate(status: GeneratorStatus): number | null {

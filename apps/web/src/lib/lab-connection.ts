@@ -2,58 +2,20 @@
 // app reads the immutable LabView it publishes once per animation frame.
 import { choiceKey, createClient, resolveBaseUrl } from "@transport-lab/client";
 import { createClockTracker } from "@transport-lab/metrics";
-import { type Json, linkBaseUrl, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { linkBaseUrl, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { buildCheck, buildView } from "./build-view.ts";
-import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from "./frame-batcher.ts";
+import { createFrameBatcher, type FrameBatcher } from "./frame-batcher.ts";
+import type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
 import { findStartPoint, START_STALL_MS } from "./lab-startup.ts";
-import type { LabConfig, LabPhase, LabView, ReceivedMessage } from "./lab-view.ts";
-import { type ClientFactory, Lane, type LaneShared } from "./lane.ts";
+import type { LabPhase, LabView, ReceivedMessage } from "./lab-view.ts";
+import { Lane, type LaneShared } from "./lane.ts";
 import { LatencySeries } from "./latency-series.ts";
 import type { RunFigures } from "./saved-runs.ts";
-import type { ServerApi } from "./server-api.ts";
 import type { SingleTransport } from "./settings.ts";
 import { WireRings } from "./wire-rings.ts";
 
+export type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
 export type { ClientFactory } from "./lane.ts";
-
-/** Options for {@link createLabConnection}. */
-export interface LabConnectionOptions {
-  readonly config: LabConfig;
-  readonly api: ServerApi;
-  readonly createClient?: ClientFactory;
-  readonly schedule?: FrameScheduler;
-  /** Wall clock in ms (default `performance.timeOrigin + performance.now()`). */
-  readonly now?: () => number;
-  /** Minimum ms between view rebuilds (default 100: figures readable, charts smooth enough). */
-  readonly minIntervalMs?: number;
-}
-
-/** The page's live connection to one channel: the lanes, their figures and every control. */
-export interface LabConnection {
-  subscribe(listener: () => void): () => void;
-  getView(): LabView;
-  /** Compare mode: disconnect or reconnect one transport (it resumes from its cursor). */
-  setPaused(transport: TransportName, paused: boolean): void;
-  /** Single mode: move to another transport (or to Auto, a new client), keeping the cursor. */
-  switchTransport(transport: SingleTransport): void;
-  /** Single mode, Auto: forget what this tab remembers for this network and start Auto from the top. */
-  restartAuto(): void;
-  /** Zeroes every figure: each client is replaced by a new one resuming from the same cursor. */
-  resetMetrics(): void;
-  /** Applies new poll interval / long-poll timeout: affected clients are replaced, resuming from their cursor. */
-  setTiming(pollIntervalMs: number, longPollTimeoutMs: number): void;
-  /** Publishes over `via` (compare mode) or the single client's transport. */
-  publish(data: Json, via: TransportName): Promise<{ seq: number }>;
-  /** Starts or stops collecting wire events into the view. */
-  setWireVisible(visible: boolean): void;
-  /** Retries a client that stopped for good (e.g. a refused cursor). */
-  retry(transport: TransportName): void;
-  /** Marks "Disconnect everyone" on every lane's event strip (pressed on this page). */
-  markCut(): void;
-  /** Full figures (histograms included) of every lane, with the page's own check in compare mode, for export. */
-  exportFigures(): RunFigures[];
-  close(): Promise<void>;
-}
 
 /**
  * `performance.timeOrigin + performance.now()` with the origin read once: both are DOM calls, and
