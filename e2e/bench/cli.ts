@@ -28,7 +28,7 @@ const USAGE = `Usage: pnpm bench [-- options]
                      default none, straight to the server
   --history N        messages the server keeps per channel (default 10000: interval polling at
                      1000 msg/s must not fall off a 1000-message history between two polls)
-  --out DIR          where to write (default bench-results/<timestamp> at the repo root)`;
+  --out DIR          where to write (default bench-results/<timestamp>[-<link>] at the repo root)`;
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -7,10 +7,10 @@ export const BEHIND_ALLOWANCE_MS = 1000;
 /**
  * What each transport's figures say went wrong, in a report's words: a transport that fell
  * behind (its p50 past what its design explains: a second for the push transports and long
- * polling, the poll interval plus a second for interval polling, and through a link one and a
- * half round trips more: the one-way delay, and long polling's wait for its next request), one that fell behind at times
- * (p99 five times past that), and one that lost messages (a reset skipped what the server no
- * longer kept). Caught up at the end is not the same as kept up.
+ * polling, the poll interval plus a second for interval polling; through a link one and a half
+ * round trips more: the one-way delay, and long polling's wait for its next request), one that
+ * fell behind at times (p99 five times past that), and one that lost messages (a reset skipped
+ * what the server no longer kept). Caught up at the end is not the same as kept up.
  */
 export function deliveryProblems(
   transports: Readonly<Record<TransportName, TransportFiguresResult>>,
