@@ -14,6 +14,22 @@ export interface PipeParams {
 /** Nothing added: bytes pass at once, in order behind anything still in the pipe. */
 export const OPEN_PIPE: PipeParams = { delayMs: 0, jitterMs: 0, kbps: null, lossPercent: 0, stallMs: 0 };
 
+/** Time and timers of a pipe: the real ones, or a test's own. */
+export interface PipeClock {
+  /** Milliseconds, monotonic (`performance.now()`). */
+  now(): number;
+  /** Calls `fn` after `ms`; returns a handle for {@link cancel}. */
+  schedule(fn: () => void, ms: number): unknown;
+  cancel(handle: unknown): void;
+}
+
+/** `performance.now()` and Node's timers. */
+export const REAL_CLOCK: PipeClock = {
+  now: () => performance.now(),
+  schedule: (fn, ms) => setTimeout(fn, ms),
+  cancel: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** A TCP segment's payload on Ethernet: what one loss takes with it. */
 const MSS = 1460;
 /** A large write is cut into slices of about this much link time, so that it trickles out. */
@@ -28,6 +44,8 @@ type Arrival = (slice: Buffer | undefined) => void;
 
 interface InFlight {
   at: number;
+  /** When the bottleneck has sent its last byte: until then it is queued, not yet on the wire. */
+  sentAt: number;
   bytes: number;
   slice: Buffer | undefined;
   arrive: Arrival;
@@ -42,6 +60,14 @@ class Fifo<T> {
   }
   peek(): T | undefined {
     return this.#items[this.#head];
+  }
+  last(): T | undefined {
+    return this.size > 0 ? this.#items[this.#items.length - 1] : undefined;
+  }
+  /** Removes items from the back while `drop` holds for them. */
+  popWhile(drop: (item: T) => boolean): void {
+    while (this.size > 0 && drop(this.#items[this.#items.length - 1] as T)) this.#items.pop();
+    if (this.size === 0) this.clear();
   }
   push(item: T): void {
     this.#items.push(item);
@@ -75,19 +101,21 @@ class Fifo<T> {
  */
 export class LinkPipe {
   params: PipeParams;
-  /** When the bottleneck has finished sending what it holds (performance.now() ms). */
+  /** When the bottleneck has finished sending what it holds (clock ms). */
   #freeAt = 0;
   #lastAt = 0;
   readonly #inFlight = new Fifo<InFlight>();
   readonly #sent = new Fifo<{ at: number; done: () => void }>();
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #timerAt = Number.POSITIVE_INFINITY;
   #pendingBytes = 0;
   readonly #random: () => number;
+  readonly #clock: PipeClock;
 
-  constructor(params: PipeParams = OPEN_PIPE, random: () => number = Math.random) {
+  constructor(params: PipeParams = OPEN_PIPE, random: () => number = Math.random, clock = REAL_CLOCK) {
     this.params = params;
     this.#random = random;
+    this.#clock = clock;
   }
 
   /** Bytes sent and not yet arrived. */
@@ -100,9 +128,9 @@ export class LinkPipe {
     return this.#inFlight.size === 0 && this.#sent.size === 0;
   }
 
-  /** Nothing may be sent before `at` (a TCP handshake: the first request waits for it). */
-  holdUntil(at: number): void {
-    this.#freeAt = Math.max(this.#freeAt, at);
+  /** Nothing may be sent for the next `ms` (a TCP handshake: the first request waits for it). */
+  hold(ms: number): void {
+    this.#freeAt = Math.max(this.#freeAt, this.#clock.now() + ms);
   }
 
   /**
@@ -111,7 +139,7 @@ export class LinkPipe {
    * sent the last byte. Zero bytes pass as a marker: a FIN, or the end of a body.
    */
   send(data: Buffer | number, arrive: Arrival, onSent?: () => void): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     const { kbps, delayMs, jitterMs, lossPercent, stallMs } = this.params;
     const total = typeof data === "number" ? data : data.length;
     const sliceBytes =
@@ -130,7 +158,7 @@ export class LinkPipe {
       at = Math.max(at, sentAt, this.#lastAt);
       this.#lastAt = at;
       const slice = typeof data === "number" ? undefined : data.subarray(offset, offset + bytes);
-      this.#inFlight.push({ at, bytes, slice, arrive });
+      this.#inFlight.push({ at, sentAt, bytes, slice, arrive });
       this.#pendingBytes += bytes;
       offset += bytes;
     } while (offset < total);
@@ -138,9 +166,25 @@ export class LinkPipe {
     this.#run();
   }
 
+  /**
+   * Forgets what the bottleneck has not sent yet (a cut connection: like a socket's own buffer, it
+   * never leaves); what is already on the wire still arrives, and anything sent next goes behind it.
+   */
+  dropUnsent(): void {
+    const now = this.#clock.now();
+    this.#inFlight.popWhile((f) => {
+      if (f.sentAt <= now) return false;
+      this.#pendingBytes -= f.bytes;
+      return true;
+    });
+    this.#sent.popWhile((s) => s.at > now);
+    this.#freeAt = Math.min(this.#freeAt, now);
+    this.#lastAt = this.#inFlight.last()?.at ?? 0;
+  }
+
   /** Forgets everything pending (the connection is gone). */
   clear(): void {
-    clearTimeout(this.#timer);
+    this.#clock.cancel(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     this.#inFlight.clear();
@@ -154,24 +198,31 @@ export class LinkPipe {
     this.#run();
   };
 
+  /**
+   * Fires what is due in time order; an arrival due with the end of a send comes first, so that
+   * whoever is told "sent" already sees those bytes delivered (the socket's back-pressure).
+   */
   #run(): void {
-    const due = performance.now() + EARLY_MS;
-    for (let s = this.#sent.peek(); s && s.at <= due; s = this.#sent.peek()) {
-      this.#sent.shift();
-      s.done();
-    }
-    for (let f = this.#inFlight.peek(); f && f.at <= due; f = this.#inFlight.peek()) {
-      this.#inFlight.shift();
-      this.#pendingBytes -= f.bytes;
-      f.arrive(f.slice);
+    const due = this.#clock.now() + EARLY_MS;
+    for (;;) {
+      const arrivalAt = this.#inFlight.peek()?.at ?? Number.POSITIVE_INFINITY;
+      const sentAt = this.#sent.peek()?.at ?? Number.POSITIVE_INFINITY;
+      if (Math.min(arrivalAt, sentAt) > due) break;
+      if (arrivalAt <= sentAt) {
+        const f = this.#inFlight.shift() as InFlight;
+        this.#pendingBytes -= f.bytes;
+        f.arrive(f.slice);
+      } else {
+        (this.#sent.shift() as { done: () => void }).done();
+      }
     }
     const next = Math.min(
       this.#sent.peek()?.at ?? Number.POSITIVE_INFINITY,
       this.#inFlight.peek()?.at ?? Number.POSITIVE_INFINITY,
     );
     if (next === Number.POSITIVE_INFINITY || next >= this.#timerAt) return;
-    clearTimeout(this.#timer);
+    this.#clock.cancel(this.#timer);
     this.#timerAt = next;
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, next - performance.now()));
+    this.#timer = this.#clock.schedule(this.#onTimer, Math.max(1, next - this.#clock.now()));
   }
 }

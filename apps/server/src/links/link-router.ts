@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { LINK_PATH_PREFIX, ROUTES } from "@transport-lab/protocol";
 import { ApiError } from "../errors.ts";
 import type { UpgradeHandler } from "../transports/ws.ts";
-import { type LinkedSocket, linkedOf, linkSocket } from "./linked-socket.ts";
+import { type LinkedSocket, linkedOf, linkSocket, unlinkSocket } from "./linked-socket.ts";
 import { checkLinks, type LinkSpec } from "./presets.ts";
 
 /** Routes `/link/<name>/…` requests and upgrades through their link, everything else straight through. */
@@ -62,11 +62,11 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
   };
 
   /**
-   * A request that uses no link goes straight on; on a socket that has used one, it queues behind
-   * what is still in flight there.
+   * A request that uses no link goes straight on. A socket that has used one leaves it once
+   * everything of its link has arrived; until then the request queues behind what is in flight.
    */
-  const straight = (linked: LinkedSocket | undefined, dispatch: () => void) => {
-    if (linked === undefined) return dispatch();
+  const straight = (socket: Socket, linked: LinkedSocket | undefined, dispatch: () => void) => {
+    if (linked === undefined || unlinkSocket(socket)) return dispatch();
     linked.use(null);
     linked.arrive(0, false, dispatch);
   };
@@ -99,7 +99,7 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
         const url = req.url ?? "/";
         const socket = req.socket;
         const linked = linkedOf(socket);
-        if (!url.startsWith(LINK_PATH_PREFIX)) return straight(linked, () => inner(req, res));
+        if (!url.startsWith(LINK_PATH_PREFIX)) return straight(socket, linked, () => inner(req, res));
         const { name, link, rest } = split(url);
         if (!link) {
           const error = new ApiError(
@@ -111,7 +111,7 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
           return;
         }
         req.url = rest;
-        if (isClean(link)) return straight(linked, () => inner(req, res));
+        if (isClean(link)) return straight(socket, linked, () => inner(req, res));
         const newConnection = linked === undefined && socket.bytesWritten === 0;
         const through = linked ?? linkSocket(socket);
         through.use(link);
@@ -127,11 +127,12 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
         const url = req.url ?? "/";
         const socket = duplex as Socket;
         const linked = linkedOf(socket);
-        if (!url.startsWith(LINK_PATH_PREFIX)) return straight(linked, () => handler(req, socket, head));
+        if (!url.startsWith(LINK_PATH_PREFIX))
+          return straight(socket, linked, () => handler(req, socket, head));
         const { link, rest } = split(url);
         if (!link) return rawAnswer(socket, "404 Not Found");
         req.url = rest;
-        if (isClean(link) && !linked) return handler(req, socket, head);
+        if (isClean(link)) return straight(socket, linked, () => handler(req, socket, head));
         const newConnection = linked === undefined && socket.bytesWritten === 0;
         const through = linked ?? linkSocket(socket);
         through.use(link);

@@ -2,6 +2,7 @@ import { Socket } from "node:net";
 import { Readable } from "node:stream";
 import { LinkPipe, OPEN_PIPE, type PipeParams } from "./link-pipe.ts";
 import type { LinkSpec } from "./presets.ts";
+import { SocketWriter, type WriteCallback } from "./socket-writer.ts";
 
 const LINKED = Symbol("transport-lab.linked");
 type Linkable = Socket & { [LINKED]?: LinkedSocket };
@@ -34,9 +35,11 @@ export const linkedOf = (socket: Socket): LinkedSocket | undefined => (socket as
 /**
  * Puts a TCP socket behind an emulated link (idempotent). Every byte the server writes goes through
  * the downlink pipe: the socket's own `_write`, `_writev`, `_final` and `_destroy` are replaced on
- * this one socket, so Node's HTTP machinery and `ws` write to it as before, its writable buffer is
- * the link's bottleneck queue (slow-reader limits and `bufferedAmount` keep working), and its FIN
- * and close travel behind its last bytes. Sockets that never use a link are never touched.
+ * this one socket, so Node's HTTP machinery and `ws` write to it as before. A write counts as done
+ * only once the link has sent it *and* the real socket has taken every byte delivered to it so far,
+ * so the socket's writable buffer holds the link's bottleneck queue plus whatever a slow reader
+ * leaves unread (slow-reader limits and `bufferedAmount` keep working). Its FIN and close travel
+ * behind its last bytes. Sockets that never use a link are never touched.
  */
 export function linkSocket(socket: Socket): LinkedSocket {
   const existing = linkedOf(socket);
@@ -50,6 +53,26 @@ export function linkSocket(socket: Socket): LinkedSocket {
   s._destroy = linkedDestroy;
   socket.once("close", onClose);
   return linked;
+}
+
+/**
+ * Gives `socket` its own methods back once its link holds nothing more (a kept-alive connection
+ * whose next request uses no link): from then on it costs what any other socket costs. False while
+ * bytes are still on their way, or for an upgraded connection, whose link lasts as long as it does.
+ */
+export function unlinkSocket(socket: Socket): boolean {
+  const linked = linkedOf(socket);
+  if (linked === undefined) return true;
+  if (!linked.drained) return false;
+  linked.dispose();
+  const s = socket as Linkable;
+  delete s[LINKED];
+  s._write = Socket.prototype._write;
+  s._writev = Socket.prototype._writev as NonNullable<Socket["_writev"]>;
+  s._final = Socket.prototype._final;
+  s._destroy = Socket.prototype._destroy;
+  socket.off("close", onClose);
+  return true;
 }
 
 /** One socket's link: which link its current request uses, both pipes, the faults' state. */
@@ -68,8 +91,13 @@ export class LinkedSocket {
   #cut = false;
   /** Requests read and not yet dispatched. */
   #waiting = 0;
+  /** An upgraded connection reads through the link too: it stays linked for good. */
+  #readsShaped = false;
+  readonly #writer: SocketWriter;
 
-  constructor(readonly socket: Socket) {}
+  constructor(readonly socket: Socket) {
+    this.#writer = new SocketWriter(socket);
+  }
 
   /** Switches to `link` (`null`: no link) for what follows; held bytes go out first. */
   use(link: LinkSpec | null): void {
@@ -82,7 +110,20 @@ export class LinkedSocket {
 
   /** Also shapes what the client sends: for an upgraded connection, read as a stream (`ws`). */
   shapeReads(): void {
+    this.#readsShaped = true;
     (this.socket as Linkable).push = linkedPush;
+  }
+
+  /** Nothing held, queued, on the wire, unaccepted or waiting: the socket may leave the link. */
+  get drained(): boolean {
+    return (
+      !this.#readsShaped &&
+      this.#waiting === 0 &&
+      this.#heldBytes === 0 &&
+      this.#writer.idle &&
+      this.up.idle &&
+      this.down.idle
+    );
   }
 
   /** ws-dropped: let the upgrade's response head through, then drop every byte both ways. */
@@ -102,7 +143,7 @@ export class LinkedSocket {
       return;
     }
     this.#waiting += 1;
-    if (newConnection && this.link) this.up.holdUntil(performance.now() + this.link.rttMs);
+    if (newConnection && this.link) this.up.hold(this.link.rttMs);
     this.up.send(bytes, () => {
       this.#waiting -= 1;
       dispatch();
@@ -128,20 +169,23 @@ export class LinkedSocket {
     return this.up.pendingBytes + this.socket.readableLength < UP_WINDOW;
   }
 
-  /** The server writes `chunk`; `done` once the link has taken it. */
-  write(chunk: Buffer, done: (err?: Error | null) => void): void {
+  /**
+   * The server writes `chunk`; `done` once the link has sent it and the real socket has taken all
+   * that reached it (a held buffering-proxy write: once the socket has taken the earlier bytes).
+   */
+  write(chunk: Buffer, done: WriteCallback): void {
     this.#touch();
     const data = this.#drop === "off" ? chunk : this.#passHead(chunk);
     const hold = this.link?.bufferBytes ?? null;
     if (hold !== null) {
       this.#held.push(data);
       this.#heldBytes += data.length;
-      done();
       if (this.#heldBytes >= hold) this.flushHeld();
+      this.#writer.whenAccepted(done);
     } else if (data.length > 0) {
-      this.down.send(data, this.#deliverDown, done);
+      this.down.send(data, this.#writer.deliver, () => this.#writer.whenAccepted(done));
     } else {
-      done();
+      this.#writer.whenAccepted(done);
     }
   }
 
@@ -151,7 +195,9 @@ export class LinkedSocket {
     const data = Buffer.concat(this.#held, this.#heldBytes);
     this.#held = [];
     this.#heldBytes = 0;
-    this.down.send(data, this.#deliverDown);
+    // Later writes wait until the flush has left: the proxy's buffer is bounded, the link's queue is not.
+    this.#writer.hold();
+    this.down.send(data, this.#writer.deliver, this.#writer.unhold);
   };
 
   /** The server ends the connection: the FIN leaves after the held and queued bytes. */
@@ -160,7 +206,12 @@ export class LinkedSocket {
     this.down.send(0, fin);
   }
 
-  /** The connection is destroyed: at once on an error or a cut, else when the close has crossed the link. */
+  /**
+   * The connection is destroyed: at once on an error or a cut by the link itself. Otherwise what the
+   * link has not sent yet is dropped, as a socket's own buffer is, and the close follows the bytes
+   * already on the wire (at most the link's one-way delay: a terminated slow reader is not held
+   * while megabytes trickle out).
+   */
   destroy(err: Error | null, close: () => void): void {
     if (err || this.#cut) {
       this.dispose();
@@ -169,6 +220,8 @@ export class LinkedSocket {
     }
     this.#held = [];
     this.#heldBytes = 0;
+    this.#writer.drop();
+    this.down.dropUnsent();
     this.down.send(0, () => {
       this.dispose();
       close();
@@ -181,6 +234,7 @@ export class LinkedSocket {
     this.down.clear();
     this.#held = [];
     this.#heldBytes = 0;
+    this.#writer.reset();
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
   }
@@ -215,15 +269,6 @@ export class LinkedSocket {
     this.socket.destroy();
   };
 
-  readonly #deliverDown = (slice: Buffer | undefined): void => {
-    // "buffer" is what Writable itself passes with a Buffer chunk; Node's types only list string encodings.
-    Socket.prototype._write.call(this.socket, slice ?? EMPTY, "buffer" as BufferEncoding, this.#afterWrite);
-  };
-
-  readonly #afterWrite = (err?: Error | null): void => {
-    if (err) this.socket.destroy(err);
-  };
-
   readonly #deliverUp = (slice: Buffer | undefined): void => {
     if (slice) Readable.prototype.push.call(this.socket, slice);
   };
@@ -234,7 +279,6 @@ export class LinkedSocket {
 }
 
 // Shared replacements for the socket's own methods: `this` is the socket, its link is `this[LINKED]`.
-type WriteCallback = (err?: Error | null) => void;
 
 function toBuffer(chunk: unknown, encoding: BufferEncoding | "buffer"): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
