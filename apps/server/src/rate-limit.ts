@@ -2,8 +2,6 @@
 export interface TokenBucket {
   /** Takes one token; false when the bucket is empty. */
   take(now?: number): boolean;
-  /** True when a token could be taken now (nothing is taken). */
-  ready(now?: number): boolean;
   /** True when the bucket has refilled to its burst (safe to forget). */
   full(now?: number): boolean;
 }
@@ -35,18 +33,13 @@ class Bucket implements TokenBucket {
     return true;
   }
 
-  ready(now = performance.now()): boolean {
-    this.#refill(now);
-    return this.#tokens >= 1;
-  }
-
   full(now = performance.now()): boolean {
     this.#refill(now);
     return this.#tokens >= this.burst;
   }
 }
 
-const UNLIMITED: TokenBucket = { take: () => true, ready: () => true, full: () => true };
+const UNLIMITED: TokenBucket = { take: () => true, full: () => true };
 
 /** Creates a full bucket. `rate` 0 means unlimited. */
 export function createTokenBucket(rate: number, burst: number): TokenBucket {
@@ -65,10 +58,6 @@ export function createKeyedRateLimiter(rate: number, burst: number) {
         buckets.set(key, bucket);
       }
       return bucket.take();
-    },
-    /** True when `key` could take a token now (nothing is taken). */
-    has(key: string): boolean {
-      return rate <= 0 || (buckets.get(key)?.ready() ?? true);
     },
     sweep(): void {
       for (const [key, bucket] of buckets) if (bucket.full()) buckets.delete(key);
