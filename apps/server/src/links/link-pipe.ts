@@ -123,6 +123,11 @@ export class LinkPipe {
     return this.#pendingBytes;
   }
 
+  /** The bottleneck still holds bytes it has not sent (what {@link dropUnsent} would drop). */
+  get backlogged(): boolean {
+    return this.#freeAt > this.#clock.now();
+  }
+
   /** Nothing is waiting to be sent or to arrive. */
   get idle(): boolean {
     return this.#inFlight.size === 0 && this.#sent.size === 0;

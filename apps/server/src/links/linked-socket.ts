@@ -75,6 +75,22 @@ export function unlinkSocket(socket: Socket): boolean {
   return true;
 }
 
+/**
+ * How long a link may take to send the graceful end of a cut connection (a WebSocket's close
+ * frame, an SSE stream's last chunk) before what it still queues is dropped.
+ */
+export const CUT_GRACE_MS = 1000;
+
+/**
+ * The server has ended `socket`'s connection gracefully because it cut it (the disconnect endpoint,
+ * a new epoch, a shutdown). Through a link, the end travels behind everything queued before it: a
+ * megabyte over 3g would hold it for 17 s. If the link has not sent it within {@link CUT_GRACE_MS},
+ * the socket is destroyed, which drops what is unsent as a failed network does. Other sockets: nothing.
+ */
+export function cutPromptly(socket: Socket | null | undefined): void {
+  if (socket) linkedOf(socket)?.cutPromptly();
+}
+
 /** One socket's link: which link its current request uses, both pipes, the faults' state. */
 export class LinkedSocket {
   link: LinkSpec | null = null;
@@ -89,6 +105,8 @@ export class LinkedSocket {
   #idleTimer: NodeJS.Timeout | undefined;
   /** Cut by the link itself (idle timeout): closes at once, nothing more travels. */
   #cut = false;
+  /** Runs {@link CUT_GRACE_MS} after a cut: destroys the socket if its end is still queued. */
+  #cutTimer: NodeJS.Timeout | undefined;
   /** Requests read and not yet dispatched. */
   #waiting = 0;
   /** An upgraded connection reads through the link too: it stays linked for good. */
@@ -200,6 +218,19 @@ export class LinkedSocket {
     this.down.send(data, this.#writer.deliver, this.#writer.unhold);
   };
 
+  /** See {@link cutPromptly}. */
+  cutPromptly(): void {
+    if (this.#cutTimer !== undefined) return;
+    this.#cutTimer = setTimeout(this.#afterCut, CUT_GRACE_MS);
+    this.#cutTimer.unref();
+  }
+
+  readonly #afterCut = (): void => {
+    this.#cutTimer = undefined;
+    if (this.socket.destroyed || (this.#heldBytes === 0 && !this.down.backlogged)) return;
+    this.socket.destroy();
+  };
+
   /** The server ends the connection: the FIN leaves after the held and queued bytes. */
   end(fin: () => void): void {
     this.flushHeld();
@@ -237,6 +268,8 @@ export class LinkedSocket {
     this.#writer.reset();
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
+    clearTimeout(this.#cutTimer);
+    this.#cutTimer = undefined;
   }
 
   #passHead(chunk: Buffer): Buffer {

@@ -6,6 +6,7 @@ import { type Connection, checkChannelName } from "../channel.ts";
 import { type AppContext, addressOf, every, type NodeBindings, requireCursor } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import { refuseHead } from "../errors.ts";
+import { cutPromptly } from "../links/linked-socket.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 
@@ -32,6 +33,7 @@ class SseStream implements Connection, Sink {
   /** Hub contract: the stream ends (EventSource reconnects and resumes from Last-Event-ID). */
   cut(): void {
     this.res.end();
+    cutPromptly(this.res.socket);
   }
 
   reset(reason: ResetReason, cursor: string): void {

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import {
   type AckFrame,
   CLOSE_CODES,
@@ -18,6 +19,7 @@ import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import { ApiError } from "../errors.ts";
+import { cutPromptly } from "../links/linked-socket.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
@@ -52,6 +54,8 @@ export class WsSession implements Connection, Sink {
     /** Client address: its held-connection count and its share of the publish rate limit. */
     readonly address: string,
     readonly ctx: AppContext,
+    /** The upgraded TCP socket (`ws` keeps its own private): a cut through a link needs it. */
+    readonly socket: Socket,
   ) {
     (ws as SessionSocket)[SESSION] = this;
     const stats = ctx.counters.transports.ws;
@@ -73,6 +77,7 @@ export class WsSession implements Connection, Sink {
   /** Hub contract: disconnect (1012, a simulated fault) or shutdown (1001). */
   cut(reason: CutReason): void {
     this.ws.close(reason === "shutdown" ? CLOSE_CODES.goingAway : CLOSE_CODES.serviceRestart, reason);
+    cutPromptly(this.socket);
   }
 
   get bufferedBytes(): number {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { ROUTES, WS_PATH_PATTERN } from "@transport-lab/protocol";
 import type { Hono } from "hono";
@@ -99,7 +100,9 @@ export function mountWs(
       return;
     }
     if (socket.destroyed) return hub.release(channel); // the client left while the head was read
-    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ws, channel, address, ctx).start(start));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      new WsSession(ws, channel, address, ctx, socket as Socket).start(start),
+    );
   };
 
   return { handleUpgrade, wss };
