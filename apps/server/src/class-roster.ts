@@ -10,6 +10,11 @@ import {
 export interface ClassRosterOptions {
   /** Ids tracked at once; past it a new id is counted in `untracked` and not kept. */
   readonly maxClients: number;
+  /**
+   * Ids one client address may have tracked at once (`MAX_CONNECTIONS_PER_ADDRESS`): one address
+   * that makes up ids cannot fill the roster for the others. Past it, as past `maxClients`.
+   */
+  readonly maxPerAddress: number;
   /** An id without a held connection still counts on a transport this long after its last request. */
   readonly recentMs: number;
   /** Entries listed in the answer (the counts cover every tracked id). */
@@ -21,6 +26,7 @@ export interface ClassRosterOptions {
 /** Defaults: a classroom is tens of pages; an interval poller asks at least every 15 s. */
 export const CLASS_ROSTER_DEFAULTS: ClassRosterOptions = {
   maxClients: 10_000,
+  maxPerAddress: 256,
   recentMs: 15_000,
   maxListed: 200,
 };
@@ -31,6 +37,8 @@ interface Use {
 }
 
 interface Entry {
+  /** Who announced the id first: kept only to count ids per address, never shown. */
+  readonly address: string;
   channel: string;
   lastSeen: number;
   readonly uses: Map<TransportName, Use>;
@@ -38,13 +46,17 @@ interface Entry {
 
 /**
  * Who is in the room: pages that announce an anonymous id (`?client=`) on their transport
- * requests, and on which transports. The id is what the page made up; the server keeps no
- * address or other detail with it. Bounded in ids; an id leaves once it holds nothing and has
- * asked nothing for `recentMs`.
+ * requests, and on which transports. The id is what the page made up; the server shows no
+ * address or other detail with it. Bounded in ids, in total and per address; the names it keeps are
+ * at most 32 + 64 characters an id (the id and channel patterns), so memory is bounded too. An id
+ * leaves once it holds nothing and has asked nothing for `recentMs`.
  */
 export interface ClassRosterTracker {
-  /** A request of `id` on `transport`; returns the function to call when a held connection ends. */
-  seen(id: string, channel: string, transport: TransportName, held: boolean): () => void;
+  /**
+   * A request of `id` from `address` on `transport`; returns the function to call when a held
+   * connection ends.
+   */
+  seen(id: string, address: string, channel: string, transport: TransportName, held: boolean): () => void;
   /** The answer of `GET /api/class`, but for the server's settings. */
   snapshot(): Omit<ClassRoster, "historySize">;
   /** Drops ids that hold nothing and were not seen for `recentMs`. */
@@ -60,10 +72,15 @@ export function isClassClientId(id: string | null | undefined): id is string {
 
 /** Creates an empty roster. */
 export function createClassRoster(options: Partial<ClassRosterOptions> = {}): ClassRosterTracker {
-  const { maxClients, recentMs, maxListed } = { ...CLASS_ROSTER_DEFAULTS, ...options };
+  const { maxClients, maxPerAddress, recentMs, maxListed } = { ...CLASS_ROSTER_DEFAULTS, ...options };
   const now = options.now ?? (() => performance.now());
   const entries = new Map<string, Entry>();
+  /** Tracked ids per address (addresses without one are deleted). */
+  const perAddress = new Map<string, number>();
   let untracked = 0;
+
+  const room = (address: string) =>
+    entries.size < maxClients && (perAddress.get(address) ?? 0) < maxPerAddress;
 
   const active = (use: Use, at: number) => use.held > 0 || at - use.lastSeen <= recentMs;
 
@@ -71,22 +88,27 @@ export function createClassRoster(options: Partial<ClassRosterOptions> = {}): Cl
     const at = now();
     for (const [id, entry] of entries) {
       for (const [t, use] of entry.uses) if (!active(use, at)) entry.uses.delete(t);
-      if (entry.uses.size === 0) entries.delete(id);
+      if (entry.uses.size > 0) continue;
+      entries.delete(id);
+      const left = (perAddress.get(entry.address) ?? 1) - 1;
+      if (left > 0) perAddress.set(entry.address, left);
+      else perAddress.delete(entry.address);
     }
   };
 
   return {
-    seen(id, channel, transport, held) {
+    seen(id, address, channel, transport, held) {
       const at = now();
       let entry = entries.get(id);
       if (entry === undefined) {
-        if (entries.size >= maxClients) sweep();
-        if (entries.size >= maxClients) {
+        if (!room(address)) sweep();
+        if (!room(address)) {
           untracked += 1;
           return () => {};
         }
-        entry = { channel, lastSeen: at, uses: new Map() };
+        entry = { address, channel, lastSeen: at, uses: new Map() };
         entries.set(id, entry);
+        perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       }
       entry.channel = channel;
       entry.lastSeen = at;

@@ -1,7 +1,7 @@
 import { isValidChannelName, ROUTES, TRANSPORT_NAMES, WS_PATH_PATTERN } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type ClassRosterTracker, createClassRoster, isClassClientId } from "./class-roster.ts";
-import { type AppContext, every, type NodeBindings } from "./context.ts";
+import { type AppContext, addressOf, every, type NodeBindings } from "./context.ts";
 import type { UpgradeHandler } from "./transports/ws.ts";
 
 /** The channel a request names, or null when the name is not one (the route answers 400 itself). */
@@ -23,7 +23,7 @@ function channelOf(raw: string | undefined): string | null {
 export function mountClassRoster(
   app: Hono<NodeBindings>,
   ctx: AppContext,
-  roster: ClassRosterTracker = createClassRoster(),
+  roster: ClassRosterTracker = createClassRoster({ maxPerAddress: ctx.options.maxConnectionsPerAddress }),
 ): { wrapUpgrade(handler: UpgradeHandler): UpgradeHandler } {
   every(ctx, 5000, () => roster.sweep());
 
@@ -34,7 +34,7 @@ export function mountClassRoster(
       const id = c.req.query("client");
       const channel = channelOf(c.req.param("ch"));
       if (c.req.method === "GET" && isClassClientId(id) && channel !== null) {
-        const release = roster.seen(id, channel, transport, held);
+        const release = roster.seen(id, addressOf(c.env.incoming.socket), channel, transport, held);
         if (held) c.env.outgoing.once("close", release);
       }
       await next();
@@ -52,7 +52,7 @@ export function mountClassRoster(
       const id = url.searchParams.get("client");
       const channel = channelOf(WS_PATH_PATTERN.exec(url.pathname)?.[1]);
       if (!isClassClientId(id) || channel === null) return;
-      socket.once("close", roster.seen(id, channel, "ws", true));
+      socket.once("close", roster.seen(id, addressOf(req.socket), channel, "ws", true));
     },
   };
 }

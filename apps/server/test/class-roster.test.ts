@@ -2,7 +2,7 @@ import type { ClassRoster } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { createClassRoster, isClassClientId } from "../src/class-roster.ts";
 import { refusedWs } from "./clients.ts";
-import { eventually, request, withServer } from "./helpers.ts";
+import { eventually, from, request, withServer } from "./helpers.ts";
 
 const roster = async (url: string) => (await request<ClassRoster>(`${url}/api/class`)).body;
 
@@ -56,6 +56,24 @@ describe("GET /api/class", () => {
     });
   });
 
+  it("a flood of made-up ids from a few addresses is bounded per address; others are still listed", async () => {
+    await withServer({ maxConnectionsPerAddress: 20 }, async (h) => {
+      const flood = async (address: string) => {
+        for (let i = 0; i < 100; i++) {
+          const res = await from(address)(
+            h.channelUrl("room", "poll", { client: `flood-${address.replaceAll(".", "_")}-${i}` }),
+          );
+          expect(res.status).toBe(200); // the request itself is served as without an id
+        }
+      };
+      await Promise.all([flood("127.0.0.2"), flood("127.0.0.3")]);
+      await h.poll("room", { client: "page-teacher" });
+      const r = await roster(h.url);
+      expect(r.list.map((e) => e.id)).toContain("page-teacher");
+      expect([r.clients, r.untracked, r.transports.poll.clients]).toEqual([41, 160, 41]);
+    });
+  });
+
   it("does not count a refused WebSocket upgrade as held", async () => {
     await withServer({}, async (h) => {
       const refused = await refusedWs(h.wsUrl("room", { client: "page-refused1", cursor: "nonsense" }));
@@ -69,9 +87,9 @@ describe("class roster", () => {
   it("counts ids per transport while held, and for recentMs after their last request", () => {
     let now = 0;
     const roster = createClassRoster({ recentMs: 1000, now: () => now });
-    const releaseWs = roster.seen("page-aaaa", "chat", "ws", true);
-    roster.seen("page-aaaa", "chat", "poll", false);
-    roster.seen("page-bbbb", "chat", "poll", false);
+    const releaseWs = roster.seen("page-aaaa", "127.0.0.1", "chat", "ws", true);
+    roster.seen("page-aaaa", "127.0.0.1", "chat", "poll", false);
+    roster.seen("page-bbbb", "127.0.0.1", "chat", "poll", false);
     let snap = roster.snapshot();
     expect(snap.clients).toBe(2);
     expect(snap.transports).toEqual({
@@ -96,7 +114,7 @@ describe("class roster", () => {
   it("keeps at most maxClients ids and counts the requests it had no room for", () => {
     const roster = createClassRoster({ maxClients: 2, now: () => 0 });
     for (const id of ["id-000001", "id-000002", "id-000003", "id-000003"])
-      roster.seen(id, "chat", "sse", true);
+      roster.seen(id, "127.0.0.1", "chat", "sse", true);
     const snap = roster.snapshot();
     expect([snap.clients, snap.untracked, snap.transports.sse.held]).toEqual([2, 2, 2]);
   });
@@ -106,7 +124,7 @@ describe("class roster", () => {
     const roster = createClassRoster({ maxListed: 2, now: () => now });
     for (const id of ["id-000001", "id-000002", "id-000003"]) {
       now += 10;
-      roster.seen(id, "chat", "longPoll", false);
+      roster.seen(id, "127.0.0.1", "chat", "longPoll", false);
     }
     const snap = roster.snapshot();
     expect(snap.list.map((e) => e.id)).toEqual(["id-000003", "id-000002"]);
@@ -118,5 +136,25 @@ describe("class roster", () => {
     expect(
       ["short", "x".repeat(33), "has space!", "a/b/c/d/e", "", null, undefined].some(isClassClientId),
     ).toBe(false);
+  });
+
+  it("keeps at most maxPerAddress ids per address, so one address cannot fill it for the others", () => {
+    let now = 0;
+    const roster = createClassRoster({ maxClients: 5, maxPerAddress: 2, recentMs: 1000, now: () => now });
+    for (const address of ["127.0.0.2", "127.0.0.3"]) {
+      for (let i = 0; i < 50; i++) roster.seen(`flood-${address}-${i}`, address, "chat", "poll", false);
+    }
+    roster.seen("page-teacher", "127.0.0.1", "chat", "poll", false);
+    let snap = roster.snapshot();
+    expect(snap.list.map((e) => e.id)).toContain("page-teacher");
+    expect([snap.clients, snap.untracked]).toEqual([5, 96]);
+    // The total still holds: a sixth address finds the roster full.
+    roster.seen("page-late001", "127.0.0.4", "chat", "poll", false);
+    expect(roster.snapshot()).toMatchObject({ clients: 5, untracked: 97 });
+    // Once the flood goes quiet its ids leave, and so does its addresses' count.
+    now = 1500;
+    roster.seen("flood-again1", "127.0.0.2", "chat", "poll", false);
+    snap = roster.snapshot();
+    expect(snap.list.map((e) => e.id)).toEqual(["flood-again1"]);
   });
 });
