@@ -235,7 +235,12 @@ export function usage(): string {
       "ADMIN_TOKEN",
       "protects generator and disconnect (default: generated when HOST is not loopback)",
     ),
-    helpLine("--allowed-origins A,B", "ALLOWED_ORIGINS", "extra browser origins besides the server's own"),
+    helpLine(
+      "--allowed-origins A,B",
+      "ALLOWED_ORIGINS",
+      "extra browser origins besides the server's own, e.g. http://school.example:8080 for a page " +
+        "reached by port forwarding, a proxy or a DNS name (else 403 forbidden_origin)",
+    ),
     helpLine("--static-dir DIR", "STATIC_DIR", "built web app served at / (default apps/web/dist)"),
     helpLine(
       "--redis-url URL",

@@ -26,7 +26,13 @@ async function main() {
     config.options.adminToken === undefined && !isLoopbackHost(host) ? newTeacherToken() : undefined;
   const adminToken = config.options.adminToken ?? generatedToken;
   const server = await startServer({ ...config.options, adminToken, staticDir, ...config.listen });
-  for (const line of startupLines({ host, port: server.port, generatedToken, lan: lanAddresses(host) })) {
+  for (const line of startupLines({
+    host,
+    port: server.port,
+    generatedToken,
+    lan: lanAddresses(host),
+    allowedOrigins: config.options.allowedOrigins ?? [],
+  })) {
     console.log(line);
   }
   if (!staticDir) console.log("No web build found: serving a placeholder page at /");

@@ -1,4 +1,5 @@
 import os from "node:os";
+import { ApiError } from "./errors.ts";
 
 /** Decides which browser Origins may open WebSockets and send state-changing requests. */
 export interface OriginPolicy {
@@ -62,4 +63,28 @@ export function createOriginPolicy(allowed: readonly string[], names?: () => Set
       return url.host === host?.toLowerCase() && own(url.hostname);
     },
   };
+}
+
+/**
+ * The 403 `forbidden_origin` for a refused `origin`, saying what to set. A page whose Origin
+ * matches its Host was served by this server under a name or address it does not know as its
+ * own (port forwarding, a reverse proxy, a DNS name): `ALLOWED_ORIGINS` admits it.
+ */
+export function forbiddenOrigin(
+  origin: string | undefined,
+  host: string | undefined,
+  action: string,
+): ApiError {
+  let underOwnName = false;
+  try {
+    underOwnName = origin !== undefined && new URL(origin).host === host?.toLowerCase();
+  } catch {
+    // "null" and garbage: a foreign page
+  }
+  const message = underOwnName
+    ? `origin ${origin} may not ${action}: this server does not know that name or address as its own ` +
+      `(port forwarding, a proxy, a DNS name?). If students open it that way, start the server with ` +
+      `ALLOWED_ORIGINS=${origin}`
+    : `origin ${origin} may not ${action}: it is neither this server's own nor in ALLOWED_ORIGINS`;
+  return new ApiError(403, "forbidden_origin", message);
 }

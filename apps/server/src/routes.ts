@@ -14,6 +14,7 @@ import { checkChannelName } from "./channel.ts";
 import { wallClock } from "./channel-log.ts";
 import { type AppContext, addressOf, type NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
+import { forbiddenOrigin } from "./origin-policy.ts";
 import type { createPrometheusRegistry } from "./prometheus.ts";
 import { validate } from "./validate.ts";
 
@@ -67,9 +68,8 @@ export function mountRoutes(
   // A foreign page can send "simple" cross-site POSTs (no preflight), and its Origin says so.
   const sameOrigin: MiddlewareHandler<NodeBindings> = async (c, next) => {
     const origin = c.req.header("origin");
-    if (!ctx.origins.allows(origin, c.req.header("host"))) {
-      throw new ApiError(403, "forbidden_origin", `origin ${origin} may not change anything here`);
-    }
+    const host = c.req.header("host");
+    if (!ctx.origins.allows(origin, host)) throw forbiddenOrigin(origin, host, "change anything here");
     await next();
   };
   // `application/json` cannot be sent cross-site without a preflight, which this server never grants.

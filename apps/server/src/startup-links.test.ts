@@ -52,4 +52,32 @@ describe("startup links", () => {
     expect(given.join("\n")).not.toContain("#teacher=");
     expect(given[0]).toBe("Transport Lab listening on http://192.168.1.23:80 (host 192.168.1.23)");
   });
+
+  it("beyond loopback, says that a page under another name needs ALLOWED_ORIGINS", () => {
+    const hint = "unless that origin is in ALLOWED_ORIGINS";
+    const lan = startupLines({
+      host: "0.0.0.0",
+      port: 3000,
+      generatedToken: undefined,
+      lan: ["192.168.1.23"],
+    });
+    expect(lan.join("\n")).toContain(hint);
+    expect(lan.slice(-3)).toEqual([
+      "e.g. ALLOWED_ORIGINS=http://school.example:8080",
+      "Student links:",
+      "  http://192.168.1.23:3000/",
+    ]);
+    const allowed = startupLines({
+      host: "0.0.0.0",
+      port: 3000,
+      generatedToken: undefined,
+      lan: [],
+      allowedOrigins: ["http://a.example", "http://b.example:81"],
+    });
+    expect(allowed.at(-2)).toBe(
+      "e.g. ALLOWED_ORIGINS=http://school.example:8080 (allowed now: http://a.example, http://b.example:81)",
+    );
+    const local = startupLines({ host: "127.0.0.1", port: 3000, generatedToken: undefined, lan: [] });
+    expect(local.join("\n")).not.toContain(hint);
+  });
 });

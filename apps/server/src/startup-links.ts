@@ -34,7 +34,8 @@ export function lanAddresses(
 /**
  * What the server prints once it listens: where to open it, and, when a teacher token was
  * generated, the teacher link that carries it (in the fragment, which browsers never send to a
- * server or put in a Referer) and the links to give students.
+ * server or put in a Referer), the links to give students, and what a page opened under any other
+ * name needs (`ALLOWED_ORIGINS`).
  */
 export function startupLines(opts: {
   host: string;
@@ -42,14 +43,24 @@ export function startupLines(opts: {
   /** The token generated at start, if one was. */
   generatedToken: string | undefined;
   lan: readonly string[];
+  /** `ALLOWED_ORIGINS`. */
+  allowedOrigins?: readonly string[];
 }): string[] {
-  const { host, port, generatedToken, lan } = opts;
+  const { host, port, generatedToken, lan, allowedOrigins = [] } = opts;
   const local = host === "0.0.0.0" || host === "::" ? "localhost" : urlHost(host);
   const lines = [`Transport Lab listening on http://${local}:${port} (host ${host})`];
   if (generatedToken !== undefined) {
     lines.push(
       "The generator and “Disconnect everyone” need the teacher token made for this run.",
       `Teacher link (open it on the teacher's screen only): http://${local}:${port}/#teacher=${generatedToken}`,
+    );
+  }
+  if (!isLoopbackHost(host)) {
+    // The Origin check admits the server's own names and addresses only (DNS rebinding).
+    lines.push(
+      "Pages opened under another name or address (port forwarding, a proxy, a DNS name) can read",
+      "but not chat or open WebSockets (403 forbidden_origin) unless that origin is in ALLOWED_ORIGINS,",
+      `e.g. ALLOWED_ORIGINS=http://school.example:8080${allowedOrigins.length ? ` (allowed now: ${allowedOrigins.join(", ")})` : ""}`,
     );
   }
   if (lan.length > 0) {

@@ -71,6 +71,31 @@ describe("cross-site requests", () => {
   });
 });
 
+describe("a page reached under a name the server does not know (port forwarding, a proxy, DNS)", () => {
+  it("gets a 403 that says which ALLOWED_ORIGINS to set, and passes once it is set", async () => {
+    const forwarded = "school.example:8080";
+    const message = (h: Harness) =>
+      postAs(h, "/api/channels/chat/messages", `http://${forwarded}`, { host: forwarded }).then(
+        (r) => r as { status: number; body: { error: { code: string; message: string } } },
+      );
+    await withServer({}, async (h) => {
+      const r = await message(h);
+      expect([r.status, r.body.error.code]).toEqual([403, "forbidden_origin"]);
+      expect(r.body.error.message).toContain(`start the server with ALLOWED_ORIGINS=http://${forwarded}`);
+      // A foreign page (its Origin is not the Host it sent to) is not told to allow itself.
+      const foreign = (await postAs(h, "/api/channels/chat/messages", "https://evil.example")) as {
+        body: { error: { message: string } };
+      };
+      expect(foreign.body.error.message).toBe(
+        "origin https://evil.example may not change anything here: it is neither this server's own nor in ALLOWED_ORIGINS",
+      );
+    });
+    await withServer({ allowedOrigins: [`http://${forwarded}`] }, async (h) => {
+      expect((await message(h)).status).toBe(201);
+    });
+  });
+});
+
 describe("teacher token", () => {
   const admin = (h: Harness, address: string, token?: string) =>
     from(address)<AdminStatusResponse>(`${h.url}/api/admin`, {

@@ -7,6 +7,7 @@ import { WebSocketServer } from "ws";
 import { type Channel, checkChannelName } from "../channel.ts";
 import { type AppContext, addressOf, every, type NodeBindings, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
+import { forbiddenOrigin } from "../origin-policy.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
 import { sessionOf, WsSession } from "./ws-session.ts";
 
@@ -83,7 +84,7 @@ export function mountWs(
       }
       const origin = req.headers.origin;
       if (!ctx.origins.allows(origin, req.headers.host)) {
-        throw new ApiError(403, "forbidden_origin", `origin ${origin} may not open WebSockets`);
+        throw forbiddenOrigin(origin, req.headers.host, "open WebSockets");
       }
       const name = checkChannelName(safeDecode(match[1] ?? ""));
       const cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
