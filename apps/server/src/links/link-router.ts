@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { LINK_PATH_PREFIX, ROUTES } from "@transport-lab/protocol";
 import { ApiError } from "../errors.ts";
 import type { UpgradeHandler } from "../transports/ws.ts";
+import { markViaLink } from "./linked-page.ts";
 import { type LinkedSocket, linkedOf, linkSocket, unlinkSocket } from "./linked-socket.ts";
 import { checkLinks, type LinkSpec } from "./presets.ts";
 
@@ -111,6 +112,7 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
           return;
         }
         req.url = rest;
+        markViaLink(req, link.name);
         if (isClean(link)) return straight(socket, linked, () => inner(req, res));
         const newConnection = linked === undefined && socket.bytesWritten === 0;
         const through = linked ?? linkSocket(socket);
