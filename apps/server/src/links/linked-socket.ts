@@ -75,22 +75,6 @@ export function unlinkSocket(socket: Socket): boolean {
   return true;
 }
 
-/**
- * How long a link may take to send the graceful end of a cut connection (a WebSocket's close
- * frame, an SSE stream's last chunk) before what it still queues is dropped.
- */
-export const CUT_GRACE_MS = 1000;
-
-/**
- * The server has ended `socket`'s connection gracefully because it cut it (the disconnect endpoint,
- * a new epoch, a shutdown). Through a link, the end travels behind everything queued before it: a
- * megabyte over 3g would hold it for 17 s. If the link has not sent it within {@link CUT_GRACE_MS},
- * the socket is destroyed, which drops what is unsent as a failed network does. Other sockets: nothing.
- */
-export function cutPromptly(socket: Socket | null | undefined): void {
-  if (socket) linkedOf(socket)?.cutPromptly();
-}
-
 /** One socket's link: which link its current request uses, both pipes, the faults' state. */
 export class LinkedSocket {
   link: LinkSpec | null = null;
@@ -105,7 +89,7 @@ export class LinkedSocket {
   #idleTimer: NodeJS.Timeout | undefined;
   /** Cut by the link itself (idle timeout): closes at once, nothing more travels. */
   #cut = false;
-  /** Runs {@link CUT_GRACE_MS} after a cut: destroys the socket if its end is still queued. */
+  /** Runs a grace after a cut: destroys the socket if its end is still queued. */
   #cutTimer: NodeJS.Timeout | undefined;
   /** Requests read and not yet dispatched. */
   #waiting = 0;
@@ -218,10 +202,10 @@ export class LinkedSocket {
     this.down.send(data, this.#writer.deliver, this.#writer.unhold);
   };
 
-  /** See {@link cutPromptly}. */
-  cutPromptly(): void {
+  /** The server ended the connection as a cut: if its end is still queued after `graceMs`, destroy it. */
+  cutPromptly(graceMs: number): void {
     if (this.#cutTimer !== undefined) return;
-    this.#cutTimer = setTimeout(this.#afterCut, CUT_GRACE_MS);
+    this.#cutTimer = setTimeout(this.#afterCut, graceMs);
     this.#cutTimer.unref();
   }
 

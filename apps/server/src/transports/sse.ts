@@ -6,7 +6,7 @@ import { type Connection, checkChannelName } from "../channel.ts";
 import { type AppContext, addressOf, every, type NodeBindings, requireCursor } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import { refuseHead } from "../errors.ts";
-import { cutPromptly } from "../links/linked-socket.ts";
+import { cutPromptly } from "../links/cut-promptly.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
 

@@ -19,7 +19,7 @@ import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import { ApiError } from "../errors.ts";
-import { cutPromptly } from "../links/linked-socket.ts";
+import { cutPromptly } from "../links/cut-promptly.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
