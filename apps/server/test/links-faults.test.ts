@@ -177,3 +177,24 @@ describe("idle-timeout", () => {
     });
   });
 });
+
+describe("a malformed request through a link", () => {
+  // Node answers a request it cannot parse (here: a body with no length, read as the next
+  // request) with 400 and destroys the socket; that answer crossed the fault links before it
+  // was dropped with the socket (found by fuzz.test.ts).
+  for (const path of ["/x", "/link/lan/x", "/link/buffering-proxy/x", "/link/3g/x"]) {
+    it(`${path}: still gets Node's 400 before the connection closes`, async () => {
+      await withServer({}, async (h) => {
+        const raw = await RawHttp.open(h.server.port);
+        h.defer(() => raw.close());
+        let text = "";
+        raw.socket.on("data", (d: Buffer) => {
+          text += d.toString("latin1");
+        });
+        raw.write(`OPTIONS ${path} HTTP/1.1\r\nHost: x\r\n\r\n{"rate":1}`);
+        await raw.ended;
+        expect(text).toBe("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      });
+    });
+  }
+});

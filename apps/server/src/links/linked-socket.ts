@@ -222,12 +222,24 @@ export class LinkedSocket {
   }
 
   /**
-   * The connection is destroyed: at once on an error or a cut by the link itself. Otherwise what the
+   * The connection is destroyed: at once on an error or a cut by the link itself (a malformed
+   * request's 400 still goes out first). Otherwise what the
    * link has not sent yet is dropped, as a socket's own buffer is, and the close follows the bytes
    * already on the wire (at most the link's one-way delay: a terminated slow reader is not held
    * while megabytes trickle out).
    */
   destroy(err: Error | null, close: () => void): void {
+    if (isParseError(err) && !this.#cut) {
+      // Node answers a request it cannot parse with a 400 and then destroys the socket with the
+      // parser's error. Without a link that answer is in the kernel's buffer and still arrives;
+      // through one it must too: it goes out behind what is queued, then the socket closes.
+      this.flushHeld();
+      this.down.send(0, () => {
+        this.dispose();
+        close();
+      });
+      return;
+    }
     if (err || this.#cut) {
       this.dispose();
       close();
@@ -294,6 +306,10 @@ export class LinkedSocket {
     Readable.prototype.push.call(this.socket, null);
   };
 }
+
+/** An error of Node's HTTP parser (`HPE_…`): the request was malformed, the server answered 400. */
+const isParseError = (err: Error | null): boolean =>
+  err !== null && String((err as NodeJS.ErrnoException).code ?? "").startsWith("HPE_");
 
 // Shared replacements for the socket's own methods: `this` is the socket, its link is `this[LINKED]`.
 
