@@ -77,6 +77,27 @@ const body = fc.oneof(
   fc.nat(3000).map((n) => `{"data":${"[".repeat(n)}${"]".repeat(n)}}`),
   fc.constantFrom("", "\u0000", '{"data":1}{"data":2}', '{"__proto__":{"data":1}}', '{"data":"\\ud800"}'),
 );
+/** `?client=` on transport requests: valid ids, near misses and garbage (the class roster). */
+const clientId = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  fc.stringMatching(/^[A-Za-z0-9_-]{8,32}$/),
+  fc.constantFrom("page-1234abcd", "short", "x".repeat(33), "has space!", "", "%00%00%00%00%00%00%00%00"),
+  fc.string({ maxLength: 40 }),
+);
+/** Links of the fuzz server's table (fast ones: a slow link would make each case take seconds), and names of none. */
+const linkName = fc.constantFrom(
+  "lan",
+  "loopback",
+  "ws-blocked",
+  "ws-dropped",
+  "buffering-proxy",
+  "idle-timeout",
+  "nope",
+  "LAN",
+  "%6can",
+  "",
+  "lan%2f..",
+);
 const endpoint = fc.constantFrom(
   "",
   "messages",
@@ -95,11 +116,12 @@ const path = fc.oneof(
   {
     weight: 8,
     arbitrary: fc
-      .record({ ch: channelName, endpoint, cursor, timeout })
-      .map(({ ch, endpoint: ep, cursor: cu, timeout: to }) => {
+      .record({ ch: channelName, endpoint, cursor, timeout, client: clientId })
+      .map(({ ch, endpoint: ep, cursor: cu, timeout: to, client }) => {
         const q = new URLSearchParams();
         if (cu !== undefined) q.set("cursor", cu);
         if (to !== undefined && ep === "long-poll") q.set("timeout", to);
+        if (client !== undefined) q.set("client", client);
         const qs = q.toString();
         return `/api/channels/${encodeURIComponent(ch)}${ep ? `/${ep}` : ""}${qs ? `?${qs}` : ""}`;
       }),
@@ -111,11 +133,22 @@ const path = fc.oneof(
     "/api/metrics",
     "/metrics",
     "/api/admin",
+    "/api/links",
+    "/api/class",
+    "/api/class?client=page-1234abcd",
+    "/link/",
+    "/link/lan",
+    "/link//api/time",
     "/",
     "/.env",
     "/api/",
   ),
   fc.webPath().map((p) => (p.startsWith("/") ? p : `/${p}`)),
+);
+/** Any of those paths, some of them under `/link/<name>`. */
+const linkedPath = fc.oneof(
+  { weight: 4, arbitrary: path },
+  fc.tuple(linkName, path).map(([name, p]) => `/link/${name}${p}`),
 );
 const header = (values: fc.Arbitrary<string>) => fc.option(values, { nil: undefined });
 const httpCase = fc.record({
@@ -132,7 +165,7 @@ const httpCase = fc.record({
     "OPTIONS",
     "PATCH",
   ),
-  path,
+  path: linkedPath,
   body,
   contentType: fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom("application/json", "application/json; charset=utf-8") },
@@ -160,8 +193,12 @@ function send(h: Harness, c: HttpCase) {
     if (c.authorization !== undefined) headers.authorization = c.authorization;
     if (c.lastEventId !== undefined) headers["last-event-id"] = c.lastEventId.replace(/[\r\n]/g, "");
     const req = http.request(`${h.url}${c.path}`, { method: c.method, headers, agent: false });
-    // A held long-poll sends nothing until it is answered: held is a valid answer (status 0).
-    const held = c.method === "GET" && /\/long-poll(\?|$)/.test(c.path);
+    // A held long-poll sends nothing until it is answered, nor does an SSE stream behind the
+    // buffering proxy until 16 KiB: held is a valid answer (status 0).
+    const held =
+      c.method === "GET" &&
+      (/\/long-poll(\?|$)/.test(c.path) ||
+        (c.path.startsWith("/link/buffering-proxy/") && /\/sse(\?|$)/.test(c.path)));
     const timer = setTimeout(
       () => {
         if (!held) return req.destroy(new Error(`no answer within 5 s: ${c.method} ${c.path}`));
@@ -244,6 +281,10 @@ describe("fuzz", () => {
       );
       console.log(`fuzz HTTP statuses: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
       expect((await request(`${h.url}/healthz`)).status).toBe(200);
+      // All cases came from one address: the roster kept at most its share of their ids.
+      const roster = await request<{ clients: number }>(`${h.url}/api/class`);
+      expect(roster.status).toBe(200);
+      expect(roster.body.clients).toBeLessThanOrEqual(LIMITS.maxConnectionsPerAddress);
       await expectGaplessLogs(h);
     });
   });
@@ -273,16 +314,26 @@ describe("fuzz", () => {
     timeout: 180_000,
   }, async () => {
     await withServer({ ...LIMITS, maxFrameBytes: 4096 }, async (h) => {
-      let ws = await openWs(h.wsUrl("fuzz"));
+      // Each socket after a close opens the next way: plain, through a link, announcing a roster id.
+      const wsBase = h.url.replace(/^http/, "ws");
+      const urls = [
+        `${wsBase}/link/lan/api/channels/fuzz/ws?client=fuzz-page-0001`,
+        h.wsUrl("fuzz"),
+        `${wsBase}/link/loopback/api/channels/fuzz/ws`,
+        h.wsUrl("fuzz", { client: "fuzz-page-0002" }),
+      ];
+      let opened = 0;
+      const open = async () => {
+        const socket = await openWs(urls[opened++ % urls.length] as string);
+        await socket.next(); // hello
+        return socket;
+      };
+      let ws = await open();
       h.defer(() => ws.socket.terminate());
-      await ws.next(); // hello
       let closes = 0;
       await fc.assert(
         fc.asyncProperty(frame, async (f) => {
-          if (ws.socket.readyState !== 1) {
-            ws = await openWs(h.wsUrl("fuzz"));
-            await ws.next();
-          }
+          if (ws.socket.readyState !== 1) ws = await open();
           const marker = `m${Math.random()}`;
           if (typeof f === "string") ws.socket.send(f);
           else ws.socket.send(f, { binary: true });
@@ -306,7 +357,8 @@ describe("fuzz", () => {
         }),
         { seed: SEED, numRuns: WS_RUNS, endOnFailure: true },
       );
-      console.log(`fuzz WS: ${WS_RUNS} frames, ${closes} closes with 1009`);
+      console.log(`fuzz WS: ${WS_RUNS} frames, ${closes} closes with 1009, ${opened} sockets`);
+      expect(opened).toBeGreaterThan(urls.length); // every way of opening was used
       expect((await request(`${h.url}/healthz`)).status).toBe(200);
       await expectGaplessLogs(h);
     });
