@@ -60,17 +60,25 @@ describe("the /link/<name> prefix", () => {
 
   it("shapes per request: one kept-alive connection carries link and plain requests, each at its own speed", async () => {
     await withServer({}, async (h) => {
+      const RTT = 400; // 3g
       const raw = await RawHttp.open(h.server.port);
-      const fresh = await raw.get("/link/3g/api/time"); // handshake + request: two 400 ms round trips
-      const plain = await raw.get("/api/time");
-      const linked = await raw.get("/link/3g/api/time");
-      const plainAgain = await raw.get("/api/time");
+      const fresh = await raw.get("/link/3g/api/time"); // handshake + request: two round trips
+      // Alternately plain and linked on the same connection; the fastest of three of each, so that
+      // one stall of a busy machine does not decide the figure.
+      const plain: number[] = [];
+      const linked: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        plain.push((await raw.get("/api/time")).ms);
+        linked.push((await raw.get("/link/3g/api/time")).ms);
+      }
       raw.close();
-      expect(fresh.ms).toBeGreaterThan(790);
-      expect(plain.ms).toBeLessThan(100);
-      expect(linked.ms).toBeGreaterThan(395);
-      expect(linked.ms).toBeLessThan(700);
-      expect(plainAgain.ms).toBeLessThan(100);
+      const [p, l] = [Math.min(...plain), Math.min(...linked)];
+      // A link never delivers early (2 ms for timer rounding); what it adds is one round trip
+      // within the issue's ±15 % + 2 ms, and a request without it pays none of that.
+      expect(fresh.ms).toBeGreaterThan(2 * RTT - 2);
+      expect(l).toBeGreaterThan(RTT - 2);
+      expect(Math.abs(l - p - RTT)).toBeLessThanOrEqual(0.15 * RTT + 2);
+      expect(p).toBeLessThan(0.15 * RTT);
     });
   });
 
@@ -87,7 +95,9 @@ describe("the /link/<name> prefix", () => {
       const opened = performance.now();
       flood.write("GET /link/satellite/api/time HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200));
       expect(await flood.rest()).toHaveLength(0);
-      expect(performance.now() - opened).toBeLessThan(600); // cut at once, not answered after 630 ms
+      // Cut at once: answering even the first would take two satellite round trips (1260 ms:
+      // handshake and request), less the issue's 15 % and 2 ms.
+      expect(performance.now() - opened).toBeLessThan(2 * 630 * 0.85 - 2);
       expect((await request(`${h.url}/healthz`)).status).toBe(200);
     });
   });
