@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { formatCursor, type ResetReason, type TransportCounters } from "@transport-lab/protocol";
+import { formatCursor, type ResetReason, type ServerTransportCounters } from "@transport-lab/protocol";
 import type { ChannelLog } from "./channel-log.ts";
 import type { AppContext } from "./context.ts";
 import type { LogEntry } from "./log-entry.ts";
@@ -64,7 +64,7 @@ export async function answerNow(
   ctx: AppContext,
   name: string,
   start: StartPoint,
-  stats: TransportCounters,
+  stats: ServerTransportCounters,
   to: { readonly address: string; readonly res: ServerResponse },
 ): Promise<Buffer<ArrayBuffer>> {
   const { hub, options, unsentAnswers } = ctx;

@@ -243,7 +243,7 @@ export function defineContractSuite(cases: readonly ContractCase[]): void {
         expect(metrics?.clock?.samples).toBe(5);
         // Requests: a WS handshake is 1 (publishes are frames); SSE is 1 stream + 20 POSTs;
         // polling is 20 POSTs + every answered poll + the one in flight (long-poll always holds one).
-        const inFlight = (metrics?.httpRequests ?? 0) - 20 - (extras?.responses ?? 0);
+        const inFlight = (metrics?.httpRequests ?? 0) - 20 - (metrics?.responses ?? 0);
         if (transport === "ws") expect(metrics?.httpRequests).toBe(1);
         if (transport === "sse") expect(metrics?.httpRequests).toBe(21);
         if (transport === "longPoll") expect(inFlight).toBe(1);

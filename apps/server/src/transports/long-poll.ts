@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { LONG_POLL_TIMEOUT, ROUTES, type TransportCounters } from "@transport-lab/protocol";
+import { LONG_POLL_TIMEOUT, ROUTES, type ServerTransportCounters } from "@transport-lab/protocol";
 import type { Hono } from "hono";
 import { type Channel, type Connection, type CutReason, checkChannelName } from "../channel.ts";
 import type { LogSubscriber } from "../channel-log.ts";
@@ -47,7 +47,7 @@ class HeldLongPoll implements Connection, LogSubscriber {
     readonly channel: Channel,
     readonly start: StartPoint,
     readonly hub: Hub,
-    readonly stats: TransportCounters,
+    readonly stats: ServerTransportCounters,
   ) {}
 
   hold(timeoutMs: number): void {
