@@ -92,6 +92,24 @@ describe("the disconnect endpoint through a slow link", () => {
     });
   });
 
+  it("a later request on the kept-alive socket of a cut SSE stream is not cut with it", {
+    timeout: 30_000,
+  }, async () => {
+    await withServer(OPTIONS, async (h) => {
+      await fill(h.url, 8); // 128 KiB: about 2 s over 3g, longer than the cut's grace
+      const raw = await RawHttp.open(h.server.port);
+      h.defer(() => raw.close());
+      raw.write("GET /link/3g/api/channels/cut/sse HTTP/1.1\r\nHost: x\r\n\r\n");
+      await raw.readUntil((all) => all.includes("event: hello"), 5000);
+      await disconnect(h);
+      await raw.readUntil((all) => all.toString("latin1").endsWith("0\r\n\r\n"), 5000); // the stream's last chunk
+      const answer = await raw.get("/link/3g/api/channels/cut/poll?cursor=earliest");
+      expect(answer.status).toBe(200);
+      expect((JSON.parse(answer.body.toString()) as { messages: unknown[] }).messages).toHaveLength(8);
+      expect(answer.ms).toBeGreaterThan(1000); // it was still crossing the link when the grace ended
+    });
+  });
+
   for (const link of ["3g", "satellite"]) {
     it(`with nothing queued, a WebSocket on ${link} still gets its 1012 close frame promptly`, async () => {
       await withServer(OPTIONS, async (h) => {

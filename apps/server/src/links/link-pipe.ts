@@ -123,9 +123,14 @@ export class LinkPipe {
     return this.#pendingBytes;
   }
 
-  /** The bottleneck still holds bytes it has not sent (what {@link dropUnsent} would drop). */
-  get backlogged(): boolean {
-    return this.#freeAt > this.#clock.now();
+  /** When (clock ms) the bottleneck will have sent everything given to it so far. */
+  get sentBy(): number {
+    return this.#freeAt;
+  }
+
+  /** True once the clock has reached `at` (a {@link sentBy} taken earlier: all of that is sent). */
+  reached(at: number): boolean {
+    return this.#clock.now() >= at;
   }
 
   /** Nothing is waiting to be sent or to arrive. */

@@ -89,8 +89,9 @@ export class LinkedSocket {
   #idleTimer: NodeJS.Timeout | undefined;
   /** Cut by the link itself (idle timeout): closes at once, nothing more travels. */
   #cut = false;
-  /** Runs a grace after a cut: destroys the socket if its end is still queued. */
+  /** After a cut: its grace timer, and when the bottleneck will have sent the end (`down.sentBy`). */
   #cutTimer: NodeJS.Timeout | undefined;
+  #cutEndAt = 0;
   /** Requests read and not yet dispatched. */
   #waiting = 0;
   /** An upgraded connection reads through the link too: it stays linked for good. */
@@ -205,13 +206,16 @@ export class LinkedSocket {
   /** The server ended the connection as a cut: if its end is still queued after `graceMs`, destroy it. */
   cutPromptly(graceMs: number): void {
     if (this.#cutTimer !== undefined) return;
+    this.flushHeld(); // a buffering proxy sends what it holds when the response ends
+    // Only what was queued up to the end counts: a later request on a kept-alive socket is not cut.
+    this.#cutEndAt = this.down.sentBy;
     this.#cutTimer = setTimeout(this.#afterCut, graceMs);
     this.#cutTimer.unref();
   }
 
   readonly #afterCut = (): void => {
     this.#cutTimer = undefined;
-    if (this.socket.destroyed || (this.#heldBytes === 0 && !this.down.backlogged)) return;
+    if (this.socket.destroyed || this.down.reached(this.#cutEndAt)) return;
     this.socket.destroy();
   };
 
@@ -229,10 +233,10 @@ export class LinkedSocket {
    * while megabytes trickle out).
    */
   destroy(err: Error | null, close: () => void): void {
-    if (isParseError(err) && !this.#cut) {
-      // Node answers a request it cannot parse with a 400 and then destroys the socket with the
-      // parser's error. Without a link that answer is in the kernel's buffer and still arrives;
-      // through one it must too: it goes out behind what is queued, then the socket closes.
+    const parseError = (err as NodeJS.ErrnoException | null)?.code?.startsWith("HPE_") ?? false;
+    if (parseError && !this.#cut) {
+      // Node answers a request it cannot parse with 400, then destroys the socket with the parser's
+      // error: as from a real socket's buffer, that answer still goes out before the close.
       this.flushHeld();
       this.down.send(0, () => {
         this.dispose();
@@ -306,10 +310,6 @@ export class LinkedSocket {
     Readable.prototype.push.call(this.socket, null);
   };
 }
-
-/** An error of Node's HTTP parser (`HPE_…`): the request was malformed, the server answered 400. */
-const isParseError = (err: Error | null): boolean =>
-  err !== null && String((err as NodeJS.ErrnoException).code ?? "").startsWith("HPE_");
 
 // Shared replacements for the socket's own methods: `this` is the socket, its link is `this[LINKED]`.
 
