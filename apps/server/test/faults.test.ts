@@ -1,22 +1,10 @@
 import net from "node:net";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { startCuttingProxy } from "./cutting-proxy.ts";
+import { heldMemory } from "./held-memory.ts";
 import { eventually, JSON_HEADERS, range, request, sleep, withServer } from "./helpers.ts";
 import { openResumingClient } from "./resuming-clients.ts";
-
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
-
-/** Heap plus Buffer memory after a full collection: what the server still holds. */
-function heldMemory(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 const MIB = 2 ** 20;
 

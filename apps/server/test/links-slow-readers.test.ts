@@ -1,22 +1,10 @@
-import v8 from "node:v8";
-import vm from "node:vm";
 import { describe, expect, it } from "vitest";
+import { heldMemory } from "./held-memory.ts";
 import { eventually, type Harness, JSON_HEADERS, request, sleep, withServer } from "./helpers.ts";
 import { RawHttp, upgradeRequest } from "./raw-http.ts";
 
 // faults.test.ts cuts a direct non-reading WebSocket and SSE peer; these are the same peers through
 // each kind of link, where the bytes the link has taken must still count against the reader.
-
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
-
-/** Heap plus Buffer memory after a full collection: what the server still holds. */
-function heldMemory(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 const MIB = 2 ** 20;
 const LIMITS = { rateLimit: 0, maxBufferedBytes: MIB, maxChannelBytes: 2 * MIB };
