@@ -4,7 +4,10 @@ import { expect, stateOf, test } from "../support/lab-page.ts";
 // its assets, its API calls, its event stream, polls and WebSocket. The web build itself uses
 // absolute paths; the server rewrites the page it serves under a link (links/linked-page.ts).
 
-test("the lab opened under /link/lan/ loads and connects only through /link/lan/", async ({ page, newChannel }) => {
+test("the lab opened under /link/lan/ loads and connects only through /link/lan/", async ({
+  page,
+  newChannel,
+}) => {
   const ch = newChannel("linked");
   const requests: string[] = [];
   const sockets: string[] = [];
@@ -25,7 +28,8 @@ test("the lab opened under /link/lan/ loads and connects only through /link/lan/
   expect(seen(/^\/link\/lan\/api\/admin$/), "an API call").toBe(true);
   expect(seen(new RegExp(`^/link/lan/api/channels/${ch}/sse$`)), "the event stream").toBe(true);
   expect(seen(new RegExp(`^/link/lan/api/channels/${ch}/long-poll$`)), "the long poll").toBe(true);
-  expect(sockets.some((u) => new URL(u).pathname === `/link/lan/api/channels/${ch}/ws`), "the WebSocket").toBe(
-    true,
-  );
+  expect(
+    sockets.some((u) => new URL(u).pathname === `/link/lan/api/channels/${ch}/ws`),
+    "the WebSocket",
+  ).toBe(true);
 });
