@@ -45,7 +45,10 @@ describe("loadgen run --link", () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  it("refuses an unknown link, listing the server's, and a baseline through a link", async () => {
+  // Two loadgen processes (tsx) and a server: seconds each on a busy machine.
+  it("refuses an unknown link, listing the server's, and a baseline through a link", {
+    timeout: 60_000,
+  }, async () => {
     const unknown = await loadgen(["run", "--clients", "1", "--rate", "0", "--link", "nope"]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(
