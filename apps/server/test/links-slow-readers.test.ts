@@ -41,7 +41,9 @@ const sseRequest = (prefix: string) =>
 
 /**
  * Opens the peers, publishes 16 KiB messages until the server has cut every one of them (at most
- * 2,000 of them, 32 MiB, in all), and checks that the memory they pinned is back.
+ * 5,000 of them, 80 MiB, in all: a paused loopback reader's kernel buffers take up to ~36 MiB
+ * before the server sees any back-pressure, and took 23–31 MiB in runs here), and checks that the
+ * memory they pinned is back.
  */
 async function expectCutAndReleased(h: Harness, open: () => Promise<RawHttp[]>): Promise<void> {
   await publish(h, 140); // fills the channel's 2 MiB: later messages are new memory, not retained ones
@@ -49,7 +51,7 @@ async function expectCutAndReleased(h: Harness, open: () => Promise<RawHttp[]>):
   const peers = await open();
   await eventually(async () => expect(await subscribers(h)).toBe(peers.length));
   let rounds = 0;
-  while (rounds < 40 && (await subscribers(h)) > 0) {
+  while (rounds < 100 && (await subscribers(h)) > 0) {
     await publish(h, 50);
     rounds += 1;
   }
@@ -59,7 +61,7 @@ async function expectCutAndReleased(h: Harness, open: () => Promise<RawHttp[]>):
   console.log(
     `${expect.getState().currentTestName}: cut after ${rounds * 50} messages; held memory ${(baseline / MIB).toFixed(1)} → ${(after / MIB).toFixed(1)} MiB`,
   );
-  expect(rounds).toBeLessThan(40);
+  expect(rounds).toBeLessThan(100);
   expect(after - baseline).toBeLessThan(8 * MIB);
 }
 
