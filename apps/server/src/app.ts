@@ -1,4 +1,5 @@
-import { transportOfRoute } from "@transport-lab/protocol";
+import type { RequestListener } from "node:http";
+import { PLAIN_WS_PATH, transportOfRoute } from "@transport-lab/protocol";
 import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { WebSocketServer } from "ws";
@@ -17,8 +18,10 @@ import { createPrometheusRegistry } from "./prometheus.ts";
 import { createKeyedRateLimiter } from "./rate-limit.ts";
 import { metricsOf, mountRoutes } from "./routes.ts";
 import { createServerCounters, type ServerCounters } from "./server-metrics.ts";
+import { createSocketIoEndpoint, type SocketIoEndpoint } from "./socketio/socket-io-endpoint.ts";
 import { mountStatic } from "./static.ts";
 import { mountLongPoll } from "./transports/long-poll.ts";
+import { PlainWsEndpoint } from "./transports/plain-ws.ts";
 import { mountPoll } from "./transports/poll.ts";
 import { mountSse } from "./transports/sse.ts";
 import { mountWs, type UpgradeHandler } from "./transports/ws.ts";
@@ -28,12 +31,22 @@ import { UnsentAnswers } from "./unsent-answers.ts";
 export interface TransportLabApp {
   readonly app: Hono<NodeBindings>;
   readonly context: AppContext;
-  /** Takes WebSocket upgrades: `server.on("upgrade", handleUpgrade)`. */
+  /**
+   * Takes every upgrade (`server.on("upgrade", handleUpgrade)`): Socket.IO's path to its engine,
+   * `/` to the plain WebSocket endpoint, the rest to the lab's WebSocket transport.
+   */
   readonly handleUpgrade: UpgradeHandler;
-  /** The `ws` server behind {@link handleUpgrade} (noServer mode). */
+  /**
+   * The HTTP server's request listener around Hono's (`next`): Socket.IO's path goes to its
+   * engine first, everything else to `next`.
+   */
+  route(next: RequestListener): RequestListener;
+  /** The `ws` server of the lab's and the plain WebSocket endpoints (noServer mode). */
   readonly wss: WebSocketServer;
   /** Puts `/link/<name>/…` requests and upgrades through their emulated link (docs/network-links.md). */
   readonly links: LinkRouter;
+  /** Socket.IO at its default path. */
+  readonly socketIo: SocketIoEndpoint;
   /** Stops timers and generators, cuts every connection as at shutdown (WS 1001, SSE ends, long-polls answer). */
   shutdown(): void;
 }
@@ -42,6 +55,13 @@ export interface TransportLabApp {
 export interface AppDeps {
   counters?: ServerCounters | undefined;
   cluster?: Cluster | undefined;
+}
+
+/** The path of a request target, without its query. */
+function pathOf(url: string | undefined): string {
+  const target = url ?? "/";
+  const query = target.indexOf("?");
+  return query < 0 ? target : target.slice(0, query);
 }
 
 /** Builds the app: every route of docs/protocol.md §3 over one hub of channels. */
@@ -85,8 +105,14 @@ export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps 
   mountRoutes(app, context, admin, prometheus);
   const links = options.links ?? presetLinks({ idleTimeoutMs: options.linkIdleTimeoutMs });
   mountLinks(app, links);
-  const { handleUpgrade: upgrade, wss } = mountWs(app, context);
-  const handleUpgrade = classRoster.wrapUpgrade(upgrade);
+  const { handleUpgrade: labUpgrade, wss } = mountWs(app, context);
+  const plainWs = new PlainWsEndpoint(context, wss);
+  const socketIo = createSocketIoEndpoint(context);
+  const handleUpgrade = classRoster.wrapUpgrade((req, socket, head) => {
+    if (socketIo.handles(req.url)) socketIo.handleUpgrade(req, socket, head);
+    else if (pathOf(req.url) === PLAIN_WS_PATH) plainWs.handleUpgrade(req, socket, head);
+    else labUpgrade(req, socket, head);
+  });
   mountSse(app, context);
   mountLongPoll(app, context);
   mountPoll(app, context);
@@ -96,8 +122,13 @@ export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps 
     app,
     context,
     handleUpgrade,
+    route: (next) => (req, res) => {
+      if (socketIo.handles(req.url)) socketIo.handleRequest(req, res);
+      else next(req, res);
+    },
     wss,
     links: createLinkRouter(links),
+    socketIo,
     shutdown() {
       context.hub.shutDown();
       for (const timer of context.intervals) clearInterval(timer);
@@ -105,6 +136,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps 
       counters.stop();
       context.hub.stopGenerators();
       context.hub.cut("shutdown");
+      socketIo.close();
     },
   };
 }

@@ -117,8 +117,14 @@ describe("LogEntry wire formats", () => {
     const log = createMemoryChannelLog({ channel: "c", historySize: 5, epoch: "E", now: () => 1.5 });
     const entry = await log.append('{"a":"x\\ny"}');
     expect(entry.json).toBe('{"channel":"c","seq":1,"time":1.5,"data":{"a":"x\\ny"}}');
-    expect(entry.wsFrame.toString()).toBe(`{"type":"message",${entry.json.slice(1)}`);
-    expect(entry.sseEvent.toString()).toBe(`id: E:1\ndata: ${entry.json}\n\n`);
+    const wsPayload = `{"type":"message",${entry.json.slice(1)}`;
+    // One complete unmasked text frame: FIN + opcode 1, the 7-bit length, the payload.
+    expect([...entry.wsFrame.subarray(0, 2)]).toEqual([0x81, wsPayload.length]);
+    expect(entry.wsFrame.subarray(2).toString()).toBe(wsPayload);
+    const sseEvent = `id: E:1\ndata: ${entry.json}\n\n`;
+    expect(entry.sseEvent.toString()).toBe(sseEvent);
+    expect(entry.sseChunk.toString()).toBe(`${sseEvent.length.toString(16)}\r\n${sseEvent}\r\n`);
+    expect(entry.sseEventBytes).toBe(sseEvent.length);
     expect(entry.pollBody.toString()).toBe(`{"cursor":"E:1","messages":[${entry.json}]}`);
     expect(entry.wsFrame).toBe(entry.wsFrame); // cached, not rebuilt
     expect(JSON.parse(entry.json)).toEqual({ channel: "c", seq: 1, time: 1.5, data: { a: "x\ny" } });

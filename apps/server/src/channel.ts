@@ -2,8 +2,8 @@ import { type ChannelInfo, type GeneratorState, isValidChannelName } from "@tran
 import type { ChannelLog } from "./channel-log.ts";
 import { ApiError } from "./errors.ts";
 
-/** Transports that hold a connection open. */
-export type HeldTransport = "ws" | "sse" | "longPoll";
+/** Transports (and guest endpoints) that hold a connection open. */
+export type HeldTransport = "ws" | "sse" | "longPoll" | "plainWs" | "socketio";
 
 /**
  * Why a held connection is being cut: the disconnect endpoint, a server shutdown, or the
@@ -51,7 +51,7 @@ export interface ChannelGenerator {
 /** One channel: its log, its open connections and its generator. */
 export class Channel {
   readonly connections = new Set<Connection>();
-  readonly counts: Record<HeldTransport, number> = { ws: 0, sse: 0, longPoll: 0 };
+  readonly counts: Record<HeldTransport, number> = { ws: 0, sse: 0, longPoll: 0, plainWs: 0, socketio: 0 };
   readonly generator: ChannelGenerator;
   /** `performance.now()` of the last request that touched the channel (polls included). */
   lastActivity = performance.now();

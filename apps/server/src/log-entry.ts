@@ -1,4 +1,5 @@
 import { formatCursor } from "@transport-lab/protocol";
+import { textFrame } from "./transports/ws-frame.ts";
 
 /**
  * One sequenced message. It keeps the client's `data` as its JSON text and
@@ -12,6 +13,7 @@ export class LogEntry {
   readonly size: number;
   #wsFrame: Buffer | undefined;
   #sseEvent: Buffer | undefined;
+  #sseChunk: Buffer | undefined;
   #pollBody: Buffer<ArrayBuffer> | undefined;
 
   constructor(
@@ -26,16 +28,36 @@ export class LogEntry {
     this.size = Buffer.byteLength(this.json);
   }
 
-  /** The WebSocket `message` frame, encoded once (ws would re-encode a string per client). */
+  /**
+   * The WebSocket `message` frame, header included (`{"type":"message",…}` as one unmasked text
+   * frame), encoded once and written as it is to every socket.
+   */
   get wsFrame(): Buffer {
-    this.#wsFrame ??= Buffer.from(`{"type":"message",${this.json.slice(1)}`);
+    this.#wsFrame ??= textFrame(`{"type":"message",${this.json.slice(1)}`);
     return this.#wsFrame;
   }
 
   /** The SSE event: `id: <cursor>` + `data: <envelope>`; JSON text never contains a raw newline. */
   get sseEvent(): Buffer {
-    this.#sseEvent ??= Buffer.from(`id: ${formatCursor(this.epoch, this.seq)}\ndata: ${this.json}\n\n`);
+    this.#sseEvent ??= Buffer.from(this.#sseText());
     return this.#sseEvent;
+  }
+
+  /** {@link sseEvent} as one HTTP/1.1 chunk (`<hex length>\r\n<event>\r\n`), for streams written past Node's chunking. */
+  get sseChunk(): Buffer {
+    if (this.#sseChunk === undefined) {
+      const event = this.#sseText();
+      const bytes = Buffer.byteLength(event);
+      this.#sseChunk = Buffer.from(`${bytes.toString(16)}\r\n${event}\r\n`);
+    }
+    return this.#sseChunk;
+  }
+
+  /** Bytes of {@link sseEvent} (what a stream counts as sent), read off {@link sseChunk}'s framing. */
+  get sseEventBytes(): number {
+    const chunk = this.sseChunk;
+    // `<hex>\r\n` before the event and `\r\n` after it.
+    return chunk.length - chunk.indexOf(13) - 4;
   }
 
   /** The poll answer for a client whose cursor was just before this entry (every held long-poll's wake-up). */
@@ -44,5 +66,9 @@ export class LogEntry {
       `{"cursor":"${formatCursor(this.epoch, this.seq)}","messages":[${this.json}]}`,
     );
     return this.#pollBody;
+  }
+
+  #sseText(): string {
+    return `id: ${formatCursor(this.epoch, this.seq)}\ndata: ${this.json}\n\n`;
   }
 }

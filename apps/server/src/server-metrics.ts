@@ -1,15 +1,23 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
+  ENDPOINT_NAMES,
+  type EndpointName,
   type ServerMetrics,
   type ServerTransportCounters,
-  TRANSPORT_NAMES,
-  type TransportName,
 } from "@transport-lab/protocol";
 
 /** The server's own counters: plain numbers on the hot path, read by `/api/metrics` and `/metrics`. */
 export interface ServerCounters {
-  readonly transports: Record<TransportName, ServerTransportCounters>;
-  readonly publishes: { http: number; ws: number; generator: number; rateLimited: number };
+  /** The four transports and the two guest endpoints (plain WebSocket, Socket.IO). */
+  readonly transports: Record<EndpointName, ServerTransportCounters>;
+  readonly publishes: {
+    http: number;
+    ws: number;
+    generator: number;
+    rateLimited: number;
+    plainWs: number;
+    socketio: number;
+  };
   /** Starts the 1 s process sampler (CPU %, event-loop delay). */
   start(): void;
   stop(): void;
@@ -24,9 +32,9 @@ const ELD_RESOLUTION_MS = 10;
 /** Creates zeroed counters; `start()` begins process sampling. */
 export function createServerCounters(): ServerCounters {
   const transports = Object.fromEntries(
-    TRANSPORT_NAMES.map((t) => [t, { connections: 0, requests: 0, messagesOut: 0, bytesOut: 0, errors: 0 }]),
-  ) as Record<TransportName, ServerTransportCounters>;
-  const publishes = { http: 0, ws: 0, generator: 0, rateLimited: 0 };
+    ENDPOINT_NAMES.map((t) => [t, { connections: 0, requests: 0, messagesOut: 0, bytesOut: 0, errors: 0 }]),
+  ) as Record<EndpointName, ServerTransportCounters>;
+  const publishes = { http: 0, ws: 0, generator: 0, rateLimited: 0, plainWs: 0, socketio: 0 };
   const startedAt = performance.now();
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   let timer: NodeJS.Timeout | undefined;

@@ -37,8 +37,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     : undefined;
   const instance = createApp(overrides, { counters, cluster });
   await cluster?.serve(instance.context.hub);
-  // What `createAdaptorServer` does, with the link router between Node and Hono.
-  const server = createServer(instance.links.requests(getRequestListener(instance.app.fetch)));
+  // What `createAdaptorServer` does, with the link router between Node and Hono, and Socket.IO's
+  // path routed to its engine before Hono.
+  const server = createServer(
+    instance.links.requests(instance.route(getRequestListener(instance.app.fetch))),
+  );
   server.on("upgrade", instance.links.upgrades(instance.handleUpgrade));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -60,6 +63,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         instance.shutdown();
         const hard = setTimeout(() => {
           for (const ws of instance.wss.clients) ws.terminate();
+          instance.socketIo.terminate();
           if ("closeAllConnections" in server) server.closeAllConnections();
         }, graceMs);
         hard.unref();

@@ -30,7 +30,7 @@ describe("plain endpoints", () => {
         epoch: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
         seq: 3,
         oldestSeq: 1,
-        subscribers: { ws: 0, sse: 0, longPoll: 0 },
+        subscribers: { ws: 0, sse: 0, longPoll: 0, plainWs: 0, socketio: 0 },
         generator: { rate: 0, payloadBytes: 64, running: false },
       });
       expect(list.body.channels.find((c) => c.channel === "news")).toEqual(news);
@@ -83,7 +83,7 @@ describe("plain endpoints", () => {
         bytesOut: Buffer.byteLength(longPoll.text),
         errors: 0,
       });
-      expect(m.publishes).toEqual({ http: 3, ws: 0, generator: 0, rateLimited: 0 });
+      expect(m.publishes).toEqual({ http: 3, ws: 0, generator: 0, rateLimited: 0, plainWs: 0, socketio: 0 });
       expect(m.channels).toBe(1);
       // Each retained envelope is its WebSocket frame without the `"type":"message",` key.
       const retained = wsRaw.reduce((n, r) => n + Buffer.byteLength(r) - '"type":"message",'.length, 0);

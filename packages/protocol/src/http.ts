@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Envelope } from "./envelope.ts";
 import type { ResetReason } from "./frames.ts";
+import type { GuestEndpointName } from "./guest-endpoints.ts";
 import type { TransportName } from "./transports.ts";
 
 /** Body of `POST /api/channels/:ch/messages`. `data` is required (`null` is allowed). */
@@ -102,12 +103,18 @@ export type TransportCounters = ServerTransportCounters;
 
 /** `GET /api/metrics`. */
 export interface ServerMetrics {
-  readonly transports: Record<TransportName, ServerTransportCounters>;
+  /** The four transports, and (from servers that have them) the two guest endpoints. */
+  readonly transports: Record<TransportName, ServerTransportCounters> &
+    Partial<Record<GuestEndpointName, ServerTransportCounters>>;
   readonly publishes: {
     readonly http: number;
     readonly ws: number;
     readonly generator: number;
     readonly rateLimited: number;
+    /** Chat lines from plain WebSocket clients; absent from servers before them. */
+    readonly plainWs?: number;
+    /** `message` and `publish` events from Socket.IO clients; absent from servers before them. */
+    readonly socketio?: number;
   };
   readonly channels: number;
   /**

@@ -15,6 +15,20 @@ export { type Envelope, envelopeSchema, type Json } from "./envelope.ts";
 export { ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.ts";
 export { SSE_RETRY_MS } from "./event-stream.ts";
 export {
+  ENDPOINT_NAMES,
+  type EndpointName,
+  GUEST_CHANNEL,
+  GUEST_CHAT_NAMES,
+  GUEST_ENDPOINT_NAMES,
+  type GuestEndpointName,
+  PLAIN_WS_PATH,
+  SOCKET_IO_EVENTS,
+  SOCKET_IO_PATH,
+  type SocketIoAck,
+  type SocketIoAuth,
+  type SocketIoRefusal,
+} from "./guest-endpoints.ts";
+export {
   type AckFrame,
   type ClientFrame,
   clientFrameSchema,

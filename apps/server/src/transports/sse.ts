@@ -9,6 +9,7 @@ import { refuseHead } from "../errors.ts";
 import { cutPromptly } from "../links/cut-promptly.ts";
 import type { LogEntry } from "../log-entry.ts";
 import { resolveCursor } from "../resolve-cursor.ts";
+import { writeCoalesced } from "./raw-write.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -48,9 +49,21 @@ class SseStream implements Connection, Sink {
     return !(this.res.writableEnded || this.res.destroyed);
   }
 
+  /**
+   * The entry's event. On a chunked response with nothing queued in it (always, once the hello
+   * went out), the event already framed as a chunk, built once for every stream, goes straight
+   * to the socket, coalesced with the tick's other writes to it; Node's `res.write()` would
+   * frame it anew for each stream. Returns the event's bytes (what `bytesOut` counts).
+   */
   write(entry: LogEntry): number {
+    const { res } = this;
+    const socket = res.socket;
+    if (res.chunkedEncoding && socket !== null && res.writableLength === socket.writableLength) {
+      writeCoalesced(socket, entry.sseChunk);
+      return entry.sseEventBytes;
+    }
     const event = entry.sseEvent;
-    this.res.write(event);
+    res.write(event);
     return event.length;
   }
 

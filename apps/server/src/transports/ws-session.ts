@@ -23,18 +23,37 @@ import { cutPromptly } from "../links/cut-promptly.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
+import { sendFrame } from "./ws-frame.ts";
 
-const SESSION = Symbol("transport-lab.session");
-/** ws copies send options, so one shared object serves every frame. */
-const TEXT = { binary: false } as const;
+const PEER = Symbol("transport-lab.peer");
 /** A peer cut as too slow gets this long to read its close frame before its socket is destroyed. */
-const SLOW_CLOSE_GRACE_MS = 2000;
+export const SLOW_CLOSE_GRACE_MS = 2000;
 /** A frame refused by the rate limit is parsed only up to this size, to echo its `ref`. */
 const REF_PEEK_BYTES = 1024;
-type SessionSocket = WebSocket & { [SESSION]?: WsSession };
 
-/** The session of a socket, if it has one. */
-export const sessionOf = (ws: WebSocket): WsSession | undefined => (ws as SessionSocket)[SESSION];
+/** What the heartbeat knows of every socket of the server's `ws` server, lab or plain. */
+export interface WsPeer {
+  /** Answered the last heartbeat ping. */
+  alive: boolean;
+  /** The transport whose error counter a dropped peer counts into. */
+  readonly transport: "ws" | "plainWs";
+}
+type PeerSocket = WebSocket & { [PEER]?: WsPeer };
+
+/** The peer a socket belongs to, if it has one. */
+export const peerOf = (ws: WebSocket): WsPeer | undefined => (ws as PeerSocket)[PEER];
+
+/** Makes `peer` the socket's (its heartbeat and pong bookkeeping) and listens for its pongs. */
+export function adoptPeer(ws: WebSocket, peer: WsPeer): void {
+  (ws as PeerSocket)[PEER] = peer;
+  ws.on("pong", onPong);
+}
+
+/** The lab session of a socket, if it is one. */
+const sessionOf = (ws: WebSocket): WsSession | undefined => {
+  const peer = peerOf(ws);
+  return peer instanceof WsSession ? peer : undefined;
+};
 
 /**
  * One open WebSocket: hello, an optional reset, then the messages; takes
@@ -42,9 +61,8 @@ export const sessionOf = (ws: WebSocket): WsSession | undefined => (ws as Sessio
  * of closures per socket, because at 10,000 idle sockets every closure and
  * context is felt in memory per connection.
  */
-export class WsSession implements Connection, Sink {
+export class WsSession implements Connection, Sink, WsPeer {
   readonly transport = "ws";
-  /** Answered the last heartbeat ping. */
   alive = true;
   readonly #delivery: Delivery;
 
@@ -57,7 +75,7 @@ export class WsSession implements Connection, Sink {
     /** The upgraded TCP socket (`ws` keeps its own private): a cut through a link needs it. */
     readonly socket: Socket,
   ) {
-    (ws as SessionSocket)[SESSION] = this;
+    adoptPeer(ws, this);
     const stats = ctx.counters.transports.ws;
     this.#delivery = new Delivery(channel.log, this, stats, ctx.options.maxBufferedBytes);
   }
@@ -65,7 +83,6 @@ export class WsSession implements Connection, Sink {
   /** Attaches listeners, sends the hello and starts delivery from `start` (resolved before the upgrade). */
   start(start: StartPoint): void {
     const { ws, channel, ctx } = this;
-    ws.on("pong", onPong);
     ws.on("message", onMessage);
     ws.on("error", onError);
     ws.on("close", onClose);
@@ -88,10 +105,9 @@ export class WsSession implements Connection, Sink {
     return this.ws.readyState === WS_READY_STATE.open;
   }
 
+  /** The entry's frame, built once for every socket, written straight to this socket's TCP socket. */
   write(entry: LogEntry): number {
-    const frame = entry.wsFrame;
-    this.ws.send(frame, TEXT);
-    return frame.length;
+    return sendFrame(this.ws, entry.wsFrame);
   }
 
   /** Closes with 1013; a peer that does not read even that is destroyed, which frees its buffer. */
@@ -187,14 +203,15 @@ function peekRef(raw: RawData): Ref | undefined {
   }
 }
 
-function terminate(ws: WebSocket) {
+/** Destroys a socket: for a peer that did not read its close frame within the grace. */
+export function terminate(ws: WebSocket) {
   ws.terminate();
 }
 
 // Shared listeners: `this` is the socket that emitted.
 function onPong(this: WebSocket) {
-  const session = sessionOf(this);
-  if (session) session.alive = true;
+  const peer = peerOf(this);
+  if (peer) peer.alive = true;
 }
 function onMessage(this: WebSocket, raw: RawData, isBinary: boolean) {
   sessionOf(this)?.receive(raw, isBinary);

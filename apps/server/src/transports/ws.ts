@@ -9,7 +9,7 @@ import { type AppContext, addressOf, every, type NodeBindings, requireCursor } f
 import { ApiError } from "../errors.ts";
 import { forbiddenOrigin } from "../origin-policy.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
-import { sessionOf, WsSession } from "./ws-session.ts";
+import { peerOf, WsSession } from "./ws-session.ts";
 
 /** Handles a Node `upgrade` event; wire it with `server.on("upgrade", handler)`. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
@@ -24,9 +24,29 @@ function safeDecode(text: string): string {
 }
 
 /** Answers a refused upgrade with its status alone, as an HTTP server would before switching protocols. */
-function refuse(socket: Duplex, status: number, statusText: string) {
+export function refuse(socket: Duplex, status: number, statusText: string) {
   if (!socket.destroyed) {
     socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+}
+
+/** Refuses an upgrade for the reason `err` gives (an {@link ApiError}'s status and code, else 400). */
+export function refuseWith(socket: Duplex, err: unknown) {
+  if (err instanceof ApiError) refuse(socket, err.status, err.code);
+  else refuse(socket, 400, "bad_request");
+}
+
+/**
+ * The checks every WebSocket upgrade passes first, whatever the endpoint: a WebSocket upgrade,
+ * from an allowed Origin. Throws an {@link ApiError} otherwise.
+ */
+export function admitUpgrade(ctx: AppContext, req: IncomingMessage): void {
+  if (req.headers.upgrade?.toLowerCase() !== "websocket") {
+    throw new ApiError(400, "bad_param", "only WebSocket upgrades are supported");
+  }
+  const origin = req.headers.origin;
+  if (!ctx.origins.allows(origin, req.headers.host)) {
+    throw forbiddenOrigin(origin, req.headers.host, "open WebSockets");
   }
 }
 
@@ -51,16 +71,17 @@ export function mountWs(
     perMessageDeflate: false,
     clientTracking: true,
   });
+  // One heartbeat for every socket of this `ws` server: the lab's and the plain endpoint's.
   every(ctx, options.heartbeatMs, () => {
     for (const socket of wss.clients) {
-      const session = sessionOf(socket);
-      if (!session) continue;
-      if (!session.alive) {
-        stats.errors += 1;
+      const peer = peerOf(socket);
+      if (!peer) continue;
+      if (!peer.alive) {
+        counters.transports[peer.transport].errors += 1;
         socket.terminate();
         continue;
       }
-      session.alive = false;
+      peer.alive = false;
       socket.ping();
     }
   });
@@ -79,13 +100,7 @@ export function mountWs(
     const address = addressOf(req.socket);
     try {
       if (!match) throw new ApiError(404, "not_found", "no WebSocket endpoint here");
-      if (req.headers.upgrade?.toLowerCase() !== "websocket") {
-        throw new ApiError(400, "bad_param", "only WebSocket upgrades are supported");
-      }
-      const origin = req.headers.origin;
-      if (!ctx.origins.allows(origin, req.headers.host)) {
-        throw forbiddenOrigin(origin, req.headers.host, "open WebSockets");
-      }
+      admitUpgrade(ctx, req);
       const name = checkChannelName(safeDecode(match[1] ?? ""));
       const cursor = requireCursor(url.searchParams.get("cursor") ?? undefined);
       hub.checkCapacity(address);
@@ -95,9 +110,7 @@ export function mountWs(
       hub.checkCapacity(address); // again: other upgrades of this address may have completed meanwhile
     } catch (err) {
       stats.errors += 1;
-      const status = err instanceof ApiError ? err.status : 400;
-      const text = err instanceof ApiError ? err.code : "bad_request";
-      refuse(socket, status, text);
+      refuseWith(socket, err);
       return;
     }
     if (socket.destroyed) return hub.release(channel); // the client left while the head was read
