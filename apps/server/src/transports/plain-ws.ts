@@ -124,6 +124,8 @@ export class PlainWsEndpoint implements LogSubscriber {
   message(client: PlainClient, raw: RawData, isBinary: boolean): void {
     const { ctx } = this;
     const { options, counters } = ctx;
+    // Frames still arriving after this side closed (the close handshake under way) are dropped.
+    if (client.ws.readyState !== WS_READY_STATE.open) return;
     if (!ctx.publishLimiter.take(client.address)) {
       counters.publishes.rateLimited += 1;
       counters.transports.plainWs.errors += 1;
