@@ -5,7 +5,11 @@
 import { bundleForNode } from "@transport-lab/server/bundle";
 
 await bundleForNode(
-  { "ws-broadcast": "src/baselines/ws-broadcast.ts", "http-broadcast": "src/baselines/http-broadcast.ts" },
+  {
+    "ws-broadcast": "src/baselines/ws-broadcast.ts",
+    "http-broadcast": "src/baselines/http-broadcast.ts",
+    "socketio-broadcast": "src/baselines/socketio-broadcast.ts",
+  },
   "dist/baselines",
 );
-console.log("built apps/loadgen/dist/baselines/{ws,http}-broadcast.mjs");
+console.log("built apps/loadgen/dist/baselines/{ws,http,socketio}-broadcast.mjs");

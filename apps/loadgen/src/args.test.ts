@@ -10,9 +10,10 @@ describe("command line", () => {
 
   it("names transports as the protocol does, the same as the output", () => {
     expect(transportsOf("longPoll")).toEqual(["longPoll"]);
-    expect(transportsOf("all")).toEqual(["ws", "sse", "longPoll", "poll"]);
+    expect(transportsOf("socketio")).toEqual(["socketio"]);
+    expect(transportsOf("all")).toEqual(["ws", "sse", "longPoll", "poll", "socketio"]);
     expect(() => transportsOf("long-poll")).toThrow(
-      '--transport must be ws, sse, longPoll, poll or all, got "long-poll"',
+      '--transport must be ws, sse, longPoll, poll, socketio or all, got "long-poll"',
     );
   });
 

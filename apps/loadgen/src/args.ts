@@ -1,4 +1,8 @@
-import { isTransportName, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { isTransportName, TRANSPORT_NAMES } from "@transport-lab/protocol";
+import type { LoadTransport } from "./targets.ts";
+
+/** What `--transport` takes: the protocol's four names and `socketio` (the server's Socket.IO endpoint). */
+export const LOAD_TRANSPORTS: readonly LoadTransport[] = [...TRANSPORT_NAMES, "socketio"];
 
 /**
  * The arguments as the user meant them. `pnpm bench:capacity -- --quick` and `pnpm loadgen -- run …`
@@ -9,11 +13,11 @@ export function userArgs(argv: readonly string[]): string[] {
   return argv.filter((arg) => arg !== "--");
 }
 
-/** `--transport` as the protocol names the transports (`all`: the four of them). */
-export function transportsOf(flag: string): TransportName[] {
-  if (flag === "all") return [...TRANSPORT_NAMES];
-  if (isTransportName(flag)) return [flag];
-  throw new Error(`--transport must be ${TRANSPORT_NAMES.join(", ")} or all, got "${flag}"`);
+/** `--transport` as the protocol names the transports, or `socketio` (`all`: the five of them). */
+export function transportsOf(flag: string): LoadTransport[] {
+  if (flag === "all") return [...LOAD_TRANSPORTS];
+  if (isTransportName(flag) || flag === "socketio") return [flag];
+  throw new Error(`--transport must be ${LOAD_TRANSPORTS.join(", ")} or all, got "${flag}"`);
 }
 
 /** A whole or fractional number option within bounds; `fallback` when absent. */

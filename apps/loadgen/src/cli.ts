@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type LinksResponse, ROUTES, TRANSPORT_NAMES } from "@transport-lab/protocol";
+import { type LinksResponse, ROUTES } from "@transport-lab/protocol";
 import { textTable } from "@transport-lab/report";
-import { numberOption, transportsOf, userArgs } from "./args.ts";
+import { LOAD_TRANSPORTS, numberOption, transportsOf, userArgs } from "./args.ts";
 import { runCapacity } from "./capacity.ts";
 import { writeCapacityReports } from "./capacity-report.ts";
 import { environment, stampedDir } from "./environment.ts";
@@ -18,6 +18,7 @@ import {
   openFileLimit,
   startTarget,
   type Target,
+  type TargetExtras,
   urlTarget,
 } from "./targets.ts";
 
@@ -43,7 +44,8 @@ Usage:
                                     CI); writes bench-results/soak-<time>/results.json
 
 Options for run:
-  --transport T      ${TRANSPORT_NAMES.join(" | ")} | all             (default ws)
+  --transport T      ${LOAD_TRANSPORTS.join(" | ")} | all    (default ws; socketio: the
+                     server's Socket.IO endpoint, its baseline Socket.IO itself)
   --clients N        clients per transport, 1–20000             (default 100)
   --rate R           messages/s from the server's generator, 0–5000; 0 = idle connections (default 10)
   --payload B        payload bytes, 0–65536                       (default 64)
@@ -53,6 +55,9 @@ Options for run:
                      (with RATE_LIMIT=0 and MAX_CONNECTIONS(_PER_ADDRESS)=60000; a server given
                      by --url needs MAX_CONNECTIONS_PER_ADDRESS ≥ clients / addresses)
   --baseline         also run each cell against the raw ws / node:http baseline, with same-run ratios
+  --server FILE      the server bundle to start (default apps/server/dist/main.mjs): a build of
+                     another commit, for a before/after comparison in the same run
+  --profile DIR      start every target with node --cpu-prof, profiles written to DIR
   --workers N        worker threads, 1–8                          (default 2)
   --addresses N      127.0.0.x source addresses, 1–32             (default 4)
   --poll-interval MS interval-polling period                      (default 1000)
@@ -82,6 +87,8 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
       "poll-interval": str,
       out: str,
       link: str,
+      server: str,
+      profile: str,
       baseline: { type: "boolean" },
       json: { type: "boolean" },
     },
@@ -113,12 +120,27 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
       await target.stop();
     }
   };
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const extras: TargetExtras =
+    values.profile === undefined
+      ? {}
+      : { execArgv: ["--cpu-prof", `--cpu-prof-dir=${resolve(cwd, values.profile)}`] };
+  const serverScript = values.server === undefined ? {} : { script: resolve(cwd, values.server) };
   for (const transport of transports) {
     // A fresh server per transport: one that served the previous transport keeps some of that
     // memory, and the next one's memory per connection would come out too small, even negative.
-    await cell(values.url === undefined ? await startTarget("server") : urlTarget(values.url), transport);
+    await cell(
+      values.url === undefined
+        ? await startTarget("server", { ...extras, ...serverScript })
+        : urlTarget(values.url),
+      transport,
+    );
     const baseline = baselineFor(transport, base.rate);
-    if (values.baseline && baseline) await cell(await startTarget(baseline), transport);
+    if (values.baseline && baseline) await cell(await startTarget(baseline, extras), transport);
+  }
+  // WebSocket rows are also set against Socket.IO's own server, the same-run anchor.
+  if (values.baseline && transports.includes("ws") && !transports.includes("socketio")) {
+    await cell(await startTarget("socketio-baseline", extras), "socketio");
   }
   progress.log("");
   if (values.json) console.log(JSON.stringify(results, null, 2));

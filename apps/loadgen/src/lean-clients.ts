@@ -1,7 +1,8 @@
 import http from "node:http";
 import { wsFrameBytes } from "@transport-lab/metrics";
-import { type TransportName, transportPath } from "@transport-lab/protocol";
+import { SOCKET_IO_PATH, transportPath } from "@transport-lab/protocol";
 import WebSocket from "ws";
+import type { LoadTransport } from "./targets.ts";
 
 /** Called once per delivered message with its seq, server time and generator tick. */
 export type OnMessage = (seq: number, time: number, tick: number) => void;
@@ -46,7 +47,7 @@ export function numberAfter(text: string, key: string, from = 0): number {
   return Number(text.slice(at + key.length, end));
 }
 
-/** Seq, time and tick of one envelope's JSON text (any of the four framings). */
+/** Seq, time and tick of one envelope's JSON text (any of the five framings). */
 function report(text: string, from: number, onMessage: OnMessage) {
   const seq = numberAfter(text, '"seq":', from);
   onMessage(seq, numberAfter(text, '"time":', from), numberAfter(text, '"tick":', from));
@@ -63,6 +64,38 @@ function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
     // The frames are `{"type":"message",…}`; everything else (hello, reset) is skipped.
     if (data[9] !== 0x6d) return; // 'm' of "message" at offset 9
     report(data.toString("latin1"), 0, h.onMessage);
+  });
+  return { close: () => ws.terminate() };
+}
+
+/** Engine.IO packet types and Socket.IO's, as the first bytes of a WebSocket frame's text. */
+const EIO = { open: 0x30, ping: 0x32, message: 0x34 } as const;
+const SIO = { connect: 0x30, event: 0x32 } as const;
+
+/**
+ * Socket.IO over its WebSocket transport alone, read as a generic Engine.IO 4 peer: the `0{…}`
+ * open packet answered with `40{"channel":…}` (the lab's server reads the channel from that
+ * `auth`; Socket.IO's own server ignores it), every `2` ping answered `3`, and each
+ * `42["message",{envelope}]` frame scanned like the WebSocket frames.
+ */
+function openSocketIo(o: LeanClientOptions, h: ClientHooks): LeanClient {
+  const url = `${o.base.replace(/^http/, "ws")}${SOCKET_IO_PATH}?EIO=4&transport=websocket`;
+  h.onRequest();
+  const ws = new WebSocket(url, { localAddress: o.localAddress, perMessageDeflate: false });
+  const connect = `40${JSON.stringify({ channel: o.channel })}`;
+  ws.on("error", h.onFail);
+  ws.on("message", (data: Buffer) => {
+    h.onBytes(wsFrameBytes(data.length, false));
+    const packet = data[0];
+    if (packet === EIO.message) {
+      // `42["message",…`: the 'm' at offset 4; `40{…}` is the namespace joined.
+      if (data[1] === SIO.event && data[4] === 0x6d) report(data.toString("latin1"), 0, h.onMessage);
+      else if (data[1] === SIO.connect) h.onOpen();
+    } else if (packet === EIO.ping) {
+      ws.send("3");
+    } else if (packet === EIO.open) {
+      ws.send(connect);
+    }
   });
   return { close: () => ws.terminate() };
 }
@@ -161,10 +194,12 @@ function openPolling(o: LeanClientOptions, h: ClientHooks, transport: "longPoll"
 }
 
 /** Opens one lean client of `transport`. */
-export function openLeanClient(transport: TransportName, o: LeanClientOptions, h: ClientHooks): LeanClient {
+export function openLeanClient(transport: LoadTransport, o: LeanClientOptions, h: ClientHooks): LeanClient {
   switch (transport) {
     case "ws":
       return openWs(o, h);
+    case "socketio":
+      return openSocketIo(o, h);
     case "sse":
       return openSse(o, h);
     case "longPoll":

@@ -29,9 +29,25 @@ export function memoryRatio(r: RunResult, b: RunResult | undefined): string {
   return b === undefined ? "–" : ratio(r.memoryPerConnection, b.memoryPerConnection);
 }
 
-/** The baseline run of `r` among `pool`: same transport and rate, another target. */
+/** The baseline run of `r` among `pool`: same transport, rate and client count, another target. */
 export function baselineOf(r: RunResult, pool: readonly RunResult[]): RunResult | undefined {
   return pool.find(
-    (b) => b.target !== "server" && b.spec.transport === r.spec.transport && b.spec.rate === r.spec.rate,
+    (b) =>
+      b.target !== "server" &&
+      b.target !== "url" &&
+      b.spec.transport === r.spec.transport &&
+      b.spec.rate === r.spec.rate &&
+      b.spec.clients === r.spec.clients,
+  );
+}
+
+/**
+ * The Socket.IO anchor of `r` among `pool`: Socket.IO's own server (`socketio-baseline`) at the
+ * same rate and client count, what a WebSocket row of this server is set against besides raw `ws`.
+ */
+export function anchorOf(r: RunResult, pool: readonly RunResult[]): RunResult | undefined {
+  return pool.find(
+    (b) =>
+      b.target === "socketio-baseline" && b.spec.rate === r.spec.rate && b.spec.clients === r.spec.clients,
   );
 }

@@ -8,7 +8,6 @@ const result = (
   over: Partial<RunResult> = {},
 ) =>
   ({
-    spec: { transport, rate: 10 },
     target,
     open: 1000,
     deliveriesPerSecond: 10_000,
@@ -17,26 +16,44 @@ const result = (
     requestsPerSecond: 0,
     bytesPerMessage: 146,
     memoryPerConnection: 7.5 * 1024,
-    server: { cpuMax: 50 },
+    spec: { transport, rate: 10, clients: 1000 },
+    server: { cpuMax: 50, cpuPerDeliveryUs: 10 },
     gaps: 0,
     ...over,
   }) as unknown as RunResult;
 
 describe("run table", () => {
   it("adds same-run ratios to the baseline when a run has one, on this server's rows", () => {
+    const anchor = {
+      memoryPerConnection: 15 * 1024,
+      server: { cpuMax: 50, cpuPerDeliveryUs: 20 },
+    } as Partial<RunResult>;
     const table = runTable([
       result("server", "ws"),
       result("ws-baseline", "ws", {
         latency: { p99: 20 },
         memoryPerConnection: 6 * 1024,
+        server: { cpuMax: 50, cpuPerDeliveryUs: 12.5 },
       } as Partial<RunResult>),
+      result("socketio-baseline", "socketio", anchor),
+      result("server", "socketio", { memoryPerConnection: 16 * 1024 } as Partial<RunResult>),
       result("server", "poll"),
     ]);
-    expect(table.head.slice(-3)).toEqual(["p99 ×base", "deliv ×base", "KB ×base"]);
-    expect(table.rows.map((r) => r.slice(-3))).toEqual([
-      ["1.10", "1.00", "1.25"],
-      ["", "", ""],
-      ["–", "–", "–"],
+    expect(table.head.slice(-6)).toEqual([
+      "p99 ×base",
+      "deliv ×base",
+      "cpu ×base",
+      "KB ×base",
+      "cpu ×sio",
+      "KB ×sio",
+    ]);
+    expect(table.rows.map((r) => r.slice(-6))).toEqual([
+      ["1.10", "1.00", "0.80", "1.25", "0.50", "0.50"],
+      ["", "", "", "", "", ""],
+      ["", "", "", "", "", ""],
+      // The server's Socket.IO endpoint has Socket.IO as its baseline: ×sio would say the same.
+      ["1.00", "1.00", "0.50", "1.07", "", ""],
+      ["–", "–", "–", "–", "", ""],
     ]);
   });
 
@@ -50,7 +67,7 @@ describe("run table", () => {
       result("server", "ws", idle as Partial<RunResult>),
       result("ws-baseline", "ws", { ...idle, memoryPerConnection: 6 * 1024 } as Partial<RunResult>),
     ]);
-    expect(table.rows[0]?.slice(-3)).toEqual(["–", "–", "1.25"]);
+    expect(table.rows[0]?.slice(-6, -2)).toEqual(["–", "–", "–", "1.25"]);
   });
 
   it("has no ratio columns without a baseline, and says – for a memory figure it cannot give", () => {

@@ -1,5 +1,5 @@
 import type { Table } from "@transport-lab/report";
-import { baselineOf, memoryRatio, sameRunRatio } from "./ratios.ts";
+import { anchorOf, baselineOf, memoryRatio, sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
 
 const f1 = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toFixed(1));
@@ -32,6 +32,7 @@ const COLUMNS: readonly FixedColumn[] = [
   { head: "B/msg", width: 7, cell: (r) => f1(r.bytesPerMessage) },
   { head: "KB/conn", width: 8, cell: (r) => kb(r.memoryPerConnection) },
   { head: "cpu%", width: 6, cell: (r) => f1(r.server.cpuMax) },
+  { head: "µs/dlv", width: 7, cell: (r) => f1(r.server.cpuPerDeliveryUs) },
   { head: "gaps", width: 5, cell: (r) => String(r.gaps) },
 ];
 
@@ -39,8 +40,22 @@ const COLUMNS: readonly FixedColumn[] = [
 const RATIO_COLUMNS: readonly Column[] = [
   { head: "p99 ×base", cell: (r, all) => ratioCell(r, all, (x) => x.latency.p99) },
   { head: "deliv ×base", cell: (r, all) => ratioCell(r, all, (x) => x.deliveriesPerSecond) },
+  { head: "cpu ×base", cell: (r, all) => ratioCell(r, all, (x) => x.server.cpuPerDeliveryUs) },
   { head: "KB ×base", cell: (r, all) => (r.target === "server" ? memoryRatio(r, baselineOf(r, all)) : "") },
+  {
+    head: "cpu ×sio",
+    cell: (r, all) =>
+      !besideAnchor(r)
+        ? ""
+        : r.spec.rate === 0
+          ? "–"
+          : sameRunRatio(r, anchorOf(r, all), (x) => x.server.cpuPerDeliveryUs),
+  },
+  { head: "KB ×sio", cell: (r, all) => (besideAnchor(r) ? memoryRatio(r, anchorOf(r, all)) : "") },
 ];
+
+/** A WebSocket row of this server, which is set against the Socket.IO anchor besides raw `ws`. */
+const besideAnchor = (r: RunResult) => r.target === "server" && r.spec.transport === "ws";
 
 /** A latency or throughput ratio on this server's row; none for idle connections (nothing was sent). */
 function ratioCell(r: RunResult, all: readonly RunResult[], figure: (x: RunResult) => number | null): string {
@@ -50,12 +65,12 @@ function ratioCell(r: RunResult, all: readonly RunResult[], figure: (x: RunResul
 
 /** What the columns mean, printed under the table and written into the reports. */
 export const RUN_NOTES = [
-  'transport: as the protocol names it (the --transport flag takes the same names); target: this server, or the raw "ws-baseline" / "http-baseline" started for --baseline.',
+  'transport: as the protocol names it (the --transport flag takes the same names), or socketio (Socket.IO over its WebSocket transport); target: this server, or the raw "ws-baseline" / "http-baseline" or Socket.IO\'s own server ("socketio-baseline", also the anchor of every WebSocket row) started for --baseline.',
   "p50 / p99 ms: receive time − the server's sequencing time (same machine, same clock).",
   'p99 sch: receive time − the time the message was due (start + n / rate), p99: a generator or server that falls behind shows here, while "p99 ms" still looks fine.',
   "req/s: HTTP requests per second over all clients (0 for WebSocket and SSE, whose one request was made before measuring); B/msg: bytes each client received per message after TCP (HTTP heads and chunked framing not counted).",
   "KB/conn: (server RSS with every client connected − RSS before) / clients, on a freshly started target; – when the RSS fell meanwhile (a garbage collection freed more than the connections took: no honest figure).",
-  "cpu%: the target's highest CPU sample, % of one core. ×base: this server's figure ÷ the baseline's in the same run; \"overloaded\" where either was over 1 s behind its schedule.",
+  "cpu%: the target's highest CPU sample, % of one core; µs/dlv: the target's CPU time (user + system, /proc/<pid>/stat) over the measured window per delivery. ×base: this server's figure ÷ the baseline's in the same run, ×sio ÷ Socket.IO's; \"overloaded\" where either was over 1 s behind its schedule.",
 ];
 
 /** The columns of a table of `results`: the ratio columns only when one of them is a baseline. */

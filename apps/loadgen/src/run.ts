@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import {
   createHistogram,
@@ -6,13 +7,13 @@ import {
   type LatencySummary,
   summarize,
 } from "@transport-lab/metrics";
-import { channelPath, linkBaseUrl, ROUTES, type TransportName } from "@transport-lab/protocol";
-import type { Target } from "./targets.ts";
+import { channelPath, linkBaseUrl, ROUTES } from "@transport-lab/protocol";
+import type { LoadTransport, Target } from "./targets.ts";
 import type { ToWorker, WorkerProgress, WorkerSetup } from "./worker.ts";
 
 /** One measured cell: a transport, a client count, a rate and a payload against one target. */
 export interface RunSpec {
-  transport: TransportName;
+  transport: LoadTransport;
   clients: number;
   /** Messages per second from the target's generator; 0 measures idle connections only. */
   rate: number;
@@ -67,6 +68,11 @@ export interface RunResult {
   server: {
     cpuMax: number;
     cpuMean: number;
+    /**
+     * The target's CPU time (user + system, from /proc/<pid>/stat) over the measured window ÷
+     * the deliveries in it, µs; null without deliveries or without a pid (`--url`).
+     */
+    cpuPerDeliveryUs: number | null;
     rssMax: number;
     eldP99Max: number;
     healthzMsMax: number;
@@ -76,6 +82,22 @@ export interface RunResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) process `pid` has used, or undefined where /proc cannot say. */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The channel every benchmark publishes on (the baselines answer any path). */
 const BENCH_CHANNEL = "bench";
@@ -172,10 +194,13 @@ export async function runOnce(
   const samples: ServerSample[] = [];
   let missedSamples = 0;
   let genStart = 0;
+  let cpuStart: number | undefined;
+  let cpuEnd: number | undefined;
   if (spec.rate > 0) {
     genStart = await setGenerator(target.base, spec.rate, spec.payloadBytes);
     await sleep(spec.warmupMs);
     tell({ type: "measure", scheduleStart: genStart, rate: spec.rate });
+    cpuStart = cpuSecondsOf(target.pid);
     const end = performance.now() + spec.durationMs;
     while (performance.now() < end) {
       await sleep(Math.min(1000, end - performance.now()));
@@ -189,6 +214,7 @@ export async function runOnce(
       );
     }
   }
+  cpuEnd = cpuSecondsOf(target.pid);
   // Stop measuring before the generator stops so the window is exact.
   type Final = WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON };
   const finals = await Promise.all(
@@ -249,6 +275,10 @@ export async function runOnce(
     server: {
       cpuMax: max((s) => s.cpu),
       cpuMean: samples.length ? samples.reduce((s, x) => s + x.cpu, 0) / samples.length : 0,
+      cpuPerDeliveryUs:
+        cpuStart !== undefined && cpuEnd !== undefined && received > 0
+          ? ((cpuEnd - cpuStart) * 1e6) / received
+          : null,
       rssMax: max((s) => s.rss),
       eldP99Max: max((s) => s.eventLoopDelayP99),
       healthzMsMax: Math.max(

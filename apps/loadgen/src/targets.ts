@@ -3,8 +3,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TransportName } from "@transport-lab/protocol";
 
+/** What a load client speaks: one of the lab's four transports, or Socket.IO (over WebSocket only). */
+export type LoadTransport = TransportName | "socketio";
+
 /** What a benchmark can run against. */
-export type TargetKind = "server" | "ws-baseline" | "http-baseline" | "url";
+export type TargetKind = "server" | "ws-baseline" | "http-baseline" | "socketio-baseline" | "url";
+
+/** A target started by the load generator. */
+export type BaselineKind = "ws-baseline" | "http-baseline" | "socketio-baseline";
 
 /** A running target. */
 export interface Target {
@@ -21,19 +27,27 @@ const SCRIPTS: Record<Exclude<TargetKind, "url">, string> = {
   server: "../../server/dist/main.mjs",
   "ws-baseline": "../dist/baselines/ws-broadcast.mjs",
   "http-baseline": "../dist/baselines/http-broadcast.mjs",
+  "socketio-baseline": "../dist/baselines/socketio-broadcast.mjs",
 };
 
 /**
- * The raw baseline a transport is compared with, if any. The node:http baseline ignores cursors,
- * so its long-poll is only a valid comparison with no messages flowing (idle connections).
+ * The raw baseline a transport is compared with, if any: raw `ws` for WebSocket, Socket.IO itself
+ * for the server's Socket.IO endpoint, raw `node:http` for SSE. The node:http baseline ignores
+ * cursors, so its long-poll is only a valid comparison with no messages flowing (idle connections).
  */
-export function baselineFor(
-  transport: TransportName,
-  rate: number,
-): "ws-baseline" | "http-baseline" | undefined {
+export function baselineFor(transport: LoadTransport, rate: number): BaselineKind | undefined {
   if (transport === "ws") return "ws-baseline";
+  if (transport === "socketio") return "socketio-baseline";
   if (transport === "sse" || (transport === "longPoll" && rate === 0)) return "http-baseline";
   return undefined;
+}
+
+/**
+ * The transport a target is measured with: the Socket.IO anchor is read by the Socket.IO lean
+ * client, every other target with the transport of the row it is compared with.
+ */
+export function transportOf(kind: TargetKind, transport: LoadTransport): LoadTransport {
+  return kind === "socketio-baseline" ? "socketio" : transport;
 }
 
 /** Only loopback hosts may be load-test targets (this machine, never a network). */
@@ -78,6 +92,8 @@ export function checkFileLimit(clients: number, limit: number | undefined): void
 export interface TargetExtras {
   execArgv?: string[];
   env?: Record<string, string>;
+  /** Another bundle to start instead of the target's own (`run --server`: a build of another commit). */
+  script?: string;
 }
 
 /** Starts a target in its own process and resolves once it listens. */
@@ -85,7 +101,7 @@ export async function startTarget(
   kind: Exclude<TargetKind, "url">,
   extras: TargetExtras = {},
 ): Promise<Target> {
-  const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
+  const script = extras.script ?? fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` first`);
   const child: ChildProcess = fork(script, [], {
     execArgv: extras.execArgv ?? [],

@@ -3,12 +3,12 @@
 import http from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import { createHistogram } from "@transport-lab/metrics";
-import type { TransportName } from "@transport-lab/protocol";
 import { type LeanClient, openLeanClient } from "./lean-clients.ts";
+import type { LoadTransport } from "./targets.ts";
 
 /** What the coordinator gives each worker. */
 export interface WorkerSetup {
-  transport: TransportName;
+  transport: LoadTransport;
   base: string;
   channel: string;
   clients: number;
