@@ -6,6 +6,7 @@ import { LOAD_TRANSPORTS, numberOption, transportsOf, userArgs } from "./args.ts
 import { runCapacity } from "./capacity.ts";
 import { writeCapacityReports } from "./capacity-report.ts";
 import { environment, stampedDir } from "./environment.ts";
+import { summarizeProfiles } from "./profile-top.ts";
 import { createProgress } from "./progress.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
 import { writeRunReports } from "./run-report.ts";
@@ -37,6 +38,8 @@ Usage:
                                     WebSocket, fan-out to 1,000 clients via HAProxy to 1 instance vs 2
                                     (needs redis-server and haproxy); writes bench-results/scale-out-<time>/
   pnpm loadgen report DIR           rewrite DIR/report.md and report.html from a capacity DIR/results.json
+  pnpm loadgen profile DIR          the functions with the most self time in every .cpuprofile in DIR
+                                    (written by run --profile DIR)
   pnpm loadgen soak [--minutes 10]  connection churn, publishing (generator, HTTP, WebSocket) and
                                     slow readers on all four transports for that long (the first
                                     third, at most 3 minutes, is warm-up); reports RSS drift, heap
@@ -196,6 +199,8 @@ async function main() {
   else if (command === "soak") await runSoak(rest);
   else if (command === "scale-out") await runScaleOut(rest);
   // pnpm runs this in apps/loadgen; a relative DIR means where the user typed it (INIT_CWD).
+  else if (command === "profile" && rest[0])
+    console.log(summarizeProfiles(resolve(process.env.INIT_CWD ?? process.cwd(), rest[0])));
   else if (command === "report" && rest[0])
     console.log(writeCapacityReports(resolve(process.env.INIT_CWD ?? process.cwd(), rest[0])));
   else throw new Error(`unknown command "${command}" (try --help)`);

@@ -241,6 +241,7 @@ export async function runOnce(
   );
   // An overloaded target may not answer in time; it is stopped with its process anyway.
   if (spec.rate > 0) await setGenerator(target.base, 0, spec.payloadBytes).catch(() => undefined);
+  tell({ type: "close" });
   await Promise.all(exited);
 
   const actual = createHistogram();

@@ -23,7 +23,8 @@ export interface WorkerSetup {
 export type ToWorker =
   | { type: "measure"; scheduleStart: number; rate: number }
   | { type: "report" }
-  | { type: "stop" };
+  | { type: "stop" }
+  | { type: "close" };
 
 /** Counters a worker reports. */
 export interface WorkerProgress {
@@ -129,6 +130,11 @@ port.on("message", (msg: ToWorker) => {
         actual: actual.toJSON(),
         scheduled: scheduled.toJSON(),
       });
+      return;
+    // Apart from `stop`: the coordinator stops the target's generator in between, so the target
+    // does not spend its last seconds writing to a thousand sockets that are going away (each a
+    // failed write with its error object, which showed as 10–20 % of a CPU profile).
+    case "close":
       for (const c of clients) c.close();
       agent.destroy();
       setTimeout(() => process.exit(0), 50);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Link, type LinkEvents } from "./link.ts";
 import type { HttpResult } from "./platform.ts";
+import type { ClientTransportName } from "./transport.ts";
 import { TransportRecorder } from "./transport-recorder.ts";
 import type { WireEvent } from "./wire-log.ts";
 import { createWireTap } from "./wire-tap.ts";
@@ -8,7 +9,7 @@ import { createWireTap } from "./wire-tap.ts";
 /** A link with everything it emits and every wire event it builds recorded. */
 function setup() {
   const recorder = new TransportRecorder("ws", () => 0);
-  const wire: WireEvent[] = [];
+  const wire: WireEvent<ClientTransportName>[] = [];
   const link = new Link(
     "ws",
     recorder,

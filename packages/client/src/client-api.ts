@@ -5,13 +5,16 @@ import type { BackoffOptions } from "./backoff.ts";
 import type { Listener } from "./emitter.ts";
 import type { DeliveryCounts } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
-import type { PublishResult, TransportFactory } from "./transport.ts";
+import type { ClientTransportName, PublishResult, TransportFactory } from "./transport.ts";
 import type { TransportDecision } from "./transport-decision.ts";
 import type { TransportExtras } from "./transport-recorder.ts";
 import type { WireEvent } from "./wire-log.ts";
 
-/** Options of {@link createClient}. */
-export interface ClientOptions {
+/**
+ * Options of {@link createClient}. `N` is the names of the transports the client may use: the
+ * protocol's four, or with the optional Socket.IO entry also `socketio`.
+ */
+export interface ClientOptions<N extends ClientTransportName = TransportName> {
   /** The server, e.g. `http://127.0.0.1:8080` (a path prefix is kept). */
   readonly baseUrl: string;
   readonly channel: string;
@@ -20,7 +23,7 @@ export interface ClientOptions {
    * first whose hello arrives in time, remembering the choice in this tab and moving up when a
    * better one works again; every decision is a `decision` event.
    */
-  readonly transport: TransportName | "auto";
+  readonly transport: N | "auto";
   /** How `transport: "auto"` picks (ignored otherwise). */
   readonly auto?: AutoOptions;
   /** Absent: start live; `earliest`; or `<epoch>:<seq>` to resume. */
@@ -55,13 +58,13 @@ export interface ClientOptions {
 }
 
 /** Everything a client emits. */
-export interface ClientEvents {
+export interface ClientEvents<N extends ClientTransportName = TransportName> {
   /** Envelopes in seq order, each exactly once. */
   message: Envelope;
-  state: ClientState;
+  state: ClientState<N>;
   /** The server could not honour the cursor; delivery continues after `cursor`. */
-  reset: ClientReset;
-  wire: WireEvent;
+  reset: ClientReset<N>;
+  wire: WireEvent<N>;
   /** `transport: "auto"` only: what it tried, how that went, and what the client does next. */
   decision: TransportDecision;
 }
@@ -71,7 +74,7 @@ export interface ClientEvents {
  * reconnect's cursor was refused with 400 (it cannot exist on this server: docs/protocol.md §15.6),
  * and the client starts again from `earliest`.
  */
-export interface ClientReset {
+export interface ClientReset<N extends ClientTransportName = TransportName> {
   readonly reason: ResetReason | "bad_cursor";
   /**
    * Seqs this reset skipped, never delivered: up to the reset's cursor within the same epoch,
@@ -81,25 +84,25 @@ export interface ClientReset {
   readonly lost: number;
   /** Where delivery continues after (server resets), or the refused cursor (`bad_cursor`). */
   readonly cursor: string;
-  readonly transport: TransportName;
+  readonly transport: N;
 }
 
 /** All of a client's figures at one moment. */
-export interface ClientSnapshot {
-  readonly transport: TransportName;
-  readonly state: ClientState;
+export interface ClientSnapshot<N extends ClientTransportName = TransportName> {
+  readonly transport: N;
+  readonly state: ClientState<N>;
   readonly cursor: string | undefined;
   readonly delivery: DeliveryCounts;
   readonly clock: ClockOffset | null;
   /** One entry per transport this client has used. */
-  readonly transports: Partial<Record<TransportName, { metrics: MetricsSnapshot; extras: TransportExtras }>>;
+  readonly transports: Partial<Record<N, { metrics: MetricsSnapshot; extras: TransportExtras<N> }>>;
 }
 
 /** A subscription to one channel over one transport at a time. */
-export interface Client {
-  readonly state: ClientState;
+export interface Client<N extends ClientTransportName = TransportName> {
+  readonly state: ClientState<N>;
   /** The transport in use. */
-  readonly transport: TransportName;
+  readonly transport: N;
   /** True while the client picks its transport itself (`transport: "auto"`, until a `switchTransport()`). */
   readonly auto: boolean;
   /** `<epoch>:<seq>` of the last delivered envelope (or where the server placed the client). */
@@ -107,19 +110,21 @@ export interface Client {
   readonly delivery: Readonly<DeliveryCounts>;
   readonly clock: ClockOffset | null;
   /** Subscribes to an event; returns the unsubscribe function. */
-  on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void;
+  on<K extends keyof ClientEvents<N>>(type: K, listener: Listener<ClientEvents<N>[K]>): () => void;
   /** Publishes `data`; resolves with the seq the server assigned (WS: on its ack; others: the POST's answer). */
   publish(data: Json): Promise<PublishResult>;
   /** Moves to another transport, resuming from the cursor: nothing lost, nothing repeated. Ends `auto`. */
-  switchTransport(name: TransportName): void;
+  switchTransport(name: N): void;
   /** Closes every connection, request and timer; resolves once sockets are closed. */
   close(): Promise<void>;
   /** The shared metrics snapshot of one transport (default: the current one). */
-  metrics(name?: TransportName, histogram?: boolean): MetricsSnapshot;
-  snapshot(): ClientSnapshot;
+  metrics(name?: N, histogram?: boolean): MetricsSnapshot;
+  snapshot(): ClientSnapshot<N>;
   /** The retained wire events, oldest first. */
-  wireEvents(): WireEvent[];
+  wireEvents(): WireEvent<N>[];
 }
 
-/** The transports a platform provides. */
-export type TransportRegistry = Readonly<Record<TransportName, TransportFactory>>;
+/** The transports a platform provides, by name. */
+export type TransportRegistry<N extends ClientTransportName = TransportName> = Readonly<
+  Record<N, TransportFactory>
+>;

@@ -12,7 +12,7 @@ import { createLane, type Lane, laneFigures } from "./lane.ts";
 import type { Platform } from "./platform.ts";
 import { type DeliveryCounts, Sequencer, Verdict } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
-import type { PublishResult, Transport, TransportDrop } from "./transport.ts";
+import type { ClientTransportName, PublishResult, Transport, TransportDrop } from "./transport.ts";
 import type { TransportRecorder } from "./transport-recorder.ts";
 import { type WireEvent, WireLog } from "./wire-log.ts";
 
@@ -23,12 +23,15 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-class ClientImpl implements Client {
-  readonly #events = new Emitter<ClientEvents>();
+/** Names as the client handles them inside; `createClientWith` narrows them to its registry's. */
+type Name = ClientTransportName;
+
+class ClientImpl implements Client<Name> {
+  readonly #events = new Emitter<ClientEvents<Name>>();
   readonly #seq: Sequencer;
   readonly #backoff: Backoff;
   readonly #wireLog: WireLog;
-  readonly #lanes = new Map<TransportName, Lane>();
+  readonly #lanes = new Map<Name, Lane>();
   /** Transports switched away from whose sockets are still closing. */
   readonly #closing = new Set<Promise<void>>();
   readonly #openWaiters: Waiter[] = [];
@@ -36,7 +39,7 @@ class ClientImpl implements Client {
   readonly #baseUrl: string;
   readonly #clock: ClientClock;
   #active: Lane;
-  #state: ClientState;
+  #state: ClientState<Name>;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #everOpened = false;
   readonly #closeClock: () => Promise<void>;
@@ -45,8 +48,8 @@ class ClientImpl implements Client {
 
   constructor(
     readonly platform: Platform,
-    readonly registry: TransportRegistry,
-    readonly options: ClientOptions,
+    readonly registry: Readonly<Partial<TransportRegistry<Name>>>,
+    readonly options: ClientOptions<Name>,
   ) {
     checkClientOptions(options);
     this.#seq = new Sequencer(options.cursor);
@@ -64,9 +67,9 @@ class ClientImpl implements Client {
     this.#clock = clock.clock;
     this.#closeClock = clock.close;
     this.#auto = options.transport === "auto" ? this.#picker() : undefined;
-    const first = this.#auto?.initial() ?? (options.transport as TransportName);
+    const first = (this.#auto?.initial() as Name | undefined) ?? (options.transport as Name);
     this.#active = this.#lane(first);
-    const initial: ClientState = { kind: "connecting", transport: first, reason: "start" };
+    const initial: ClientState<Name> = { kind: "connecting", transport: first, reason: "start" };
     this.#state = initial;
     this.#openActive();
     // Listeners attach right after createClient() returns: let them see the first state too.
@@ -75,11 +78,11 @@ class ClientImpl implements Client {
     });
   }
 
-  get state(): ClientState {
+  get state(): ClientState<Name> {
     return this.#state;
   }
 
-  get transport(): TransportName {
+  get transport(): Name {
     return this.#active.transport.name;
   }
 
@@ -99,7 +102,7 @@ class ClientImpl implements Client {
     return this.#clock.current;
   }
 
-  on<K extends keyof ClientEvents>(type: K, listener: Listener<ClientEvents[K]>): () => void {
+  on<K extends keyof ClientEvents<Name>>(type: K, listener: Listener<ClientEvents<Name>[K]>): () => void {
     return this.#events.on(type, listener);
   }
 
@@ -111,14 +114,14 @@ class ClientImpl implements Client {
     return this.#active.transport.publish(data);
   }
 
-  switchTransport(name: TransportName): void {
+  switchTransport(name: Name): void {
     if (this.#closed !== undefined) throw new ClientError("closed", "the client is closed");
     this.#auto?.disable();
     this.#moveTo(name, "switch");
   }
 
   /** The one switch: the old link stops first (nothing of it reaches the client after), the new one opens from the cursor. */
-  #moveTo(name: TransportName, reason: "switch" | "fallback" | "upgrade"): void {
+  #moveTo(name: Name, reason: "switch" | "fallback" | "upgrade"): void {
     if (name === this.#active.transport.name || this.#closed !== undefined) return;
     this.#clearRetry();
     this.#closeLater(this.#active);
@@ -145,7 +148,7 @@ class ClientImpl implements Client {
     return this.#shutdown({ kind: "closed", reason: "client", detail: "close() called" });
   }
 
-  #shutdown(final: ClientState & { kind: "closed" }): Promise<void> {
+  #shutdown(final: ClientState<Name> & { kind: "closed" }): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     this.#clearRetry();
     this.#auto?.disable();
@@ -158,14 +161,14 @@ class ClientImpl implements Client {
     return this.#closed;
   }
 
-  metrics(name: TransportName = this.#active.transport.name, histogram = false): MetricsSnapshot {
+  metrics(name: Name = this.#active.transport.name, histogram = false): MetricsSnapshot {
     const lane = this.#lanes.get(name);
     if (lane !== undefined) return lane.recorder.snapshot(histogram);
     // A transport this client never used recorded nothing: no recorder (and histogram) is made for it.
     return emptySnapshot(name, this.#now(), histogram ? (this.options.histogram ?? {}) : undefined);
   }
 
-  snapshot(): ClientSnapshot {
+  snapshot(): ClientSnapshot<Name> {
     return {
       transport: this.#active.transport.name,
       state: this.#state,
@@ -176,12 +179,12 @@ class ClientImpl implements Client {
     };
   }
 
-  wireEvents(): WireEvent[] {
+  wireEvents(): WireEvent<Name>[] {
     return this.#wireLog.toArray();
   }
 
   /** The lane of `name`, made on first use; a transport keeps its figures across switches. */
-  #lane(name: TransportName): Lane {
+  #lane(name: Name): Lane {
     const existing = this.#lanes.get(name);
     if (existing !== undefined) return existing;
     const { options } = this;
@@ -300,7 +303,7 @@ class ClientImpl implements Client {
     const target = this.#auto === undefined ? transport.name : await this.#auto.target();
     // A switch, an upgrade or close() may have come first.
     if (transport !== this.#active.transport || this.#state.kind !== "reconnecting") return;
-    if (target !== transport.name) return this.#moveTo(target, "fallback");
+    if (target !== transport.name) return this.#moveTo(target as Name, "fallback");
     recorder.metrics.recordReconnect();
     this.#openActive();
   }
@@ -312,14 +315,14 @@ class ClientImpl implements Client {
       baseUrl: this.#baseUrl,
       now: this.#now,
       active: () => this.#active,
-      lane: (name) => this.#lane(name),
+      lane: (name) => this.#lane(name as Name),
       closeLater: (lane) => lane !== this.#active && this.#closeLater(lane),
-      moveTo: (name, reason) => this.#moveTo(name, reason),
+      moveTo: (name, reason) => this.#moveTo(name as Name, reason),
       emit: (decision) => this.#events.emit("decision", decision),
     });
   }
 
-  #setState(state: ClientState): void {
+  #setState(state: ClientState<Name>): void {
     this.#state = state;
     this.#events.emit("state", state);
   }
@@ -335,11 +338,16 @@ class ClientImpl implements Client {
   }
 }
 
-/** Creates a client on `platform`'s transports; `createClient` from the package entry binds the platform. */
-export function createClientWith(
+/**
+ * Creates a client on `platform`'s transports; `createClient` from the package entry binds the
+ * platform. The registry says which transports the client may use: the four (`transports`), or
+ * those and `socketio` from `@transport-lab/client/socketio`.
+ */
+export function createClientWith<N extends ClientTransportName = TransportName>(
   platform: Platform,
-  registry: TransportRegistry,
-  options: ClientOptions,
-): Client {
-  return new ClientImpl(platform, registry, options);
+  registry: TransportRegistry<N>,
+  options: ClientOptions<N>,
+): Client<N> {
+  // The client handles every name alike; its public types are those of the registry it was given.
+  return new ClientImpl(platform, registry, options) as unknown as Client<N>;
 }

@@ -39,6 +39,7 @@ export { type DeliveryCounts, Sequencer, Verdict } from "./sequencer.ts";
 export { SseParser } from "./sse-parser.ts";
 export { type ClientState, describeState } from "./state.ts";
 export type {
+  ClientTransportName,
   DropReason,
   PublishResult,
   Transport,

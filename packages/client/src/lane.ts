@@ -3,7 +3,7 @@ import type { TransportName } from "@transport-lab/protocol";
 import type { ClientSnapshot, TransportRegistry } from "./client-api.ts";
 import { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
-import type { Transport } from "./transport.ts";
+import type { ClientTransportName, Transport } from "./transport.ts";
 import { TransportRecorder } from "./transport-recorder.ts";
 import type { WireEvent, WireLog } from "./wire-log.ts";
 import { createWireTap } from "./wire-tap.ts";
@@ -18,7 +18,7 @@ export interface Lane {
 /** What a client gives each of its lanes. */
 export interface LaneEnvironment {
   readonly platform: Platform;
-  readonly registry: TransportRegistry;
+  readonly registry: Readonly<Partial<TransportRegistry<ClientTransportName>>>;
   readonly baseUrl: string;
   readonly channel: string;
   readonly pollIntervalMs: number;
@@ -31,11 +31,13 @@ export interface LaneEnvironment {
   readonly wireLog: WireLog;
   /** True while someone listens to the client's `wire` events. */
   wireListened(): boolean;
-  emitWire(event: WireEvent): void;
+  emitWire(event: WireEvent<ClientTransportName>): void;
 }
 
 /** Makes the recorder, wire tap, link and transport of one lane; the client wires the link's events. */
-export function createLane(name: TransportName, env: LaneEnvironment): Lane {
+export function createLane(name: ClientTransportName, env: LaneEnvironment): Lane {
+  const factory = env.registry[name];
+  if (factory === undefined) throw new TypeError(`no transport ${name} in this client's registry`);
   const recorder = new TransportRecorder(name, env.now, env.histogram);
   const { wireLog } = env;
   const wire = createWireTap(
@@ -48,7 +50,7 @@ export function createLane(name: TransportName, env: LaneEnvironment): Lane {
     },
   );
   const link = new Link(name, recorder, wire);
-  const transport = env.registry[name]({
+  const transport = factory({
     baseUrl: env.baseUrl,
     channel: env.channel,
     pollIntervalMs: env.pollIntervalMs,

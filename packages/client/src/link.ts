@@ -1,8 +1,8 @@
-import type { Envelope, Ref, ResetReason, TransportName } from "@transport-lab/protocol";
+import type { Envelope, Ref, ResetReason } from "@transport-lab/protocol";
 import { Attempt } from "./attempt.ts";
 import { Emitter } from "./emitter.ts";
 import type { HttpResult } from "./platform.ts";
-import type { TransportDrop } from "./transport.ts";
+import type { ClientTransportName, TransportDrop } from "./transport.ts";
 import type { TransportRecorder } from "./transport-recorder.ts";
 import type { WireTap } from "./wire-tap.ts";
 
@@ -37,7 +37,7 @@ export class Link {
   #current: Attempt | undefined;
 
   constructor(
-    readonly transport: TransportName,
+    readonly transport: ClientTransportName,
     readonly recorder: TransportRecorder,
     readonly wire: WireTap,
   ) {}

@@ -1,15 +1,15 @@
 import type { TransportName } from "@transport-lab/protocol";
-import type { DropReason } from "./transport.ts";
+import type { ClientTransportName, DropReason } from "./transport.ts";
 
 /**
  * Where a client is, each state with its reason. `connecting` happens once per
  * transport start, `reconnecting` after every drop (with the backoff chosen),
  * `closed` is final.
  */
-export type ClientState =
+export type ClientState<N extends ClientTransportName = TransportName> =
   | {
       readonly kind: "connecting";
-      readonly transport: TransportName;
+      readonly transport: N;
       /**
        * `start`: the client was created; `switch`: switchTransport() moved it here; `fallback`:
        * `auto` left a transport that failed; `upgrade`: `auto` found a better one working again.
@@ -18,7 +18,7 @@ export type ClientState =
     }
   | {
       readonly kind: "open";
-      readonly transport: TransportName;
+      readonly transport: N;
       /** `reconnected` when it follows a drop. */
       readonly reason: "connected" | "reconnected";
       /** Where the server starts this delivery (its hello or first answer; after a reset, the reset's cursor). */
@@ -26,7 +26,7 @@ export type ClientState =
     }
   | {
       readonly kind: "reconnecting";
-      readonly transport: TransportName;
+      readonly transport: N;
       readonly reason: DropReason;
       /** Close code, HTTP status or error message. */
       readonly detail: string;
@@ -43,7 +43,7 @@ export type ClientState =
     };
 
 /** A short line for logs and the UI, switching exhaustively on the state. */
-export function describeState(state: ClientState): string {
+export function describeState(state: ClientState<ClientTransportName>): string {
   switch (state.kind) {
     case "connecting":
       return `connecting over ${state.transport} (${state.reason})`;

@@ -6,6 +6,7 @@ import {
 } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
 import type { ByteProbe, IoRecorder, RequestPurpose } from "./platform.ts";
+import type { ClientTransportName } from "./transport.ts";
 
 interface ProbeState {
   lastIn: number;
@@ -13,8 +14,8 @@ interface ProbeState {
 }
 
 /** Figures the shared snapshot does not carry, kept for the wire view and for cross-checks. */
-export interface TransportExtras {
-  readonly transport: TransportName;
+export interface TransportExtras<N extends ClientTransportName = TransportName> {
+  readonly transport: N;
   /** `GET /api/time` requests made for the clock offset (not in `httpRequests`). */
   readonly clockRequests: number;
   /**
@@ -57,7 +58,7 @@ export class TransportRecorder implements IoRecorder {
   readonly #probes = new Map<ByteProbe, ProbeState>();
 
   constructor(
-    readonly transport: TransportName,
+    readonly transport: ClientTransportName,
     now: () => number,
     histogram?: HistogramOptions,
   ) {
@@ -126,7 +127,7 @@ export class TransportRecorder implements IoRecorder {
   }
 
   /** The extra counters. */
-  extras(): TransportExtras {
+  extras(): TransportExtras<ClientTransportName> {
     return {
       transport: this.transport,
       clockRequests: this.clockRequests,

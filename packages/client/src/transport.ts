@@ -1,4 +1,11 @@
 import type { Json, TransportName } from "@transport-lab/protocol";
+
+/**
+ * What a client's transports are named: the protocol's four, and `socketio`, which the optional
+ * `@transport-lab/client/socketio` entry adds (the lab's Socket.IO endpoint, docs/protocol.md §17).
+ */
+export type ClientTransportName = TransportName | "socketio";
+
 import type { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
 
@@ -45,8 +52,8 @@ export const GAP_DROP: TransportDrop = {
  * belongs to one client; `open()` starts a connection from `ctx.cursor()` and may be called
  * again after the attempt ended.
  */
-export interface Transport {
-  readonly name: TransportName;
+export interface Transport<N extends ClientTransportName = ClientTransportName> {
+  readonly name: N;
   /** Starts an attempt (`ctx.link.begin()`) and connects from the context's current cursor. */
   open(): void;
   /** Ends the connection and every request, timer and socket it holds; resolves once sockets are closed. */
@@ -84,4 +91,6 @@ export interface TransportContext {
 }
 
 /** Creates a transport for a client. */
-export type TransportFactory = (ctx: TransportContext) => Transport;
+export type TransportFactory<N extends ClientTransportName = ClientTransportName> = (
+  ctx: TransportContext,
+) => Transport<N>;

@@ -1,9 +1,10 @@
 import type { ByteSource } from "@transport-lab/metrics";
 import type { TransportName } from "@transport-lab/protocol";
+import type { ClientTransportName } from "./transport.ts";
 
 /** One thing that crossed the wire, for the UI's wire view. */
-export interface WireEvent {
-  readonly transport: TransportName;
+export interface WireEvent<N extends ClientTransportName = TransportName> {
+  readonly transport: N;
   /** `out` = client → server. */
   readonly direction: "in" | "out";
   /**
@@ -26,16 +27,16 @@ export interface WireEvent {
  * (the load generator's setting: a summary string per message is not free).
  */
 export class WireLog {
-  readonly #buffer: (WireEvent | undefined)[];
+  readonly #buffer: (WireEvent<ClientTransportName> | undefined)[];
   #next = 0;
   #size = 0;
 
   constructor(readonly capacity: number) {
-    this.#buffer = new Array<WireEvent | undefined>(capacity);
+    this.#buffer = new Array<WireEvent<ClientTransportName> | undefined>(capacity);
   }
 
   /** Appends one event, evicting the oldest when full. */
-  push(event: WireEvent): void {
+  push(event: WireEvent<ClientTransportName>): void {
     if (this.capacity === 0) return;
     this.#buffer[this.#next] = event;
     this.#next = (this.#next + 1) % this.capacity;
@@ -43,8 +44,8 @@ export class WireLog {
   }
 
   /** The retained events, oldest first. */
-  toArray(): WireEvent[] {
-    const out: WireEvent[] = [];
+  toArray(): WireEvent<ClientTransportName>[] {
+    const out: WireEvent<ClientTransportName>[] = [];
     const start = (this.#next - this.#size + this.capacity) % Math.max(this.capacity, 1);
     for (let i = 0; i < this.#size; i++) {
       const event = this.#buffer[(start + i) % this.capacity];

@@ -1,5 +1,5 @@
 import type { ByteSource } from "@transport-lab/metrics";
-import type { TransportName } from "@transport-lab/protocol";
+import type { ClientTransportName } from "./transport.ts";
 import type { WireEvent } from "./wire-log.ts";
 
 /**
@@ -21,10 +21,10 @@ export interface WireTap {
 
 /** A tap for one transport that stamps events and hands them to `sink`. */
 export function createWireTap(
-  transport: TransportName,
+  transport: ClientTransportName,
   now: () => number,
   isEnabled: () => boolean,
-  sink: (event: WireEvent) => void,
+  sink: (event: WireEvent<ClientTransportName>) => void,
 ): WireTap {
   return {
     get enabled() {

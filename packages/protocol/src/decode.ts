@@ -10,6 +10,7 @@ import type {
   ResetReason,
   ServerFrame,
 } from "./frames.ts";
+import type { SocketIoAck } from "./guest-endpoints.ts";
 import type { PollResponse, PublishResponse } from "./http.ts";
 
 /**
@@ -118,7 +119,36 @@ export function decodeStreamEvent(event: string, data: string): Decoded<StreamFr
     return { ok: false, error: `event of unknown type ${JSON.stringify(event)}`, unknown: true };
   }
   const o = parseObject(data);
-  if (typeof o === "string") return invalid(o);
+  return typeof o === "string" ? invalid(o) : streamFrameOf(event, o);
+}
+
+/**
+ * One Socket.IO event from the lab's endpoint (docs/protocol.md §17): its name and its first
+ * argument, already parsed by Socket.IO. `hello`, `reset` and `message` carry what the SSE events
+ * of the same names carry.
+ */
+export function decodeSocketIoEvent(event: string, payload: unknown): Decoded<StreamFrame> {
+  if (event !== "message" && event !== "hello" && event !== "reset") {
+    return { ok: false, error: `event of unknown type ${JSON.stringify(event)}`, unknown: true };
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    return invalid(`${event} event without an object`);
+  }
+  return streamFrameOf(event, payload as Fields);
+}
+
+/** The ack of a Socket.IO `message` or `publish` event: the seq and cursor, or an error. */
+export function decodeSocketIoAck(payload: unknown): Decoded<SocketIoAck> {
+  const o = (typeof payload === "object" && payload !== null ? payload : {}) as Fields;
+  const error = o.error as Fields | null | undefined;
+  if (typeof error?.code === "string" && typeof error.message === "string") {
+    return ok({ error: { code: error.code as ErrorCode, message: error.message } });
+  }
+  if (!isSeq(o.seq) || o.seq < 1 || !isCursor(o.cursor)) return invalid("ack without seq and cursor");
+  return ok({ seq: o.seq, cursor: o.cursor });
+}
+
+function streamFrameOf(event: "message" | "hello" | "reset", o: Fields): Decoded<StreamFrame> {
   if (event === "hello") return helloOf(o);
   if (event === "reset") return resetOf(o);
   const envelope = envelopeOf(o);

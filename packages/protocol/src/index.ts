@@ -7,6 +7,8 @@ export {
   decodePollAnswer,
   decodePublishAnswer,
   decodeServerFrame,
+  decodeSocketIoAck,
+  decodeSocketIoEvent,
   decodeStreamEvent,
   decodeTimeAnswer,
   type StreamFrame,
