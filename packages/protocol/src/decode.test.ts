@@ -4,6 +4,8 @@ import {
   decodePollAnswer,
   decodePublishAnswer,
   decodeServerFrame,
+  decodeSocketIoAck,
+  decodeSocketIoEvent,
   decodeStreamEvent,
   decodeTimeAnswer,
 } from "./decode.ts";
@@ -144,5 +146,39 @@ describe("the HTTP answers", () => {
   it("time: a finite number", () => {
     expect(decodeTimeAnswer('{"time":1795657474377.25}')).toEqual({ ok: true, value: 1795657474377.25 });
     expect(decodeTimeAnswer('{"time":"noon"}').ok).toBe(false);
+  });
+});
+
+describe("the Socket.IO events", () => {
+  it("hello, reset and message carry what the SSE events of the same names carry, already parsed", () => {
+    const { type: _type, ...helloFields } = hello;
+    expect(decodeSocketIoEvent("hello", helloFields)).toEqual({ ok: true, value: hello });
+    expect(decodeSocketIoEvent("reset", { reason: "expired", cursor: "e1:4" })).toEqual({
+      ok: true,
+      value: { type: "reset", reason: "expired", cursor: "e1:4" },
+    });
+    expect(decodeSocketIoEvent("message", envelope)).toEqual({
+      ok: true,
+      value: { type: "message", ...envelope },
+    });
+    expect(decodeSocketIoEvent("message", "text")).toMatchObject({ ok: false, unknown: false });
+    expect(decodeSocketIoEvent("message", { ...envelope, seq: 0 })).toMatchObject({
+      ok: false,
+      unknown: false,
+    });
+    expect(decodeSocketIoEvent("news", {})).toMatchObject({ ok: false, unknown: true });
+  });
+
+  it("acks: the seq and cursor, or the error", () => {
+    expect(decodeSocketIoAck({ seq: 2, cursor: "e:2" })).toEqual({
+      ok: true,
+      value: { seq: 2, cursor: "e:2" },
+    });
+    expect(decodeSocketIoAck({ error: { code: "payload_too_large", message: "m" } })).toEqual({
+      ok: true,
+      value: { error: { code: "payload_too_large", message: "m" } },
+    });
+    expect(decodeSocketIoAck({ seq: 2 }).ok).toBe(false);
+    expect(decodeSocketIoAck(undefined).ok).toBe(false);
   });
 });

@@ -17,20 +17,6 @@ export { type Envelope, envelopeSchema, type Json } from "./envelope.ts";
 export { ERROR_CODES, type ErrorBody, type ErrorCode } from "./errors.ts";
 export { SSE_RETRY_MS } from "./event-stream.ts";
 export {
-  ENDPOINT_NAMES,
-  type EndpointName,
-  GUEST_CHANNEL,
-  GUEST_CHAT_NAMES,
-  GUEST_ENDPOINT_NAMES,
-  type GuestEndpointName,
-  PLAIN_WS_PATH,
-  SOCKET_IO_EVENTS,
-  SOCKET_IO_PATH,
-  type SocketIoAck,
-  type SocketIoAuth,
-  type SocketIoRefusal,
-} from "./guest-endpoints.ts";
-export {
   type AckFrame,
   type ClientFrame,
   clientFrameSchema,
@@ -47,6 +33,20 @@ export {
   type ResetReason,
   type ServerFrame,
 } from "./frames.ts";
+export {
+  ENDPOINT_NAMES,
+  type EndpointName,
+  GUEST_CHANNEL,
+  GUEST_CHAT_NAMES,
+  GUEST_ENDPOINT_NAMES,
+  type GuestEndpointName,
+  PLAIN_WS_PATH,
+  SOCKET_IO_EVENTS,
+  SOCKET_IO_PATH,
+  type SocketIoAck,
+  type SocketIoAuth,
+  type SocketIoRefusal,
+} from "./guest-endpoints.ts";
 export {
   type AdminStatusResponse,
   type ChannelInfo,
