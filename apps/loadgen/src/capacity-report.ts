@@ -8,10 +8,11 @@ import {
   htmlTable,
   markdownTable,
   SERVER_COLOR,
+  SOCKET_IO_COLOR,
   type Table,
 } from "@transport-lab/report";
-import { type Environment, environmentLine } from "./environment.ts";
-import { baselineOf, memoryRatio, OVERLOADED_MS, sameRunRatio } from "./ratios.ts";
+import { type Environment, environmentLine, SOCKET_IO_ANCHOR } from "./environment.ts";
+import { anchorOf, baselineOf, memoryRatio, OVERLOADED_MS, ratio, sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
 
 /** One measured cell of the capacity suite. */
@@ -57,28 +58,43 @@ function maxRates(rows: readonly CapacityRow[]): Map<string, RunResult> {
   return best;
 }
 
-const FANOUT_NOTE = `"overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "p99 vs schedule": receive time − the time the message was due. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
+const FANOUT_NOTE = `"µs/dlv": the target's CPU time (user + system) over the measured window per delivery; "cpu ×base" and "cpu ×sio": this server's µs/dlv ÷ its baseline's and ÷ Socket.IO's (WebSocket rows), at the same rate and client count. Baselines' own rows are in results.json. "overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "p99 vs schedule": receive time − the time the message was due. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
 
 const f1 = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toFixed(1));
 const kb = (r: RunResult | undefined) =>
   r === undefined || r.memoryPerConnection === null ? "–" : (r.memoryPerConnection / 1024).toFixed(1);
 
+/** Ratios to Socket.IO are given on WebSocket rows (the server's own Socket.IO row has it as its baseline). */
+const withAnchor = (r: RunResult) => r.spec.transport === "ws";
+
 function idleTable(idle: readonly RunResult[]): Table {
   return {
     title: "Idle memory per connection",
-    note: "(server RSS with every client connected − RSS before) / connections, each target freshly started.",
-    head: ["transport", "connections", "server KB/conn", "baseline KB/conn", "ratio", "healthz max ms"],
-    keys: 1,
+    note: "(server RSS with every client connected − RSS before) / connections, each target freshly started. Baseline: raw ws (WebSocket), node:http (SSE, long polling), Socket.IO itself (the server's Socket.IO endpoint); ×sio: this server's WebSocket against Socket.IO's.",
+    head: [
+      "transport",
+      "connections",
+      "server KB/conn",
+      "baseline KB/conn",
+      "×base",
+      "Socket.IO KB/conn",
+      "×sio",
+      "healthz max ms",
+    ],
+    keys: 2,
     rows: idle
       .filter((r) => r.target === "server")
       .map((r) => {
         const b = baselineOf(r, idle);
+        const a = withAnchor(r) ? anchorOf(r, idle) : undefined;
         return [
           r.spec.transport,
           String(r.open),
           kb(r),
           kb(b),
           memoryRatio(r, b),
+          kb(a),
+          a === undefined ? "–" : memoryRatio(r, a),
           r.server.healthzMsMax.toFixed(1),
         ];
       }),
@@ -98,13 +114,16 @@ function fanoutTable(fan: readonly RunResult[]): Table {
       "p99 ms",
       "p99 vs schedule",
       "baseline p99",
-      "p99 ratio",
-      "throughput ratio",
+      "p99 ×base",
+      "deliv ×base",
+      "µs/dlv",
+      "cpu ×base",
+      "cpu ×sio",
       "req/s",
       "B/msg in",
       "gaps/dups",
     ],
-    keys: 1,
+    keys: 3,
     rows: fan
       .filter((r) => r.target === "server")
       .map((r) => {
@@ -120,6 +139,9 @@ function fanoutTable(fan: readonly RunResult[]): Table {
           f1(b?.latency.p99),
           sameRunRatio(r, b, (x) => x.latency.p99),
           sameRunRatio(r, b, (x) => x.deliveriesPerSecond),
+          f1(r.server.cpuPerDeliveryUs),
+          sameRunRatio(r, b, (x) => x.server.cpuPerDeliveryUs),
+          withAnchor(r) ? sameRunRatio(r, anchorOf(r, fan), (x) => x.server.cpuPerDeliveryUs) : "–",
           r.requestsPerSecond.toFixed(0),
           r.bytesPerMessage?.toFixed(0) ?? "–",
           `${r.gaps}/${r.duplicates}`,
@@ -128,19 +150,78 @@ function fanoutTable(fan: readonly RunResult[]): Table {
   };
 }
 
+/**
+ * The three WebSocket servers side by side, each as a multiple of raw `ws`: what the independent
+ * measurement quoted in issue 14 compared (memory per idle connection, CPU per delivery).
+ */
+function anchorTable(idle: readonly RunResult[], fan: readonly RunResult[]): Table {
+  const find = (pool: readonly RunResult[], target: string, clients: number, rate: number) =>
+    pool.find((r) => r.target === target && r.spec.clients === clients && r.spec.rate === rate);
+  const kbOf = (r: RunResult | undefined) =>
+    (r?.memoryPerConnection ?? null) === null ? null : (r?.memoryPerConnection ?? 0) / 1024;
+  const usOf = (r: RunResult | undefined) => r?.server.cpuPerDeliveryUs ?? null;
+  const rows: string[][] = [];
+  for (const r of idle.filter((x) => x.target === "ws-baseline")) {
+    const server = find(idle, "server", r.spec.clients, 0);
+    const sio = find(idle, "socketio-baseline", r.spec.clients, 0);
+    rows.push([
+      `KB per idle connection, ${r.spec.clients}`,
+      f1(kbOf(server)),
+      f1(kbOf(r)),
+      f1(kbOf(sio)),
+      ratio(kbOf(server), kbOf(r)),
+      ratio(kbOf(sio), kbOf(r)),
+    ]);
+  }
+  for (const r of fan.filter((x) => x.target === "ws-baseline")) {
+    const server = find(fan, "server", r.spec.clients, r.spec.rate);
+    const sio = find(fan, "socketio-baseline", r.spec.clients, r.spec.rate);
+    const both = (a: RunResult | undefined) =>
+      a === undefined ? "–" : sameRunRatio(a, r, (x) => x.server.cpuPerDeliveryUs);
+    rows.push([
+      `µs of CPU per delivery, ${r.spec.rate} msg/s × ${r.spec.clients}`,
+      f1(usOf(server)),
+      f1(usOf(r)),
+      f1(usOf(sio)),
+      both(server),
+      both(sio),
+    ]);
+  }
+  return {
+    title: "This server and Socket.IO against raw ws",
+    note: SOCKET_IO_ANCHOR,
+    head: ["figure", "this server", "raw ws", "Socket.IO", "server ×ws", "Socket.IO ×ws"],
+    keys: 1,
+    rows,
+  };
+}
+
 function maxRateTable(best: Map<string, RunResult>): Table {
+  const rows = [...best.values()];
+  const of = (transport: string, target: string) =>
+    rows.find((r) => r.spec.transport === transport && r.target === target);
   return {
     title: "Highest sustained rate (p99 < 100 ms from sequencing and from schedule, ≥ 95 % delivered)",
-    note: "",
-    head: ["transport", "target", "rate msg/s", "deliveries/s", "p99 ms"],
+    note: "×base: this server's deliveries/s ÷ its raw baseline's; ×sio: ÷ Socket.IO's (WebSocket). Each target steps up through the rates (to the fan-out's client count) until the first one it does not sustain.",
+    head: ["transport", "target", "rate msg/s", "deliveries/s", "p99 ms", "µs/dlv", "×base", "×sio"],
     keys: 2,
-    rows: [...best.values()].map((r) => [
-      r.spec.transport,
-      r.target,
-      String(r.spec.rate),
-      r.deliveriesPerSecond.toFixed(0),
-      f1(r.latency.p99),
-    ]),
+    rows: rows.map((r) => {
+      const server = r.target === "server";
+      const raw = server
+        ? of(r.spec.transport, r.spec.transport === "ws" ? "ws-baseline" : "http-baseline")
+        : undefined;
+      const sio = server && withAnchor(r) ? of("socketio", "socketio-baseline") : undefined;
+      return [
+        r.spec.transport,
+        r.target,
+        String(r.spec.rate),
+        r.deliveriesPerSecond.toFixed(0),
+        f1(r.latency.p99),
+        f1(r.server.cpuPerDeliveryUs),
+        raw === undefined ? "–" : ratio(r.deliveriesPerSecond, raw.deliveriesPerSecond),
+        sio === undefined ? "–" : ratio(r.deliveriesPerSecond, sio.deliveriesPerSecond),
+      ];
+    }),
   };
 }
 
@@ -153,10 +234,13 @@ function targetChart(
   value: (r: RunResult) => number | null,
   log = false,
 ): string {
-  const groups = [...new Set(rows.map(group))];
-  const pick = (baseline: boolean) =>
+  // Socket.IO's rows are grouped with the WebSocket rows they anchor.
+  const groupOf = (r: RunResult) =>
+    r.target === "socketio-baseline" ? group({ ...r, spec: { ...r.spec, transport: "ws" } }) : group(r);
+  const groups = [...new Set(rows.filter((r) => r.target === "server").map(groupOf))];
+  const pick = (which: (r: RunResult) => boolean) =>
     groups.map((g) => {
-      const r = rows.find((x) => group(x) === g && (x.target === "server") !== baseline);
+      const r = rows.find((x) => groupOf(x) === g && which(x));
       return r === undefined ? null : value(r);
     });
   return barChart({
@@ -165,8 +249,13 @@ function targetChart(
     log,
     groups,
     series: [
-      { name: "this server", color: SERVER_COLOR, values: pick(false) },
-      { name: "baseline", color: BASELINE_COLOR, values: pick(true) },
+      { name: "this server", color: SERVER_COLOR, values: pick((r) => r.target === "server") },
+      {
+        name: "raw baseline",
+        color: BASELINE_COLOR,
+        values: pick((r) => r.target === "ws-baseline" || r.target === "http-baseline"),
+      },
+      { name: "Socket.IO", color: SOCKET_IO_COLOR, values: pick((r) => r.target === "socketio-baseline") },
     ],
   });
 }
@@ -175,7 +264,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
   const idle = results.filter((r) => r.scenario === "idle").map((r) => r.result);
   const fan = results.filter((r) => r.scenario === "fanout").map((r) => r.result);
   const best = maxRates(results);
-  const tables = [idleTable(idle), fanoutTable(fan), maxRateTable(best)];
+  const tables = [idleTable(idle), fanoutTable(fan), maxRateTable(best), anchorTable(idle, fan)];
   const title = `Capacity benchmark${quick ? " (quick)" : ""}`;
   const machine = `Machine: ${environmentLine(env)}. Server and load clients share the machine; read ratios, not absolute times.`;
   const md = [
@@ -213,6 +302,13 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
       [...best.values()],
       (r) => r.spec.transport,
       (r) => r.deliveriesPerSecond / 1000,
+    ),
+    targetChart(
+      "µs of CPU per delivery (WebSocket)",
+      "µs",
+      fan.filter((r) => r.spec.transport === "ws" || r.target === "socketio-baseline"),
+      (r) => `${r.spec.transport} @ ${r.spec.rate}/s`,
+      (r) => r.server.cpuPerDeliveryUs,
     ),
   ];
   const html = htmlPage(

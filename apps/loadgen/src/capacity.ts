@@ -6,7 +6,7 @@ import { environment, stampedDir } from "./environment.ts";
 import { createProgress } from "./progress.ts";
 import { type RunSpec, runOnce } from "./run.ts";
 import { RUN_HEADER, runRow } from "./run-table.ts";
-import { baselineFor, startTarget, type TargetKind } from "./targets.ts";
+import { baselineFor, type LoadTransport, startTarget, type TargetKind, transportOf } from "./targets.ts";
 
 /** Runs the suite: idle ramp, fan-out, max sustained rate, each against its same-run baseline. */
 export async function runCapacity(argv: string[]) {
@@ -41,45 +41,66 @@ export async function runCapacity(argv: string[]) {
   };
   progress.log(`          ${RUN_HEADER}`);
 
-  const idleClients = quick ? 500 : 10_000;
-  for (const transport of ["ws", "sse", "longPoll"] as const) {
-    const spec: RunSpec = { ...common, transport, clients: idleClients, rate: 0, durationMs: 0 };
-    await cell("idle", "server", spec);
-    const baseline = baselineFor(transport, 0);
-    if (baseline) await cell("idle", baseline, spec);
-  }
+  /** A cell against this server, then against each target it is compared with. */
+  const compared = async (
+    scenario: CapacityRow["scenario"],
+    spec: RunSpec,
+    anchor: boolean,
+  ): Promise<void> => {
+    await cell(scenario, "server", spec);
+    const baseline = baselineFor(spec.transport, spec.rate);
+    if (baseline)
+      await cell(scenario, baseline, { ...spec, transport: transportOf(baseline, spec.transport) });
+    if (anchor) await cell(scenario, "socketio-baseline", { ...spec, transport: "socketio" });
+  };
+
+  // Idle memory: WebSocket at 10,000 and at 1,000 connections beside raw ws and Socket.IO; SSE
+  // and long polling beside node:http; the server's Socket.IO endpoint beside Socket.IO itself.
+  const idle = (transport: LoadTransport, clients: number): RunSpec => ({
+    ...common,
+    transport,
+    clients,
+    rate: 0,
+    durationMs: 0,
+  });
+  const many = quick ? 500 : 10_000;
+  const few = quick ? 100 : 1000;
+  await compared("idle", idle("ws", many), true);
+  await compared("idle", idle("ws", few), true);
+  await compared("idle", idle("sse", many), false);
+  await compared("idle", idle("longPoll", many), false);
+  await cell("idle", "server", idle("socketio", many));
+
   const fanClients = quick ? 100 : 1000;
-  for (const rate of [10, 100]) {
-    for (const transport of ["ws", "sse", "longPoll", "poll"] as const) {
-      const spec: RunSpec = {
-        ...common,
-        transport,
-        clients: fanClients,
-        rate,
-        durationMs: quick ? 2000 : 6000,
-      };
-      await cell("fanout", "server", spec);
-      const baseline = baselineFor(transport, rate);
-      if (baseline) await cell("fanout", baseline, spec);
-    }
+  const fan = (transport: LoadTransport, rate: number): RunSpec => ({
+    ...common,
+    transport,
+    clients: fanClients,
+    rate,
+    durationMs: quick ? 2000 : 6000,
+  });
+  for (const rate of [10, 50, 100]) {
+    await compared("fanout", fan("ws", rate), true);
+    if (rate !== 100) await cell("fanout", "server", fan("socketio", rate));
+    if (rate === 50) continue;
+    for (const transport of ["sse", "longPoll", "poll"] as const)
+      await compared("fanout", fan(transport, rate), false);
   }
-  const steps = quick ? [50, 200] : [20, 50, 80, 120, 160, 200, 300];
-  for (const transport of ["ws", "sse"] as const) {
-    for (const target of ["server", baselineFor(transport, 1)] as const) {
-      if (target === undefined) continue;
-      for (const rate of steps) {
-        const spec: RunSpec = {
-          ...common,
-          transport,
-          clients: fanClients,
-          rate,
-          durationMs: quick ? 2000 : 5000,
-        };
-        const r = await cell("maxrate", target, spec);
-        if (!sustained(r)) break;
-      }
+
+  // The highest rate each target sustains, stepping up until it no longer does.
+  const steps = quick ? [50, 200] : [20, 50, 80, 120, 160, 200, 300, 400, 500];
+  const maxRate = async (target: Exclude<TargetKind, "url">, transport: LoadTransport) => {
+    for (const rate of steps) {
+      const spec: RunSpec = { ...fan(transport, rate), durationMs: quick ? 2000 : 5000 };
+      const r = await cell("maxrate", target, spec);
+      if (!sustained(r)) break;
     }
-  }
+  };
+  await maxRate("server", "ws");
+  await maxRate("ws-baseline", "ws");
+  await maxRate("socketio-baseline", "socketio");
+  await maxRate("server", "sse");
+  await maxRate("http-baseline", "sse");
 
   const dir = values.out ?? stampedDir("capacity");
   mkdirSync(dir, { recursive: true });

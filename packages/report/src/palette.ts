@@ -16,3 +16,6 @@ export const SERVER_COLOR = "#332288";
 
 /** The colour of a raw `ws` / `node:http` baseline beside this server's figures. */
 export const BASELINE_COLOR = "#8C8C8C";
+
+/** Socket.IO, as a lane of the page and as the anchor beside this server in the benchmark reports. */
+export const SOCKET_IO_COLOR = "#E69F00";

@@ -4,7 +4,8 @@ import { barChart } from "./bar-chart.ts";
 import { escapeHtml } from "./escape.ts";
 import { count, num, ratio } from "./format.ts";
 import { factList, htmlPage } from "./html-page.ts";
-import { BASELINE_COLOR, SERVER_COLOR, TRANSPORT_COLORS } from "./palette.ts";
+import { BASELINE_COLOR, SERVER_COLOR,
+  SOCKET_IO_COLOR, TRANSPORT_COLORS } from "./palette.ts";
 import { htmlTable, markdownTable, textTable } from "./table.ts";
 
 const table = {
@@ -58,9 +59,11 @@ describe("barChart", () => {
 });
 
 describe("palette", () => {
-  it("gives every transport its own colour, and this server and the baseline others", () => {
+  it("gives every transport its own colour, and Socket.IO, this server and the baseline others", () => {
     const colors = TRANSPORT_NAMES.map((t) => TRANSPORT_COLORS[t]);
-    expect(new Set([...colors, SERVER_COLOR, BASELINE_COLOR]).size).toBe(TRANSPORT_NAMES.length + 2);
+    expect(new Set([...colors, SOCKET_IO_COLOR, SERVER_COLOR, BASELINE_COLOR]).size).toBe(
+      TRANSPORT_NAMES.length + 3,
+    );
   });
 });
 
