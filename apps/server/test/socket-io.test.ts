@@ -185,8 +185,12 @@ describe("Socket.IO at /socket.io/", () => {
       expect(status).toBe("Unexpected server response: 404");
       // Not left hanging for Engine.IO's one-second `destroyUpgrade`.
       expect(performance.now() - started).toBeLessThan(900);
-      const client = await (await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`)).text();
-      expect(client).toMatch(/^0\{"sid":/);
+      const open = await (await fetch(`${h.url}/socket.io/?EIO=4&transport=polling`)).text();
+      expect(open).toMatch(/^0\{"sid":/);
+      // The client build a page loads with <script src="/socket.io/socket.io.js">, as socket.io serves it.
+      const script = await fetch(`${h.url}/socket.io/socket.io.js`);
+      expect(script.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+      expect(await script.text()).toContain("Socket.IO v4.8");
     });
   });
 });

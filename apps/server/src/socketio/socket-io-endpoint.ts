@@ -12,6 +12,7 @@ import { type Channel, checkChannelName } from "../channel.ts";
 import { type AppContext, addressOf, every, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
+import { createClientFiles } from "./client-files.ts";
 import { RoomFeed } from "./room-feed.ts";
 import { bufferedBytesOf, type SessionHost, SocketIoSession } from "./socket-io-session.ts";
 
@@ -183,9 +184,12 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
   });
 
   const prefix = SOCKET_IO_PATH;
+  const clientFiles = createClientFiles();
   return {
     handles: (url) => url?.startsWith(prefix) === true,
-    handleRequest: (req, res) => engine.handleRequest(req as never, res),
+    handleRequest: (req, res) => {
+      if (!clientFiles(req, res)) engine.handleRequest(req as never, res);
+    },
     handleUpgrade: (req, socket, head) => engine.handleUpgrade(req as never, socket, head),
     close() {
       io.close();
