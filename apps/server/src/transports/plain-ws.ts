@@ -1,14 +1,15 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, GUEST_CHANNEL, GUEST_CHAT_NAMES, WS_READY_STATE } from "@transport-lab/protocol";
-import type { RawData, WebSocket, WebSocketServer } from "ws";
+import type { RawData, WebSocketServer } from "ws";
 import type { Channel, Connection, CutReason } from "../channel.ts";
 import type { LogSubscriber } from "../channel-log.ts";
 import { type AppContext, addressOf } from "../context.ts";
 import type { LogEntry } from "../log-entry.ts";
+import type { PeerSocket, WsPeer } from "./peer-socket.ts";
 import { admitUpgrade, refuseWith } from "./ws.ts";
 import { sendFrame, textFrame } from "./ws-frame.ts";
-import { adoptPeer, peerOf, SLOW_CLOSE_GRACE_MS, terminate, type WsPeer } from "./ws-session.ts";
+import { SLOW_CLOSE_GRACE_MS, terminate } from "./ws-session.ts";
 
 /** The first frame a plain client gets, as the classic example's server sends one. */
 export const WELCOME =
@@ -37,7 +38,7 @@ class PlainClient implements Connection, WsPeer {
   alive = true;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: PeerSocket,
     readonly address: string,
     readonly endpoint: PlainWsEndpoint,
   ) {}
@@ -45,6 +46,18 @@ class PlainClient implements Connection, WsPeer {
   /** Hub contract: as the lab's WebSockets, 1012 for a disconnect, 1001 at shutdown. */
   cut(reason: CutReason): void {
     this.ws.close(reason === "shutdown" ? CLOSE_CODES.goingAway : CLOSE_CODES.serviceRestart, reason);
+  }
+
+  message(raw: RawData, isBinary: boolean): void {
+    this.endpoint.message(this, raw, isBinary);
+  }
+
+  failed(): void {
+    this.endpoint.ctx.counters.transports.plainWs.errors += 1;
+  }
+
+  closed(): void {
+    this.endpoint.closed(this);
   }
 }
 
@@ -84,15 +97,13 @@ export class PlainWsEndpoint implements LogSubscriber {
       refuseWith(socket, err);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, channel, address));
+    // The server's `ws` server makes PeerSockets (its `WebSocket` option).
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws as PeerSocket, channel, address));
   }
 
-  #open(ws: WebSocket, channel: Channel, address: string): void {
+  #open(ws: PeerSocket, channel: Channel, address: string): void {
     const client = new PlainClient(ws, address, this);
-    adoptPeer(ws, client);
-    ws.on("message", onMessage);
-    ws.on("error", onError);
-    ws.on("close", onClose);
+    ws.peer = client;
     this.ctx.hub.attach(channel, client);
     ws.send(WELCOME);
     if (this.#clients.size === 0) {
@@ -162,23 +173,4 @@ export class PlainWsEndpoint implements LogSubscriber {
       this.#channel = undefined;
     }
   }
-}
-
-const clientOf = (ws: WebSocket): PlainClient | undefined => {
-  const peer = peerOf(ws);
-  return peer instanceof PlainClient ? peer : undefined;
-};
-
-// Shared listeners: `this` is the socket that emitted.
-function onMessage(this: WebSocket, raw: RawData, isBinary: boolean) {
-  const client = clientOf(this);
-  client?.endpoint.message(client, raw, isBinary);
-}
-function onError(this: WebSocket) {
-  const client = clientOf(this);
-  if (client) client.endpoint.ctx.counters.transports.plainWs.errors += 1;
-}
-function onClose(this: WebSocket) {
-  const client = clientOf(this);
-  client?.endpoint.closed(client);
 }

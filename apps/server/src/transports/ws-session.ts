@@ -23,43 +23,19 @@ import { cutPromptly } from "../links/cut-promptly.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 import { validate } from "../validate.ts";
+import type { PeerSocket, WsPeer } from "./peer-socket.ts";
 import { sendFrame } from "./ws-frame.ts";
 
-const PEER = Symbol("transport-lab.peer");
 /** A peer cut as too slow gets this long to read its close frame before its socket is destroyed. */
 export const SLOW_CLOSE_GRACE_MS = 2000;
 /** A frame refused by the rate limit is parsed only up to this size, to echo its `ref`. */
 const REF_PEEK_BYTES = 1024;
 
-/** What the heartbeat knows of every socket of the server's `ws` server, lab or plain. */
-export interface WsPeer {
-  /** Answered the last heartbeat ping. */
-  alive: boolean;
-  /** The transport whose error counter a dropped peer counts into. */
-  readonly transport: "ws" | "plainWs";
-}
-type PeerSocket = WebSocket & { [PEER]?: WsPeer };
-
-/** The peer a socket belongs to, if it has one. */
-export const peerOf = (ws: WebSocket): WsPeer | undefined => (ws as PeerSocket)[PEER];
-
-/** Makes `peer` the socket's (its heartbeat and pong bookkeeping) and listens for its pongs. */
-export function adoptPeer(ws: WebSocket, peer: WsPeer): void {
-  (ws as PeerSocket)[PEER] = peer;
-  ws.on("pong", onPong);
-}
-
-/** The lab session of a socket, if it is one. */
-const sessionOf = (ws: WebSocket): WsSession | undefined => {
-  const peer = peerOf(ws);
-  return peer instanceof WsSession ? peer : undefined;
-};
-
 /**
  * One open WebSocket: hello, an optional reset, then the messages; takes
- * publish and ping frames. A class with shared listeners rather than a set
- * of closures per socket, because at 10,000 idle sockets every closure and
- * context is felt in memory per connection.
+ * publish and ping frames. One object per socket, the socket's peer (it gets the socket's events
+ * without listeners), rather than a set of closures, because at 10,000 idle sockets every
+ * closure, context and listener is felt in memory per connection.
  */
 export class WsSession implements Connection, Sink, WsPeer {
   readonly transport = "ws";
@@ -67,7 +43,7 @@ export class WsSession implements Connection, Sink, WsPeer {
   readonly #delivery: Delivery;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: PeerSocket,
     readonly channel: Channel,
     /** Client address: its held-connection count and its share of the publish rate limit. */
     readonly address: string,
@@ -75,17 +51,14 @@ export class WsSession implements Connection, Sink, WsPeer {
     /** The upgraded TCP socket (`ws` keeps its own private): a cut through a link needs it. */
     readonly socket: Socket,
   ) {
-    adoptPeer(ws, this);
     const stats = ctx.counters.transports.ws;
     this.#delivery = new Delivery(channel.log, this, stats, ctx.options.maxBufferedBytes);
   }
 
-  /** Attaches listeners, sends the hello and starts delivery from `start` (resolved before the upgrade). */
+  /** Takes the socket's events, sends the hello and starts delivery from `start` (resolved before the upgrade). */
   start(start: StartPoint): void {
     const { ws, channel, ctx } = this;
-    ws.on("message", onMessage);
-    ws.on("error", onError);
-    ws.on("close", onClose);
+    ws.peer = this;
     ctx.hub.attach(channel, this);
     this.json(helloFrame(channel, channel.log.state(), start));
     this.#delivery.start(start).catch(() => ws.close(1011, "delivery failed"));
@@ -136,7 +109,8 @@ export class WsSession implements Connection, Sink, WsPeer {
     this.json({ type: "reset", reason, cursor });
   }
 
-  receive(raw: RawData, isBinary: boolean) {
+  /** Peer contract: a frame from the client. */
+  message(raw: RawData, isBinary: boolean) {
     const { options, counters, publishLimiter } = this.ctx;
     // The token comes first: a client over the limit costs no parsing or validation.
     if (!publishLimiter.take(this.address)) {
@@ -186,6 +160,11 @@ export class WsSession implements Connection, Sink, WsPeer {
     });
   }
 
+  /** Peer contract: a socket error (its close follows). */
+  failed(): void {
+    this.ctx.counters.transports.ws.errors += 1;
+  }
+
   closed(): void {
     this.#delivery.stop();
     this.ctx.hub.detach(this.channel, this);
@@ -206,20 +185,4 @@ function peekRef(raw: RawData): Ref | undefined {
 /** Destroys a socket: for a peer that did not read its close frame within the grace. */
 export function terminate(ws: WebSocket) {
   ws.terminate();
-}
-
-// Shared listeners: `this` is the socket that emitted.
-function onPong(this: WebSocket) {
-  const peer = peerOf(this);
-  if (peer) peer.alive = true;
-}
-function onMessage(this: WebSocket, raw: RawData, isBinary: boolean) {
-  sessionOf(this)?.receive(raw, isBinary);
-}
-function onError(this: WebSocket) {
-  const session = sessionOf(this);
-  if (session) session.ctx.counters.transports.ws.errors += 1;
-}
-function onClose(this: WebSocket) {
-  sessionOf(this)?.closed();
 }

@@ -9,7 +9,8 @@ import { type AppContext, addressOf, every, type NodeBindings, requireCursor } f
 import { ApiError } from "../errors.ts";
 import { forbiddenOrigin } from "../origin-policy.ts";
 import { resolveCursor, type StartPoint } from "../resolve-cursor.ts";
-import { peerOf, WsSession } from "./ws-session.ts";
+import { PeerSocket, peerOf } from "./peer-socket.ts";
+import { WsSession } from "./ws-session.ts";
 
 /** Handles a Node `upgrade` event; wire it with `server.on("upgrade", handler)`. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
@@ -70,6 +71,7 @@ export function mountWs(
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: true,
+    WebSocket: PeerSocket,
   });
   // One heartbeat for every socket of this `ws` server: the lab's and the plain endpoint's.
   every(ctx, options.heartbeatMs, () => {
@@ -115,7 +117,7 @@ export function mountWs(
     }
     if (socket.destroyed) return hub.release(channel); // the client left while the head was read
     wss.handleUpgrade(req, socket, head, (ws) =>
-      new WsSession(ws, channel, address, ctx, socket as Socket).start(start),
+      new WsSession(ws as PeerSocket, channel, address, ctx, socket as Socket).start(start),
     );
   };
 
