@@ -196,21 +196,27 @@ function anchorTable(idle: readonly RunResult[], fan: readonly RunResult[]): Tab
   };
 }
 
+/** The best rows of this server's baseline and of Socket.IO (for WebSocket) beside a server's best row. */
+function maxRateCompanions(
+  r: RunResult,
+  rows: readonly RunResult[],
+): readonly [RunResult | undefined, RunResult | undefined] {
+  const of = (transport: string, target: string) =>
+    rows.find((x) => x.spec.transport === transport && x.target === target);
+  if (r.target !== "server") return [undefined, undefined];
+  const raw = of(r.spec.transport, r.spec.transport === "ws" ? "ws-baseline" : "http-baseline");
+  return [raw, withAnchor(r) ? of("socketio", "socketio-baseline") : undefined];
+}
+
 function maxRateTable(best: Map<string, RunResult>): Table {
   const rows = [...best.values()];
-  const of = (transport: string, target: string) =>
-    rows.find((r) => r.spec.transport === transport && r.target === target);
   return {
     title: "Highest sustained rate (p99 < 100 ms from sequencing and from schedule, ≥ 95 % delivered)",
     note: "×base: this server's deliveries/s ÷ its raw baseline's; ×sio: ÷ Socket.IO's (WebSocket). Each target steps up through the rates (to the fan-out's client count) until the first one it does not sustain.",
     head: ["transport", "target", "rate msg/s", "deliveries/s", "p99 ms", "µs/dlv", "×base", "×sio"],
     keys: 2,
     rows: rows.map((r) => {
-      const server = r.target === "server";
-      const raw = server
-        ? of(r.spec.transport, r.spec.transport === "ws" ? "ws-baseline" : "http-baseline")
-        : undefined;
-      const sio = server && withAnchor(r) ? of("socketio", "socketio-baseline") : undefined;
+      const [raw, sio] = maxRateCompanions(r, rows);
       return [
         r.spec.transport,
         r.target,
@@ -225,7 +231,11 @@ function maxRateTable(best: Map<string, RunResult>): Table {
   };
 }
 
-/** One chart of a figure per transport: this server's bar beside its baseline's. */
+/**
+ * One chart of a figure per group of this server's rows: its bar, its baseline's (raw `ws` /
+ * `node:http`, or Socket.IO itself for the server's Socket.IO endpoint) and, for WebSocket rows,
+ * Socket.IO's, all at the same rate and client count.
+ */
 function targetChart(
   title: string,
   unit: string,
@@ -233,29 +243,27 @@ function targetChart(
   group: (r: RunResult) => string,
   value: (r: RunResult) => number | null,
   log = false,
+  /** The baseline and Socket.IO rows a server row is drawn beside (default: same rate and clients). */
+  companions: (r: RunResult) => readonly [RunResult | undefined, RunResult | undefined] = (r) => [
+    baselineOf(r, rows),
+    withAnchor(r) ? anchorOf(r, rows) : undefined,
+  ],
 ): string {
-  // Socket.IO's rows are grouped with the WebSocket rows they anchor.
-  const groupOf = (r: RunResult) =>
-    r.target === "socketio-baseline" ? group({ ...r, spec: { ...r.spec, transport: "ws" } }) : group(r);
-  const groups = [...new Set(rows.filter((r) => r.target === "server").map(groupOf))];
-  const pick = (which: (r: RunResult) => boolean) =>
-    groups.map((g) => {
-      const r = rows.find((x) => groupOf(x) === g && which(x));
-      return r === undefined ? null : value(r);
+  const servers = rows.filter((r) => r.target === "server");
+  const values = (pick: (r: RunResult) => RunResult | undefined) =>
+    servers.map((r) => {
+      const x = pick(r);
+      return x === undefined ? null : value(x);
     });
   return barChart({
     title,
     unit,
     log,
-    groups,
+    groups: servers.map(group),
     series: [
-      { name: "this server", color: SERVER_COLOR, values: pick((r) => r.target === "server") },
-      {
-        name: "raw baseline",
-        color: BASELINE_COLOR,
-        values: pick((r) => r.target === "ws-baseline" || r.target === "http-baseline"),
-      },
-      { name: "Socket.IO", color: SOCKET_IO_COLOR, values: pick((r) => r.target === "socketio-baseline") },
+      { name: "this server", color: SERVER_COLOR, values: values((r) => r) },
+      { name: "baseline", color: BASELINE_COLOR, values: values((r) => companions(r)[0]) },
+      { name: "Socket.IO", color: SOCKET_IO_COLOR, values: values((r) => companions(r)[1]) },
     ],
   });
 }
@@ -285,7 +293,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
       "KB per idle connection",
       "KB",
       idle,
-      (r) => r.spec.transport,
+      (r) => `${r.spec.transport} × ${r.spec.clients}`,
       (r) => (r.memoryPerConnection === null ? null : r.memoryPerConnection / 1024),
     ),
     targetChart(
@@ -302,11 +310,15 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
       [...best.values()],
       (r) => r.spec.transport,
       (r) => r.deliveriesPerSecond / 1000,
+      false,
+      (r) => maxRateCompanions(r, [...best.values()]),
     ),
     targetChart(
-      "µs of CPU per delivery (WebSocket)",
+      "µs of CPU per delivery",
       "µs",
-      fan.filter((r) => r.spec.transport === "ws" || r.target === "socketio-baseline"),
+      fan.filter(
+        (r) => r.spec.transport === "ws" || r.spec.transport === "sse" || r.target === "socketio-baseline",
+      ),
       (r) => `${r.spec.transport} @ ${r.spec.rate}/s`,
       (r) => r.server.cpuPerDeliveryUs,
     ),
