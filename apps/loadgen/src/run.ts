@@ -195,7 +195,6 @@ export async function runOnce(
   let missedSamples = 0;
   let genStart = 0;
   let cpuStart: number | undefined;
-  let cpuEnd: number | undefined;
   if (spec.rate > 0) {
     genStart = await setGenerator(target.base, spec.rate, spec.payloadBytes);
     await sleep(spec.warmupMs);
@@ -214,7 +213,7 @@ export async function runOnce(
       );
     }
   }
-  cpuEnd = cpuSecondsOf(target.pid);
+  const cpuEnd = cpuSecondsOf(target.pid);
   // Stop measuring before the generator stops so the window is exact.
   type Final = WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON };
   const finals = await Promise.all(

@@ -27,7 +27,7 @@ export async function channelInfo(hub: Hub, name: string): Promise<ChannelInfo> 
   ]);
   const own = {
     id: cluster.instanceId,
-    subscribers: { ...(channel?.counts ?? { ws: 0, sse: 0, longPoll: 0 }) },
+    subscribers: channel?.held() ?? { ws: 0, sse: 0, longPoll: 0 },
   };
   const instances = [own, ...cluster.subscribersElsewhere(name)];
   const subscribers = { ws: 0, sse: 0, longPoll: 0 };

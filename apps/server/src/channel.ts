@@ -1,4 +1,4 @@
-import { type ChannelInfo, type GeneratorState, isValidChannelName } from "@transport-lab/protocol";
+import { type ChannelInfo, type GeneratorState, type HeldCounts, isValidChannelName } from "@transport-lab/protocol";
 import type { ChannelLog } from "./channel-log.ts";
 import { ApiError } from "./errors.ts";
 
@@ -88,6 +88,14 @@ export class Channel {
     );
   }
 
+  /**
+   * The held connections in the shape `subscribers` has in every answer, which clients compare
+   * exactly: plain WebSocket and Socket.IO connections are counted in the metrics only.
+   */
+  held(): HeldCounts {
+    return { ws: this.counts.ws, sse: this.counts.sse, longPoll: this.counts.longPoll };
+  }
+
   /** `GET /api/channels/:ch` of a channel in this process alone. */
   info(): ChannelInfo {
     const { epoch, seq, oldestSeq } = this.log.state();
@@ -97,7 +105,7 @@ export class Channel {
       epoch,
       seq,
       oldestSeq,
-      subscribers: { ...this.counts },
+      subscribers: this.held(),
       generator: { rate: g.rate, payloadBytes: g.payloadBytes, running: g.running },
     };
   }

@@ -42,7 +42,7 @@ describe("Hub", () => {
     const sse = conn("sse", "10.0.0.2");
     hub.attach(chat, ws);
     hub.attach(chat, sse);
-    expect(chat.info().subscribers).toEqual({ ws: 1, sse: 1, longPoll: 0, plainWs: 0, socketio: 0 });
+    expect(chat.info().subscribers).toEqual({ ws: 1, sse: 1, longPoll: 0 });
     expect(hub.counters.transports.sse.connections).toBe(1);
     expect(hub.connectionCount).toBe(2);
     expect(() => hub.checkCapacity("10.0.0.3")).toThrow(
@@ -51,7 +51,7 @@ describe("Hub", () => {
     hub.detach(chat, ws);
     hub.detach(chat, ws);
     expect(hub.connectionCount).toBe(1);
-    expect(chat.info().subscribers).toEqual({ ws: 0, sse: 1, longPoll: 0, plainWs: 0, socketio: 0 });
+    expect(chat.info().subscribers).toEqual({ ws: 0, sse: 1, longPoll: 0 });
     expect(() => hub.checkCapacity("10.0.0.3")).not.toThrow();
     hub.detach(chat, sse);
     expect(hub.counters.transports.ws.connections + hub.counters.transports.sse.connections).toBe(0);

@@ -30,7 +30,7 @@ describe("plain endpoints", () => {
         epoch: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
         seq: 3,
         oldestSeq: 1,
-        subscribers: { ws: 0, sse: 0, longPoll: 0, plainWs: 0, socketio: 0 },
+        subscribers: { ws: 0, sse: 0, longPoll: 0 },
         generator: { rate: 0, payloadBytes: 64, running: false },
       });
       expect(list.body.channels.find((c) => c.channel === "news")).toEqual(news);

@@ -298,7 +298,7 @@ describe("HTTP error rules", () => {
         epoch: cursor.slice(0, -2),
         seq: 0,
         oldestSeq: 1,
-        subscribers: { ws: 0, sse: 0, longPoll: 0, plainWs: 0, socketio: 0 },
+        subscribers: { ws: 0, sse: 0, longPoll: 0 },
         generator: { rate: 0, payloadBytes: 64, running: false },
       });
       expect((await h.publish("never-used", 1)).cursor).toBe(cursor.replace(/:0$/, ":1"));

@@ -2,7 +2,7 @@ import type { PollResponse } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { eventually, post, range, request, sleep, withServer } from "./helpers.ts";
 
-const zero = { ws: 0, sse: 0, longPoll: 0, plainWs: 0, socketio: 0 };
+const zero = { ws: 0, sse: 0, longPoll: 0 };
 
 describe("connection lifecycle", () => {
   it("subscribers and waiters are cleaned up after clients leave (channel info and metrics return to 0)", async () => {
@@ -18,13 +18,7 @@ describe("connection lifecycle", () => {
       });
       held.catch(() => {});
       await eventually(async () => {
-        expect((await h.info("chat")).subscribers).toEqual({
-          ws: 1,
-          sse: 2,
-          longPoll: 1,
-          plainWs: 0,
-          socketio: 0,
-        });
+        expect((await h.info("chat")).subscribers).toEqual({ ws: 1, sse: 2, longPoll: 1 });
         const m = await h.metrics();
         expect([m.transports.ws, m.transports.sse, m.transports.longPoll].map((t) => t.connections)).toEqual([
           1, 2, 1,
@@ -70,13 +64,7 @@ describe("connection lifecycle", () => {
         (err: unknown) => err,
       );
       await eventually(async () =>
-        expect((await h.info("chat")).subscribers).toEqual({
-          ws: 1,
-          sse: 2,
-          longPoll: 1,
-          plainWs: 0,
-          socketio: 0,
-        }),
+        expect((await h.info("chat")).subscribers).toEqual({ ws: 1, sse: 2, longPoll: 1 }),
       );
 
       const res = await post(h.channelUrl("chat", "disconnect"), "");
@@ -87,13 +75,7 @@ describe("connection lifecycle", () => {
       expect(await longPoll).toBeInstanceOf(TypeError); // no HTTP answer at all: the socket was destroyed
       await es.nextError(); // EventSource saw the stream end …
       await eventually(async () =>
-        expect((await h.info("chat")).subscribers).toEqual({
-          ws: 0,
-          sse: 1,
-          longPoll: 0,
-          plainWs: 0,
-          socketio: 0,
-        }),
+        expect((await h.info("chat")).subscribers).toEqual({ ws: 0, sse: 1, longPoll: 0 }),
       );
       // … and reconnects on its own (retry: 1000) with Last-Event-ID, missing nothing.
       await h.publishMany("chat", 2);
@@ -134,13 +116,7 @@ describe("connection lifecycle", () => {
       const es = await h.eventSource("chat");
       const held = request<PollResponse>(h.channelUrl("chat", "long-poll", { cursor, timeout: "20000" }));
       await eventually(async () =>
-        expect((await h.info("chat")).subscribers).toEqual({
-          ws: 1,
-          sse: 2,
-          longPoll: 1,
-          plainWs: 0,
-          socketio: 0,
-        }),
+        expect((await h.info("chat")).subscribers).toEqual({ ws: 1, sse: 2, longPoll: 1 }),
       );
       const t0 = performance.now();
       await h.server.close();

@@ -1,5 +1,5 @@
 import { wsFrameBytes } from "@transport-lab/metrics";
-import { type Envelope, formatCursor } from "@transport-lab/protocol";
+import { type Envelope, formatCursor, type ServerMetrics } from "@transport-lab/protocol";
 import { type RunningServer, startServer } from "@transport-lab/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -197,11 +197,10 @@ describe("transport contract: node socketio (socket.io-client against the lab's 
     });
     const ok = record({ baseUrl: srv.url, channel, ...FAST });
     await waitFor("open", () => ok.client.state.kind === "open");
-    expect((await channelInfo(srv.url, channel)).subscribers.socketio).toBe(1);
+    const held = async () =>
+      (await api<ServerMetrics>("GET", `${srv.url}/api/metrics`)).json.transports.socketio?.connections;
+    expect(await held()).toBe(1);
     await ok.client.close();
-    await waitFor(
-      "no subscriber",
-      async () => (await channelInfo(srv.url, channel)).subscribers.socketio === 0,
-    );
+    await waitFor("no connection held", async () => (await held()) === 0);
   });
 });

@@ -4,8 +4,7 @@ import { barChart } from "./bar-chart.ts";
 import { escapeHtml } from "./escape.ts";
 import { count, num, ratio } from "./format.ts";
 import { factList, htmlPage } from "./html-page.ts";
-import { BASELINE_COLOR, SERVER_COLOR,
-  SOCKET_IO_COLOR, TRANSPORT_COLORS } from "./palette.ts";
+import { BASELINE_COLOR, SERVER_COLOR, SOCKET_IO_COLOR, TRANSPORT_COLORS } from "./palette.ts";
 import { htmlTable, markdownTable, textTable } from "./table.ts";
 
 const table = {

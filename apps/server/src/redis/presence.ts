@@ -54,7 +54,7 @@ export function createPresence(
   const own = (): PresenceInfo => {
     const channels: Record<string, HeldCounts & { active: boolean }> = {};
     for (const ch of localChannels()) {
-      if (ch.hasLocalClients()) channels[ch.name] = { ...ch.counts, active: true };
+      if (ch.hasLocalClients()) channels[ch.name] = { ...ch.held(), active: true };
     }
     return { id, startedAt, transports: counters.transports, publishes: counters.publishes, channels };
   };
