@@ -58,7 +58,7 @@ function maxRates(rows: readonly CapacityRow[]): Map<string, RunResult> {
   return best;
 }
 
-const FANOUT_NOTE = `"µs/dlv": the target's CPU time (user + system) over the measured window per delivery; "cpu ×base" and "cpu ×sio": this server's µs/dlv ÷ its baseline's and ÷ Socket.IO's (WebSocket rows), at the same rate and client count. Baselines' own rows are in results.json. "overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "p99 vs schedule": receive time − the time the message was due. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
+const FANOUT_NOTE = `"µs/dlv": the target's CPU time (user + system) over the measured window per delivery; "cpu ×base" and "cpu ×sio": this server's µs/dlv ÷ its baseline's and ÷ Socket.IO's (WebSocket rows), at the same rate and client count. "lg cpu%": the load generator's own CPU over the window (% of one core; near 200 % its two worker threads, not the target, set the pace). Baselines' own rows are in results.json. "overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "p99 vs schedule": receive time − the time the message was due. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
 
 const f1 = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toFixed(1));
 const kb = (r: RunResult | undefined) =>
@@ -119,6 +119,7 @@ function fanoutTable(fan: readonly RunResult[]): Table {
       "µs/dlv",
       "cpu ×base",
       "cpu ×sio",
+      "lg cpu%",
       "req/s",
       "B/msg in",
       "gaps/dups",
@@ -142,6 +143,7 @@ function fanoutTable(fan: readonly RunResult[]): Table {
           f1(r.server.cpuPerDeliveryUs),
           sameRunRatio(r, b, (x) => x.server.cpuPerDeliveryUs),
           withAnchor(r) ? sameRunRatio(r, anchorOf(r, fan), (x) => x.server.cpuPerDeliveryUs) : "–",
+          f1(r.loadClients?.cpuPercent),
           r.requestsPerSecond.toFixed(0),
           r.bytesPerMessage?.toFixed(0) ?? "–",
           `${r.gaps}/${r.duplicates}`,

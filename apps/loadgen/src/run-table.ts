@@ -33,6 +33,7 @@ const COLUMNS: readonly FixedColumn[] = [
   { head: "KB/conn", width: 8, cell: (r) => kb(r.memoryPerConnection) },
   { head: "cpu%", width: 6, cell: (r) => f1(r.server.cpuMax) },
   { head: "µs/dlv", width: 7, cell: (r) => f1(r.server.cpuPerDeliveryUs) },
+  { head: "lg cpu%", width: 7, cell: (r) => f1(r.loadClients?.cpuPercent) },
   { head: "gaps", width: 5, cell: (r) => String(r.gaps) },
 ];
 
@@ -70,7 +71,7 @@ export const RUN_NOTES = [
   'p99 sch: receive time − the time the message was due (start + n / rate), p99: a generator or server that falls behind shows here, while "p99 ms" still looks fine.',
   "req/s: HTTP requests per second over all clients (0 for WebSocket and SSE, whose one request was made before measuring); B/msg: bytes each client received per message after TCP (HTTP heads and chunked framing not counted).",
   "KB/conn: (server RSS with every client connected − RSS before) / clients, on a freshly started target; – when the RSS fell meanwhile (a garbage collection freed more than the connections took: no honest figure).",
-  "cpu%: the target's highest CPU sample, % of one core; µs/dlv: the target's CPU time (user + system, /proc/<pid>/stat) over the measured window per delivery. ×base: this server's figure ÷ the baseline's in the same run, ×sio ÷ Socket.IO's; \"overloaded\" where either was over 1 s behind its schedule.",
+  "cpu%: the target's highest CPU sample, % of one core; µs/dlv: the target's CPU time (user + system, /proc/<pid>/stat) over the measured window per delivery; lg cpu%: the load generator's own CPU over the window, % of one core (its 2 worker threads near 200 %: the clients set the pace, not the target). ×base: this server's figure ÷ the baseline's in the same run, ×sio ÷ Socket.IO's; \"overloaded\" where either was over 1 s behind its schedule.",
 ];
 
 /** The columns of a table of `results`: the ratio columns only when one of them is a baseline. */

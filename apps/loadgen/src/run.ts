@@ -79,6 +79,12 @@ export interface RunResult {
     /** Samples of /healthz + /api/metrics that took over 10 s or failed. */
     missedSamples: number;
   };
+  /**
+   * The load generator's own CPU time (its process: coordinator and worker threads) over the
+   * measured window: per delivery in µs, and in % of one core. Near 100 % per worker thread the
+   * clients, not the target, set the pace. Absent from results written before it was measured.
+   */
+  loadClients?: { cpuPerDeliveryUs: number | null; cpuPercent: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -195,11 +201,15 @@ export async function runOnce(
   let missedSamples = 0;
   let genStart = 0;
   let cpuStart: number | undefined;
+  let ownStart: NodeJS.CpuUsage | undefined;
+  let ownStartAt = 0;
   if (spec.rate > 0) {
     genStart = await setGenerator(target.base, spec.rate, spec.payloadBytes);
     await sleep(spec.warmupMs);
     tell({ type: "measure", scheduleStart: genStart, rate: spec.rate });
     cpuStart = cpuSecondsOf(target.pid);
+    ownStart = process.cpuUsage();
+    ownStartAt = performance.now();
     const end = performance.now() + spec.durationMs;
     while (performance.now() < end) {
       await sleep(Math.min(1000, end - performance.now()));
@@ -214,6 +224,9 @@ export async function runOnce(
     }
   }
   const cpuEnd = cpuSecondsOf(target.pid);
+  const own = ownStart === undefined ? undefined : process.cpuUsage(ownStart);
+  const ownMs = own === undefined ? 0 : (own.user + own.system) / 1000;
+  const ownWindowMs = performance.now() - ownStartAt;
   // Stop measuring before the generator stops so the window is exact.
   type Final = WorkerProgress & { actual: HistogramJSON; scheduled: HistogramJSON };
   const finals = await Promise.all(
@@ -272,6 +285,14 @@ export async function runOnce(
     bytesPerMessage: received > 0 ? sum("bytesIn") / received : null,
     gaps: sum("gaps"),
     duplicates: sum("duplicates"),
+    ...(own === undefined
+      ? {}
+      : {
+          loadClients: {
+            cpuPerDeliveryUs: received > 0 ? (ownMs * 1000) / received : null,
+            cpuPercent: (ownMs / ownWindowMs) * 100,
+          },
+        }),
     server: {
       cpuMax: max((s) => s.cpu),
       cpuMean: samples.length ? samples.reduce((s, x) => s + x.cpu, 0) / samples.length : 0,
