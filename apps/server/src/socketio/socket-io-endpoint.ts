@@ -50,7 +50,7 @@ function refusal(err: unknown): Error & { data: SocketIoRefusal } {
 }
 
 /**
- * Socket.IO 4 at its default path on the lab's server (docs/protocol.md §17). The Engine.IO server
+ * Socket.IO 4 at its default path on the lab's server (docs/protocol.md §18). The Engine.IO server
  * is created apart and fed by the lab's own request and upgrade dispatch, not attached to the HTTP
  * server: attached, it would take over the server's `request` listeners and, for every upgrade it
  * does not own, end the socket a second later unless something wrote to it (`destroyUpgrade`).
