@@ -109,9 +109,9 @@ export function createApp(overrides: Partial<ServerOptions> = {}, deps: AppDeps 
   const plainWs = new PlainWsEndpoint(context, wss);
   const socketIo = createSocketIoEndpoint(context);
   const handleUpgrade = classRoster.wrapUpgrade((req, socket, head) => {
-    if (socketIo.handles(req.url)) socketIo.handleUpgrade(req, socket, head);
-    else if (pathOf(req.url) === PLAIN_WS_PATH) plainWs.handleUpgrade(req, socket, head);
-    else labUpgrade(req, socket, head);
+    if (socketIo.handles(req.url)) return socketIo.handleUpgrade(req, socket, head);
+    if (pathOf(req.url) === PLAIN_WS_PATH) return plainWs.handleUpgrade(req, socket, head);
+    return labUpgrade(req, socket, head);
   });
   mountSse(app, context);
   mountLongPoll(app, context);

@@ -1,4 +1,9 @@
-import { type ChannelInfo, type GeneratorState, type HeldCounts, isValidChannelName } from "@transport-lab/protocol";
+import {
+  type ChannelInfo,
+  type GeneratorState,
+  type HeldCounts,
+  isValidChannelName,
+} from "@transport-lab/protocol";
 import type { ChannelLog } from "./channel-log.ts";
 import { ApiError } from "./errors.ts";
 

@@ -14,7 +14,7 @@ describe("fan-out writes: one pre-encoded frame or chunk per message, a tick's w
       // Every lab socket takes the raw path (a `ws` upgrade that renamed its internals fails here).
       for (const socket of h.server.instance.wss.clients) expect(canWriteRaw(socket)).toBe(true);
       const hub = h.server.instance.context.hub;
-      const channel = hub.obtain("c", undefined);
+      const channel = await hub.obtain("c", undefined);
       const pinged = clients[0];
       pinged?.send({ type: "ping", ref: "between" });
       // Payloads with 7-bit, 16-bit and 64-bit lengths, all appended in one tick: coalesced into
@@ -57,7 +57,7 @@ describe("fan-out writes: one pre-encoded frame or chunk per message, a tick's w
       expect((await curl.events.next()).event).toBe("hello");
       expect((await es.events.next()).type).toBe("hello");
       const hub = h.server.instance.context.hub;
-      const channel = hub.obtain("s", undefined);
+      const channel = await hub.obtain("s", undefined);
       const entries = await Promise.all([5, 300, 70_000, 12].map((n) => hub.append(channel, text(n))));
       const viaCurl = await curl.events.take(4);
       expect(viaCurl.map((e) => [e.id, e.data])).toEqual(entries.map((e) => [`${e.epoch}:${e.seq}`, e.json]));

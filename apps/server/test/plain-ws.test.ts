@@ -124,7 +124,7 @@ describe("the plain WebSocket endpoint (/)", () => {
       slow.ws.pause();
       const line = JSON.stringify("x".repeat(16 * 1024));
       const hub = h.server.instance.context.hub;
-      const chat = hub.obtain("chat", undefined);
+      const chat = await hub.obtain("chat", undefined);
       for (let i = 0; i < 40 && ((await h.metrics()).transports.plainWs?.connections ?? 0) > 0; i++) {
         for (let k = 0; k < 50; k++) await hub.append(chat, line);
         await new Promise((r) => setTimeout(r, 5));

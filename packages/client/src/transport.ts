@@ -2,7 +2,7 @@ import type { Json, TransportName } from "@transport-lab/protocol";
 
 /**
  * What a client's transports are named: the protocol's four, and `socketio`, which the optional
- * `@transport-lab/client/socketio` entry adds (the lab's Socket.IO endpoint, docs/protocol.md §18).
+ * `@transport-lab/client/socketio` entry adds (the lab's Socket.IO endpoint, docs/protocol.md §19).
  */
 export type ClientTransportName = TransportName | "socketio";
 

@@ -123,7 +123,7 @@ export function decodeStreamEvent(event: string, data: string): Decoded<StreamFr
 }
 
 /**
- * One Socket.IO event from the lab's endpoint (docs/protocol.md §18): its name and its first
+ * One Socket.IO event from the lab's endpoint (docs/protocol.md §19): its name and its first
  * argument, already parsed by Socket.IO. `hello`, `reset` and `message` carry what the SSE events
  * of the same names carry.
  */

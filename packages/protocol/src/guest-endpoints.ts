@@ -2,7 +2,7 @@ import type { ErrorCode } from "./errors.ts";
 import { TRANSPORT_NAMES } from "./transports.ts";
 
 /**
- * The two endpoints for clients the lab did not write (docs/protocol.md §17 and §18): the plain
+ * The two endpoints for clients the lab did not write (docs/protocol.md §18 and §19): the plain
  * WebSocket of the classic `ws` chat example at `/`, and Socket.IO at its default path. They are
  * counted beside the four transports in `GET /api/metrics`, under these names.
  */
@@ -33,7 +33,7 @@ export const GUEST_CHAT_NAMES = { plainWs: "plain WebSocket", socketio: "Socket.
 /** Socket.IO's default path, where the lab's Socket.IO server listens (Engine.IO protocol 4). */
 export const SOCKET_IO_PATH = "/socket.io/";
 
-/** The Socket.IO events of the lab's endpoint; docs/protocol.md §18 says what each carries. */
+/** The Socket.IO events of the lab's endpoint; docs/protocol.md §19 says what each carries. */
 export const SOCKET_IO_EVENTS = {
   /** Server → client, first: an object shaped as the WebSocket `hello` frame (where this delivery starts). */
   hello: "hello",

@@ -21,9 +21,14 @@ export class RoomFeed implements LogSubscriber {
     readonly counters: ServerCounters,
   ) {}
 
-  /** A socket joined the room: the first one subscribes the feed. */
+  /**
+   * A socket joined the room. Every join subscribes (twice changes nothing): a log that began a
+   * new epoch (its shared store lost its data) dropped its subscribers while the members it cut
+   * were still leaving.
+   */
   joined(): void {
-    if (this.#members++ === 0) this.channel.log.subscribe(this);
+    this.#members += 1;
+    this.channel.log.subscribe(this);
   }
 
   /** A member left; true when the room is empty (the feed unsubscribed and can be dropped). */

@@ -50,7 +50,7 @@ function refusal(err: unknown): Error & { data: SocketIoRefusal } {
 }
 
 /**
- * Socket.IO 4 at its default path on the lab's server (docs/protocol.md §18). The Engine.IO server
+ * Socket.IO 4 at its default path on the lab's server (docs/protocol.md §19). The Engine.IO server
  * is created apart and fed by the lab's own request and upgrade dispatch, not attached to the HTTP
  * server: attached, it would take over the server's `request` listeners and, for every upgrade it
  * does not own, end the socket a second later unless something wrote to it (`destroyUpgrade`).
@@ -153,14 +153,15 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
 
   // The handshake's `auth` is checked as the four transports check `?cursor=`; a refusal is the
   // client's `connect_error`, with the status and code in its `data`.
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as SocketIoAuth;
     const address = (socket.conn as Conn)[ADDRESS];
     try {
       const name = checkChannelName(typeof auth.channel === "string" ? auth.channel : GUEST_CHANNEL);
       const cursor = requireCursor(typeof auth.cursor === "string" ? auth.cursor : undefined);
-      const start: StartPoint = resolveCursor(hub.stateOf(name), cursor);
-      const channel: Channel = hub.obtain(name, address);
+      // Resolved before the channel is made: a cursor beyond the head leaves nothing behind.
+      const start: StartPoint = resolveCursor(await hub.headOf(name), cursor);
+      const channel: Channel = await hub.obtain(name, address);
       socket.data = { channel, start } satisfies Admitted;
       next();
     } catch (err) {

@@ -11,6 +11,7 @@ import type { Channel, Connection } from "../channel.ts";
 import { wallClock } from "../channel-log.ts";
 import type { AppContext } from "../context.ts";
 import { Delivery, helloFrame, type Sink } from "../delivery.ts";
+import { ApiError } from "../errors.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
 
@@ -78,11 +79,13 @@ export class SocketIoSession implements Connection, Sink {
     this.#delivery.start(start).then(
       () => {
         // Live from here: what the delivery sent so far plus the room from now on, with no entry
-        // in between (both are log subscribers, and this runs between two appends).
+        // in between (both are log subscribers, and this runs between two deliveries). The room's
+        // feed subscribes before the delivery leaves: a shared log whose last subscriber left
+        // would stop following its channel, and start again after what it had seen, not sent.
         if (!socket.connected) return;
-        this.#delivery.stop();
         this.#joined = true;
         host.join(this);
+        this.#delivery.stop();
       },
       () => socket.conn.close(),
     );
@@ -130,9 +133,13 @@ export class SocketIoSession implements Connection, Sink {
       return;
     }
     ctx.counters.publishes.socketio += 1;
-    ctx.hub.append(this.channel, dataJson).then(
+    // The address's publish budget is shared by every instance.
+    ctx.hub.append(this.channel, dataJson, this.address).then(
       (entry) => ack?.({ seq: entry.seq, cursor: formatCursor(entry.epoch, entry.seq) }),
-      (err: unknown) => this.refuse(ack, "internal", err instanceof Error ? err.message : "publish failed"),
+      (err: unknown) =>
+        err instanceof ApiError
+          ? this.refuse(ack, err.code, err.message)
+          : this.refuse(ack, "internal", err instanceof Error ? err.message : "publish failed"),
     );
   }
 

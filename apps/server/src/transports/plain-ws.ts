@@ -5,6 +5,7 @@ import type { RawData, WebSocketServer } from "ws";
 import type { Channel, Connection, CutReason } from "../channel.ts";
 import type { LogSubscriber } from "../channel-log.ts";
 import { type AppContext, addressOf } from "../context.ts";
+import { ApiError } from "../errors.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { PeerSocket, WsPeer } from "./peer-socket.ts";
 import { admitUpgrade, refuseWith } from "./ws.ts";
@@ -82,7 +83,7 @@ export class PlainWsEndpoint implements LogSubscriber {
   ) {}
 
   /** Takes an upgrade of {@link PLAIN_WS_PATH}. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { ctx } = this;
     const stats = ctx.counters.transports.plainWs;
     stats.requests += 1;
@@ -91,12 +92,14 @@ export class PlainWsEndpoint implements LogSubscriber {
     try {
       admitUpgrade(ctx, req);
       ctx.hub.checkCapacity(address);
-      channel = ctx.hub.obtain(GUEST_CHANNEL, address);
+      channel = await ctx.hub.obtain(GUEST_CHANNEL, address);
+      ctx.hub.checkCapacity(address); // again: other upgrades of this address may have completed meanwhile
     } catch (err) {
       stats.errors += 1;
       refuseWith(socket, err);
       return;
     }
+    if (socket.destroyed) return; // the client left while the channel was obtained
     // The server's `ws` server makes PeerSockets (its `WebSocket` option).
     this.wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws as PeerSocket, channel, address));
   }
@@ -106,10 +109,11 @@ export class PlainWsEndpoint implements LogSubscriber {
     ws.peer = client;
     this.ctx.hub.attach(channel, client);
     ws.send(WELCOME);
-    if (this.#clients.size === 0) {
-      this.#channel = channel;
-      channel.log.subscribe(this);
-    }
+    this.#channel = channel;
+    // On every open, not only the first: a log that began a new epoch (its shared store lost its
+    // data) dropped its subscribers while the clients it cut were still closing. Subscribing twice
+    // changes nothing.
+    channel.log.subscribe(this);
     this.#clients.add(client);
   }
 
@@ -157,9 +161,12 @@ export class PlainWsEndpoint implements LogSubscriber {
     const channel = this.#channel;
     if (channel === undefined) return;
     counters.publishes.plainWs += 1;
-    ctx.hub.append(channel, dataJson).catch((err: unknown) => {
+    // The address's publish budget is shared by every instance (the local limiter took one above).
+    ctx.hub.append(channel, dataJson, client.address).catch((err: unknown) => {
       counters.transports.plainWs.errors += 1;
-      console.error("[plain ws] publish failed", err);
+      if (err instanceof ApiError && err.code === "rate_limited") {
+        client.ws.close(PLAIN_CLOSE.policyViolation, `rate limit: ${options.rateLimit} messages/s`);
+      } else if (!(err instanceof ApiError)) console.error("[plain ws] publish failed", err);
     });
   }
 

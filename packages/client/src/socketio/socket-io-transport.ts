@@ -51,7 +51,7 @@ export function dropOfConnectError(err: Error & { data?: Partial<SocketIoRefusal
 }
 
 /**
- * The lab's Socket.IO endpoint (docs/protocol.md §18) through `socket.io-client`, as a browser
+ * The lab's Socket.IO endpoint (docs/protocol.md §19) through `socket.io-client`, as a browser
  * would use it: long polling first, then the upgrade to WebSocket. Each attempt is a fresh
  * Socket.IO connection with Socket.IO's own reconnection off (the client reconnects, with its
  * backoff, from its cursor: the handshake's `auth`). `hello`, `reset` and `message` events go to

@@ -1,0 +1,102 @@
+import type { Envelope, HelloFrame } from "@transport-lab/protocol";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { plainText, WELCOME } from "../src/transports/plain-ws.ts";
+import { Inbox } from "./clients.ts";
+import { type ClusterHarness, withCluster } from "./cluster/cluster-harness.ts";
+import { eventually, range } from "./helpers.ts";
+import { openResumingClient } from "./resuming-clients.ts";
+
+/** A `socket.io-client` socket on `base`, its `message` events kept in order. */
+function sio(c: ClusterHarness, base: string, options: Partial<ManagerOptions & SocketOptions>) {
+  const socket: Socket = io(base, { reconnection: false, ...options });
+  const envelopes: Envelope[] = [];
+  const hello = new Inbox<HelloFrame>();
+  socket.on("message", (m: Envelope) => envelopes.push(m));
+  socket.on("hello", (m: HelloFrame) => hello.push(m));
+  c.defer(() => socket.close());
+  return { socket, envelopes, hello };
+}
+
+/** A plain WebSocket client of `/` on `base`, its text frames kept in order. */
+function plain(c: ClusterHarness, base: string) {
+  const ws = new WebSocket(base.replace(/^http/, "ws"));
+  const texts = new Inbox<string>();
+  ws.on("message", (data) => texts.push(data.toString()));
+  c.defer(() => ws.close());
+  return { ws, texts };
+}
+
+describe("the guest endpoints on instances sharing channels through Redis", () => {
+  it("Socket.IO clients on both instances get the lab's envelopes 1..N, and plain clients chat's text, as a lab WebSocket does", {
+    timeout: 60_000,
+  }, async () => {
+    await withCluster({}, async (c) => {
+      const [a, b] = c.instances.map((i) => i.url) as [string, string];
+      // One over WebSocket only, one as the explainer writes it (polling, then the upgrade).
+      const sios = [
+        sio(c, a, { auth: { channel: "guests" }, transports: ["websocket"] }),
+        sio(c, b, { auth: { channel: "guests" } }),
+      ];
+      const plains = [plain(c, a), plain(c, b)];
+      const sioChat = sio(c, b, { transports: ["websocket"] });
+      const labGuests = openResumingClient("ws", a, "guests");
+      const labChat = openResumingClient("ws", b, "chat");
+      c.defer(() => {
+        labGuests.close();
+        labChat.close();
+      });
+      for (const s of [...sios, sioChat]) await s.hello.next();
+      for (const p of plains) expect(await p.texts.next()).toBe(WELCOME);
+
+      const N = 200;
+      for (let i = 1; i <= N; i++) {
+        // Both instances publish, on the guests' channel and on chat.
+        await Promise.all([
+          c.publish(i % 2 ? a : b, "guests", { i }),
+          c.publish(i % 2 ? b : a, "chat", { i }),
+        ]);
+      }
+      // The guests' own lines enter chat through the instance they are on.
+      plains[0]?.ws.send("plain on a");
+      sioChat.socket.emit("message", "sio on b");
+      await eventually(() => {
+        expect(labGuests.seqs.length).toBeGreaterThanOrEqual(N);
+        expect(labChat.seqs.length).toBeGreaterThanOrEqual(N + 2);
+        for (const s of sios) expect(s.envelopes.length).toBeGreaterThanOrEqual(N);
+        for (const p of plains) expect(p.texts.size).toBeGreaterThanOrEqual(N + 2);
+      }, 20_000);
+
+      expect(labGuests.seqs).toEqual(range(1, N));
+      for (const s of sios) expect(s.envelopes).toEqual(labGuests.envelopes);
+      expect(labChat.seqs).toEqual(range(1, N + 2));
+      const chatTexts = labChat.envelopes.map((e) => plainText(e.data));
+      expect(chatTexts.slice(N).sort()).toEqual(["Socket.IO: sio on b", "plain on a"]);
+      for (const p of plains) expect(await p.texts.take(N + 2)).toEqual(chatTexts);
+      await eventually(() => expect(sioChat.envelopes.length).toBe(N + 2), 5000);
+      expect(sioChat.envelopes).toEqual(labChat.envelopes);
+    });
+  });
+
+  it("a Socket.IO client resumes on the other instance from a cursor the first one gave", {
+    timeout: 60_000,
+  }, async () => {
+    await withCluster({}, async (c) => {
+      const [a, b] = c.instances.map((i) => i.url) as [string, string];
+      const first = sio(c, a, { auth: { channel: "resume" }, transports: ["websocket"] });
+      const { epoch } = await first.hello.next();
+      for (let i = 1; i <= 30; i++) await c.publish(i % 2 ? a : b, "resume", { i });
+      await eventually(() => expect(first.envelopes.length).toBe(30), 10_000);
+      first.socket.close();
+      const last = first.envelopes[19] as Envelope;
+      const cursor = `${epoch}:${last.seq}`;
+      for (let i = 31; i <= 40; i++) await c.publish(a, "resume", { i });
+      const again = sio(c, b, { auth: { channel: "resume", cursor }, transports: ["websocket"] });
+      expect((await again.hello.next()).cursor).toBe(cursor);
+      await eventually(() => expect(again.envelopes.length).toBe(20), 10_000);
+      expect(again.envelopes.map((e) => e.seq)).toEqual(range(21, 40));
+      expect(again.envelopes.map((e) => (e.data as { i: number }).i)).toEqual(range(21, 40));
+    });
+  });
+});
