@@ -13,6 +13,7 @@ import type { Settings } from "../lib/settings.ts";
 import { LESSONS, TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { ConnectionDemo } from "./connection-demo.tsx";
 import { NetworkLesson } from "./network-lesson.tsx";
+import { SocketIoLesson } from "./socketio-lesson.tsx";
 
 /** Lesson text with `backticks` shown as code. */
 function Inline({ text }: { readonly text: string }) {
@@ -185,6 +186,7 @@ export function LearnView({
         {TRANSPORT_NAMES.map((t) => (
           <Lesson key={t} transport={t} view={view} settings={settings} />
         ))}
+        <SocketIoLesson />
       </div>
     </>
   );
