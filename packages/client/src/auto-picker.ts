@@ -312,7 +312,7 @@ export class AutoPicker {
   }
 
   #activeName(): TransportName {
-    return this.host.active().transport.name;
+    return this.host.active().transport.name as TransportName; // auto moves among the four only
   }
 
   #clearOpenTimer(): void {

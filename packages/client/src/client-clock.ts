@@ -9,6 +9,7 @@ import type { ClientOptions } from "./client-api.ts";
 import type { Lane } from "./lane.ts";
 import type { Platform } from "./platform.ts";
 import { createTimePing, type TimePing } from "./time-ping.ts";
+import type { ClientTransportName } from "./transport.ts";
 
 /** True for a {@link ClockTracker}, false for a plain {@link ClockOffset}. */
 function isTracker(clock: ClockOffset | ClockTracker): clock is ClockTracker {
@@ -80,8 +81,8 @@ export interface ClockSource {
 }
 
 /** A client's clock as `options.clock` asks, and the `GET /api/time` connection its samples use (closed by the returned close()). */
-export function createClientClock(
-  options: ClientOptions,
+export function createClientClock<N extends ClientTransportName>(
+  options: ClientOptions<N>,
   source: ClockSource,
 ): { clock: ClientClock; close(): Promise<void> } {
   let timePing: TimePing | undefined;

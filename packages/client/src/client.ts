@@ -132,7 +132,7 @@ class ClientImpl implements Client<Name> {
   }
 
   #openActive(): void {
-    this.#auto?.attemptStarted(this.#active.transport.name);
+    this.#auto?.attemptStarted(this.#active.transport.name as TransportName);
     this.#active.transport.open();
   }
 
@@ -211,7 +211,9 @@ class ClientImpl implements Client<Name> {
     link.events.on("message", (envelope) => {
       if (active()) this.#deliver(envelope);
     });
-    link.events.on("open", ({ cursor }) => (active() ? this.#opened(cursor) : this.#auto?.probeOpened(name)));
+    link.events.on("open", ({ cursor }) =>
+      active() ? this.#opened(cursor) : this.#auto?.probeOpened(name as TransportName),
+    );
     link.events.on("reset", ({ reason, cursor }) => {
       if (!active()) return;
       const lost = this.#seq.reset(cursor);
@@ -219,7 +221,9 @@ class ClientImpl implements Client<Name> {
       recorder.metrics.recordLost(lost);
       this.#events.emit("reset", { reason, cursor, transport: name, lost });
     });
-    link.events.on("close", (drop) => (active() ? this.#dropped(drop) : this.#auto?.probeEnded(name, drop)));
+    link.events.on("close", (drop) =>
+      active() ? this.#dropped(drop) : this.#auto?.probeEnded(name as TransportName, drop),
+    );
     this.#lanes.set(name, lane);
     return lane;
   }

@@ -4,7 +4,7 @@ import type { ClientSnapshot, TransportRegistry } from "./client-api.ts";
 import { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
 import type { ClientTransportName, Transport } from "./transport.ts";
-import { TransportRecorder } from "./transport-recorder.ts";
+import { type TransportExtras, TransportRecorder } from "./transport-recorder.ts";
 import type { WireEvent, WireLog } from "./wire-log.ts";
 import { createWireTap } from "./wire-tap.ts";
 
@@ -64,10 +64,16 @@ export function createLane(name: ClientTransportName, env: LaneEnvironment): Lan
 }
 
 /** Every lane's figures, by transport, for a client's snapshot. */
-export function laneFigures(lanes: Iterable<Lane>): ClientSnapshot["transports"] {
-  const figures: ClientSnapshot["transports"] = {};
+export function laneFigures<N extends ClientTransportName>(
+  lanes: Iterable<Lane>,
+): ClientSnapshot<N>["transports"] {
+  const figures: ClientSnapshot<N>["transports"] = {};
   for (const { recorder } of lanes) {
-    figures[recorder.transport] = { metrics: recorder.snapshot(), extras: recorder.extras() };
+    // A lane of transport N records extras of N (the recorder is typed by the wider union).
+    figures[recorder.transport as N] = {
+      metrics: recorder.snapshot(),
+      extras: recorder.extras() as TransportExtras<N>,
+    };
   }
   return figures;
 }
