@@ -15,6 +15,8 @@ const RENEW = luaScript(GENERATOR_RENEW_LUA);
 /** A generator lease lasts this long unless renewed; renewed every {@link RENEW_MS}. */
 export const LEASE_MS = 3000;
 const RENEW_MS = 1000;
+/** Generated messages held while a batch is on its way to Redis; past it the oldest are dropped. */
+const MAX_HELD = 500;
 
 /** A generator run by whichever instance holds its lease in Redis. */
 export interface LeasedGenerator extends ChannelGenerator {
@@ -53,6 +55,10 @@ export function createLeasedGenerator(opts: LeasedGeneratorOptions): LeasedGener
   let renewTimer: NodeJS.Timeout | undefined;
   /** A set() is under way: the channel counts as used meanwhile. */
   let pending = false;
+  /** Appends sent and not yet answered, and the messages generated meanwhile. */
+  let inFlight = 0;
+  let waiting: string[] = [];
+  let flushing = false;
 
   const stopRenewing = () => {
     clearInterval(renewTimer);
@@ -60,19 +66,50 @@ export function createLeasedGenerator(opts: LeasedGeneratorOptions): LeasedGener
   };
   const lost = () => {
     lease = undefined;
+    waiting = [];
     stopRenewing();
     inner.stop();
+  };
+  /** Sends what is held as one pipelined batch; the next one goes once all of it is answered. */
+  const flush = () => {
+    flushing = false;
+    const token = lease;
+    const batch = waiting;
+    waiting = [];
+    if (token === undefined) return;
+    inFlight += batch.length;
+    for (const dataJson of batch) {
+      opts
+        .publish(dataJson, token)
+        .catch((err: unknown) => {
+          if (err instanceof LeaseLost) lost();
+          else
+            console.error(`[${channel}] generated message lost:`, err instanceof Error ? err.message : err);
+        })
+        .finally(() => {
+          inFlight -= 1;
+          if (inFlight === 0 && waiting.length > 0) flush();
+        });
+    }
   };
   const inner = createGenerator({
     channel,
     hasClients: opts.hasClients,
     idleMs: opts.idleMs,
+    // One batch in flight at a time: what the generator makes meanwhile waits for its answers
+    // and goes as the next batch, pipelined. Sent unanswered, appends would pile up behind a
+    // busy event loop or a stalled Redis, each stamped long before it can be delivered, and fail
+    // at the command deadline; held, they are late against the schedule only, as the in-memory
+    // generator is when its timer fires late, and dropped past the same catch-up bound.
     publish: (dataJson) => {
       if (lease === undefined) return;
-      opts.publish(dataJson, lease).catch((err: unknown) => {
-        if (err instanceof LeaseLost) lost();
-        else console.error(`[${channel}] generated message lost:`, err instanceof Error ? err.message : err);
-      });
+      if (waiting.length >= MAX_HELD) waiting.shift();
+      waiting.push(dataJson);
+      // The messages of one timer run go together, sent once the run is over.
+      if (inFlight === 0 && !flushing) {
+        flushing = true;
+        queueMicrotask(flush);
+      }
     },
   });
   const renew = () => {
