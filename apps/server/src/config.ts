@@ -41,6 +41,11 @@ export interface ServerOptions {
   sseKeepAliveMs: number;
   /** A generator stops after this long with no client on its channel. */
   generatorIdleMs: number;
+  /**
+   * With Redis: a channel not published to for this long loses its messages, and leaves the
+   * channel list when no instance uses it (in one process a channel lives as long as the process).
+   */
+  channelIdleMs: number;
   /** When set, generator and disconnect require `Authorization: Bearer <token>`. */
   adminToken: string | undefined;
   /** Browser Origins allowed besides the server's own (WebSocket upgrades and state-changing requests). */
@@ -82,6 +87,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   heartbeatMs: 25_000,
   sseKeepAliveMs: 15_000,
   generatorIdleMs: 60_000,
+  channelIdleMs: 86_400_000,
   adminToken: undefined,
   allowedOrigins: [],
   staticDir: undefined,
@@ -206,6 +212,12 @@ const NUMERIC: Record<string, NumericSetting> = {
     min: 100,
     max: 86_400_000,
     help: "a generator stops after this long without clients",
+  },
+  CHANNEL_IDLE_MS: {
+    key: "channelIdleMs",
+    min: 1000,
+    max: 365 * 86_400_000,
+    help: "with Redis: a channel unpublished this long loses its messages; unused, it goes",
   },
   LINK_IDLE_TIMEOUT_MS: {
     key: "linkIdleTimeoutMs",

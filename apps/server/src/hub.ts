@@ -182,18 +182,29 @@ export class Hub implements ClusterHost {
     return this.append(channel, dataJson, undefined, lease);
   }
 
-  /** Removes `channel` if nothing uses it (see {@link Channel.unused}); `chat` stays. */
-  release(channel: Channel): void {
-    if (channel.name === DEFAULT_CHANNEL || !channel.unused) return;
+  /**
+   * Removes `channel` if nothing uses it (see {@link Channel.unused}); `chat` stays. With
+   * `shared` and a cluster, also one with messages that nobody here has used for a while: Redis
+   * keeps its log, and an instance that holds no channel lets it go idle (`CHANNEL_IDLE_MS`).
+   */
+  release(channel: Channel, shared = false): void {
+    if (channel.name === DEFAULT_CHANNEL) return;
+    const quiet =
+      shared &&
+      this.cluster !== undefined &&
+      channel.appending === 0 &&
+      !channel.hasLocalClients() &&
+      !channel.generator.state().running;
+    if (!channel.unused && !quiet) return;
     if (this.#channels.get(channel.name) !== channel) return;
     this.#channels.delete(channel.name);
     if (this.cluster) this.cluster.release(channel.name);
     else if (channel.creator !== undefined) bump(this.#createdBy, channel.creator, -1);
   }
 
-  /** Removes every unused channel (those a request made and left, e.g. a generator set to 0). */
+  /** Removes every unused channel (those a request made and left, e.g. a generator set to 0; with a cluster, quiet ones). */
   sweep(): void {
-    for (const channel of [...this.#channels.values()]) this.release(channel);
+    for (const channel of [...this.#channels.values()]) this.release(channel, true);
   }
 
   /**

@@ -17,6 +17,7 @@ async function instance(overrides: Partial<RedisLogContext> = {}): Promise<Redis
     connection,
     historySize: 1000,
     maxChannelBytes: 1 << 24,
+    channelIdleMs: 86_400_000,
     emptyState: (): LogState => ({ epoch: "E", seq: 0, oldestSeq: 1, bytes: 0 }),
     writable: () => true,
     retainedChanged: () => {},

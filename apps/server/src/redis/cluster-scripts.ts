@@ -8,17 +8,28 @@
 /** `now` in ms on the Redis clock: leases never depend on instance clocks agreeing. */
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** Drops an instance's hold on a channel; removes the channel if nobody holds it and it never had a message. */
-const RELEASE = `
-local function release(name, held)
-  if redis.call('SREM', held, name) == 0 then return end
-  if redis.call('HINCRBY', KEYS[3], name, -1) > 0 then return end
-  redis.call('HDEL', KEYS[3], name)
-  if redis.call('SISMEMBER', KEYS[4], name) == 1 then return end
+/** Removes a channel from the registry (the list, the limits, the retained-bytes budget). */
+const FORGET = `
+local function forget(name)
   local creator = redis.call('HGET', KEYS[1], name)
   if not creator then return end
   redis.call('HDEL', KEYS[1], name)
   if creator ~= '' and redis.call('HINCRBY', KEYS[2], creator, -1) <= 0 then redis.call('HDEL', KEYS[2], creator) end
+end
+`;
+
+/**
+ * Drops an instance's hold on a channel. Nobody holds it now: a channel that never had a message
+ * goes at once; one that had is unused from now on (the idle zset), and goes after the idle time.
+ */
+const RELEASE = `${FORGET}
+local function release(name, held)
+  if redis.call('SREM', held, name) == 0 then return end
+  if redis.call('HINCRBY', KEYS[3], name, -1) > 0 then return end
+  redis.call('HDEL', KEYS[3], name)
+  if redis.call('SISMEMBER', KEYS[4], name) == 0 then return forget(name) end
+  local t = redis.call('TIME')
+  redis.call('ZADD', KEYS[8], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), name)
 end
 `;
 
@@ -31,6 +42,9 @@ export const REGISTRY_KEY_ORDER = [
   "instances",
   "info",
   "retainedTotal",
+  "unused",
+  "retainedSizes",
+  "retainedVersion",
 ] as const;
 
 /**
@@ -50,6 +64,7 @@ if redis.call('HEXISTS', KEYS[1], name) == 0 then
   if address ~= '' then redis.call('HINCRBY', KEYS[2], address, 1) end
 end
 if redis.call('SADD', held, name) == 1 then redis.call('HINCRBY', KEYS[3], name, 1) end
+redis.call('ZREM', KEYS[8], name)
 return 1
 `;
 
@@ -67,9 +82,10 @@ return redis.call('SADD', KEYS[4], ARGV[1])
 
 /**
  * The instance's heartbeat: renews its lease, stores its presence JSON, drops instances whose
- * lease ran out (with their holds) and returns {channels, retained bytes, then the presence of
- * every live instance}.
- * ARGV: {reg} prefix, instance, lease ms, presence JSON.
+ * lease ran out (with their holds), removes channels unused for the idle time (a hundred at
+ * most per beat) and returns {channels, retained bytes, then the presence of every live
+ * instance}. Those channels' own keys expire by themselves (`log-scripts.ts`).
+ * ARGV: {reg} prefix, instance, lease ms, presence JSON, channel idle ms.
  */
 export const PRESENCE_LUA = `${RELEASE}
 ${NOW}
@@ -89,6 +105,17 @@ for i = 1, #flat, 2 do
     out[#out + 1] = redis.call('HGET', KEYS[6], id)
   end
 end
+for _, name in ipairs(redis.call('ZRANGEBYSCORE', KEYS[8], '-inf', now - tonumber(ARGV[5]), 'LIMIT', 0, 100)) do
+  redis.call('ZREM', KEYS[8], name)
+  redis.call('SREM', KEYS[4], name)
+  forget(name)
+  local size = tonumber(redis.call('ZSCORE', KEYS[9], name) or '0')
+  redis.call('ZREM', KEYS[9], name)
+  redis.call('HDEL', KEYS[10], name)
+  if size > 0 then redis.call('INCRBY', KEYS[7], -size) end
+end
+out[1] = redis.call('HLEN', KEYS[1])
+out[2] = tonumber(redis.call('GET', KEYS[7]) or '0')
 return out
 `;
 

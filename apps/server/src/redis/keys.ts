@@ -34,8 +34,10 @@ export const REGISTRY_KEYS = {
   channels: `${REG}:channels`,
   /** HASH address → channels it created. */
   created: `${REG}:created`,
-  /** SET of channels that have had a message: they stay, as in one process. */
+  /** SET of channels that have had a message: they stay while used, and for `CHANNEL_IDLE_MS` after. */
   kept: `${REG}:kept`,
+  /** ZSET kept channel no instance holds → since when (Redis clock, ms). */
+  unused: `${REG}:unused`,
   /** HASH channel → how many instances hold it. */
   holdCount: `${REG}:holdcount`,
   /** HASH instance id → lease expiry (Redis clock, ms). */

@@ -31,13 +31,27 @@ end
 `;
 
 /**
+ * A channel not appended to for the idle time loses its stream (Redis expires the key) while its
+ * meta hash lives on for longer: its messages are gone, as if evicted, and the numbering goes on
+ * in the same epoch, so a client back with an old cursor gets `expired`, never a wrong resume.
+ * `idle()` gives the state to use when the stream is gone: nothing retained, one version on.
+ */
+const IDLE = `
+local function idle(stream, seq, oldest, bytes, ver)
+  if seq > 0 and redis.call('EXISTS', stream) == 0 then return seq + 1, 0, ver + 1 end
+  return oldest, bytes, ver
+end
+`;
+
+/**
  * Appends one message. KEYS: meta, stream, generator. ARGV: channel, data JSON, time (as the
  * envelope writes it), history, max bytes, the epoch to start with if the channel has none, the
- * pub/sub channel, and a generator lease token (`""` unless the generator publishes: then the
- * append happens only while that token holds the lease, so one generator runs per channel).
+ * pub/sub channel, a generator lease token (`""` unless the generator publishes: then the
+ * append happens only while that token holds the lease, so one generator runs per channel), and
+ * how long (ms) the stream and the meta hash live after this append ({@link IDLE}).
  * Returns {seq, epoch, oldest, bytes, version}, or {0} when the lease is lost.
  */
-export const APPEND_LUA = `${EVICT}
+export const APPEND_LUA = `${EVICT}${IDLE}
 local meta, stream, gen = KEYS[1], KEYS[2], KEYS[3]
 local channel, data, time = ARGV[1], ARGV[2], ARGV[3]
 local history, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -48,6 +62,8 @@ oldest, bytes = tonumber(m[3]), tonumber(m[4])
 if not epoch then
   epoch, seq, oldest, bytes, ver = ARGV[6], 0, 1, 0, 0
   redis.call('DEL', stream)
+else
+  oldest, bytes, ver = idle(stream, seq, oldest, bytes, ver)
 end
 seq = seq + 1
 local id = string.format('%d', seq)
@@ -60,6 +76,8 @@ redis.call('XADD', stream, 'MAXLEN', history, id .. '-0', 't', time, 'd', data)
 bytes = bytes + size
 ver = ver + 1
 redis.call('HSET', meta, 'e', epoch, 's', id, 'o', string.format('%d', oldest), 'b', string.format('%d', bytes), 'v', string.format('%d', ver))
+redis.call('PEXPIRE', stream, ARGV[9])
+redis.call('PEXPIRE', meta, ARGV[10])
 redis.call('PUBLISH', ARGV[7], id .. ' ' .. string.format('%d %d %d', oldest, bytes, ver) .. ' ' .. epoch .. ' ' .. time .. '\\n' .. data)
 return {seq, epoch, oldest, bytes, ver}
 `;
@@ -70,11 +88,12 @@ return {seq, epoch, oldest, bytes, ver}
  * Returns {""} for a channel Redis has no log of, else {epoch, seq, oldest, bytes, version,
  * then id, time, data of each entry}. Never writes: a read creates nothing.
  */
-export const READ_LUA = `
+export const READ_LUA = `${IDLE}
 local m = redis.call('HMGET', KEYS[1], 'e', 's', 'o', 'b', 'v')
 if not m[1] then return {''} end
-local seq, oldest = tonumber(m[2]), tonumber(m[3])
-local out = {m[1], seq, oldest, tonumber(m[4]), tonumber(m[5])}
+local seq = tonumber(m[2])
+local oldest, bytes, ver = idle(KEYS[2], seq, tonumber(m[3]), tonumber(m[4]), tonumber(m[5]))
+local out = {m[1], seq, oldest, bytes, ver}
 local count = tonumber(ARGV[2])
 local from = math.max(tonumber(ARGV[1]) + 1, oldest)
 if count > 0 and from <= seq then
@@ -95,11 +114,12 @@ return out
  * the budget of all channels together. KEYS: meta, stream. ARGV: target, length of the channel
  * name. Returns {version, bytes, freed, oldest}.
  */
-export const TRIM_LUA = `${EVICT}
+export const TRIM_LUA = `${EVICT}${IDLE}
 local m = redis.call('HMGET', KEYS[1], 'e', 's', 'o', 'b', 'v')
 if not m[1] then return {0, 0, 0, 1} end
-local seq, ver, target = tonumber(m[2]), tonumber(m[5]), tonumber(ARGV[1])
-oldest, bytes = tonumber(m[3]), tonumber(m[4])
+local seq, target = tonumber(m[2]), tonumber(ARGV[1])
+local ver
+oldest, bytes, ver = idle(KEYS[2], seq, tonumber(m[3]), tonumber(m[4]), tonumber(m[5]))
 local before, start = bytes, oldest
 evict(KEYS[2], 37 + tonumber(ARGV[2]), seq, function() return bytes > target end, 8)
 if oldest ~= start then

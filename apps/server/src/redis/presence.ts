@@ -45,6 +45,8 @@ export function createPresence(
   localChannels: () => readonly Channel[],
   /** Each heartbeat brings the retained bytes of all channels as Redis counts them now. */
   onRetained: (bytes: number) => void,
+  /** Channels nobody has used for this long leave the registry (`CHANNEL_IDLE_MS`). */
+  channelIdleMs: number,
 ): Presence {
   const startedAt = Date.now();
   let peers: PresenceInfo[] = [];
@@ -64,6 +66,7 @@ export function createPresence(
       id,
       String(leaseMs),
       JSON.stringify(own()),
+      String(channelIdleMs),
     ])) as [number, number, ...string[]];
     channelCount = reply[0];
     onRetained(reply[1]);

@@ -11,6 +11,11 @@ const TRIM = luaScript(TRIM_LUA);
 
 /** Bytes one catch-up read brings at most (it reads again until it reaches the head). */
 const CATCH_UP_BYTES = 8 * 1024 * 1024;
+/**
+ * The meta hash (epoch, last seq) outlives the messages this many times over, so that a client
+ * back after the messages went resumes into `expired` rather than into a new count from 1.
+ */
+export const REMEMBER_FACTOR = 30;
 /** Pub/sub messages held while a catch-up read runs; past it they are dropped and read from the stream instead. */
 const MAX_QUEUED = 10_000;
 
@@ -19,6 +24,8 @@ export interface RedisLogContext {
   readonly connection: RedisConnection;
   readonly historySize: number;
   readonly maxChannelBytes: number;
+  /** A channel not appended to for this long loses its messages (`CHANNEL_IDLE_MS`). */
+  readonly channelIdleMs: number;
   /** The state of a channel Redis has no log of: the epoch its first append will give it. */
   emptyState(channel: string): LogState;
   /** The instance may append now (false between a reconnect and re-reading the data set's secret). */
@@ -96,6 +103,8 @@ export class RedisChannelLog implements ChannelLog {
         ctx.emptyState(channel).epoch,
         keys.pubsub,
         lease,
+        String(ctx.channelIdleMs),
+        String(ctx.channelIdleMs * REMEMBER_FACTOR),
       ],
     )) as Reply | [0];
     if (reply[0] === 0) throw new LeaseLost(`generator lease of ${channel} lost`);

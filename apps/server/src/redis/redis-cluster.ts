@@ -76,6 +76,7 @@ export class RedisCluster implements Cluster {
       connection,
       historySize: options.historySize,
       maxChannelBytes: options.maxChannelBytes,
+      channelIdleMs: options.channelIdleMs,
       emptyState: (name) => this.emptyState(name),
       writable: () => this.#writable,
       retainedChanged: (log) => this.#retainedChanged(log),
@@ -88,6 +89,7 @@ export class RedisCluster implements Cluster {
       counters,
       () => this.#host?.localChannels() ?? [],
       (bytes) => this.#budget.seen(bytes),
+      options.channelIdleMs,
     );
   }
 
@@ -174,6 +176,8 @@ export class RedisCluster implements Cluster {
 
   release(name: string): void {
     this.#logs.delete(name);
+    // Marked kept again on its next message: meanwhile it may have gone idle and been removed.
+    this.#kept.delete(name);
     this.#generators.delete(name);
     this.connection.run(RELEASE, REGISTRY, [REG_PREFIX, this.instanceId, name]).catch((err: unknown) => {
       if (!this.#closed) console.error(`[${name}] release failed`, err);
