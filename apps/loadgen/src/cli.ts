@@ -34,7 +34,8 @@ Usage:
                                     raw ws / node:http baselines started in the same run; writes
                                     bench-results/capacity-<time>/{results.json,report.md,report.html}
   pnpm loadgen scale-out [--quick] the in-memory log against Redis Streams in one run: publishes/s on
-                                    one channel, publish→deliver p50/p99 at 1k msg/s, memory per idle
+                                    one channel, publish→deliver p50/p99 at 1k msg/s to 10 and 100
+                                    WebSockets (and from the schedule), memory per idle
                                     WebSocket, fan-out to 1,000 clients via HAProxy to 1 instance vs 2
                                     (needs redis-server and haproxy); writes bench-results/scale-out-<time>/
   pnpm loadgen report DIR           rewrite DIR/report.md and report.html from a capacity DIR/results.json

@@ -37,6 +37,17 @@ const logOn = (channel: string, connection: RedisConnection) =>
     now: () => Date.now(),
   });
 
+/** The channel's generator, run by this instance and appending to `log`. */
+const generatorOf = (log: RedisChannelLog) =>
+  createLeasedGenerator({
+    channel: log.channel,
+    connection: log.ctx.connection,
+    instanceId: `test-${log.channel}`,
+    idleMs: 60_000,
+    hasClients: () => true,
+    publish: (dataJson, lease) => log.append(dataJson, lease),
+  });
+
 describe("the leased generator through Redis", () => {
   it("holds its messages while Redis stalls instead of queueing appends stamped long before delivery", {
     timeout: 20_000,
@@ -47,14 +58,7 @@ describe("the leased generator through Redis", () => {
     // publish→deliver of every message as a subscriber of this instance sees it.
     const latencies: number[] = [];
     log.subscribe({ receive: (entry: LogEntry) => latencies.push(Date.now() - entry.time) });
-    const generator = createLeasedGenerator({
-      channel: "stall",
-      connection,
-      instanceId: "gen-test",
-      idleMs: 60_000,
-      hasClients: () => true,
-      publish: (dataJson, lease) => log.append(dataJson, lease),
-    });
+    const generator = generatorOf(log);
     await generator.set(200, 16);
     await sleep(500);
     // Redis answers no write (no script) for 2 s; the generator goes on making 200 messages a second.
@@ -79,14 +83,7 @@ describe("the leased generator through Redis", () => {
     let received = 0;
     log.subscribe({ receive: () => received++ });
     await sleep(200); // subscribed and caught up
-    const generator = createLeasedGenerator({
-      channel: "steady",
-      connection,
-      instanceId: "steady-test",
-      idleMs: 60_000,
-      hasClients: () => true,
-      publish: (dataJson, lease) => log.append(dataJson, lease),
-    });
+    const generator = generatorOf(log);
     const stats = async () => {
       const info = String(await connection.commands.sendCommand(["INFO", "commandstats"]));
       const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info)?.[1] ?? 0);

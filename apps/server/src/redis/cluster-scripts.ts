@@ -20,7 +20,7 @@ end
 
 /**
  * Drops an instance's hold on a channel. Nobody holds it now: a channel that never had a message
- * goes at once; one that had is unused from now on (the idle zset), and goes after the idle time.
+ * goes at once; one that had is unused from now on (`unused`), and goes after the idle time.
  */
 const RELEASE = `${FORGET}
 local function release(name, held)
