@@ -21,8 +21,11 @@ export interface IoRecorder {
   countFailure(purpose: RequestPurpose): void;
   computedIn(bytes: number, covered: boolean): void;
   computedOut(bytes: number, covered: boolean): void;
-  /** Bytes received that a platform counter reported once (a Resource Timing entry), with their computed size. */
-  measuredIn(bytes: number, computedEstimate: number): void;
+  /**
+   * A platform counter (a Resource Timing entry) reported `bytes` received for what was counted
+   * before as `computed` with {@link IoRecorder.computedIn}: the figure now holds the measured size.
+   */
+  measuredIn(bytes: number, computed: number): void;
   /** Starts reading a live counter (a socket); `retire` takes its final values. */
   attach(probe: ByteProbe): void;
   retire(probe: ByteProbe): void;

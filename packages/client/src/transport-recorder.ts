@@ -98,9 +98,9 @@ export class TransportRecorder implements IoRecorder {
     if (!covered) this.metrics.addBytes("out", bytes, "computed");
   }
 
-  measuredIn(bytes: number, computedEstimate: number): void {
-    this.computedEstimateIn += computedEstimate;
-    this.metrics.addBytes("in", bytes, "measured");
+  /** The computed estimate keeps the computed size, as everywhere: it is the cross-check. */
+  measuredIn(bytes: number, computed: number): void {
+    this.metrics.remeasure("in", computed, bytes);
   }
 
   attach(probe: ByteProbe): void {

@@ -120,6 +120,22 @@ describe("createMetricsRecorder", () => {
     expect(() => m.recordLost(-1)).toThrow(RangeError);
   });
 
+  it("remeasure replaces computed bytes by measured ones, and ignores what a reset already dropped", () => {
+    const m = createMetricsRecorder({ transport: "poll", now: () => 0 });
+    m.addBytes("in", 157, "computed");
+    m.addBytes("in", 3039, "computed");
+    m.remeasure("in", 3039, 3040);
+    expect(m.snapshot().bytesIn).toEqual({ bytes: 3197, measured: 3040, computed: 157, source: "mixed" });
+    expect(() => m.remeasure("in", 1, Number.NaN)).toThrow(RangeError);
+    m.remeasure("in", 158, 0);
+    m.remeasure("out", 1, 1);
+    expect(m.snapshot().bytesIn.bytes).toBe(3197);
+    expect(m.snapshot().bytesOut.bytes).toBe(0);
+    m.reset();
+    m.remeasure("in", 3039, 3040);
+    expect(m.snapshot().bytesIn.bytes).toBe(0);
+  });
+
   it("emptySnapshot is what a fresh recorder snapshots, without making one", () => {
     expect(emptySnapshot("ws", 42)).toEqual(
       createMetricsRecorder({ transport: "ws", now: () => 42 }).snapshot(),

@@ -47,6 +47,13 @@ export interface MetricsRecorder {
   recordRequest(count?: number): void;
   /** Wire bytes received (`in`) or sent (`out`), headers and framing included. */
   addBytes(direction: ByteDirection, bytes: number, source: ByteSource): void;
+  /**
+   * A platform counter reported `measured` bytes for what was counted as `computed` bytes before
+   * (a response body sized from its text, then by its Resource Timing entry): the computed ones
+   * are taken back and the measured ones counted instead, so the figure is whole at every moment.
+   * After a `reset()` in between (fewer computed bytes than `computed`) it does nothing.
+   */
+  remeasure(direction: ByteDirection, computed: number, measured: number): void;
   /** A poll or long-poll answer carrying `messages` messages (0: an empty answer). */
   recordAnswer(messages: number): void;
   /** A forward jump in seq that skipped `missed` messages (≥ 1). */
@@ -98,6 +105,20 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
         else totals.computedIn += bytes;
       } else if (source === "measured") totals.measuredOut += bytes;
       else totals.computedOut += bytes;
+    },
+    remeasure(direction, computed, measured) {
+      if (!(measured >= 0 && computed >= 0))
+        throw new RangeError(`bytes must be ≥ 0, got ${computed}, ${measured}`);
+      const inbound = direction === "in";
+      // Fewer computed bytes than that: a reset came in between, and both sizes belong to before it.
+      if (computed > (inbound ? totals.computedIn : totals.computedOut)) return;
+      if (inbound) {
+        totals.computedIn -= computed;
+        totals.measuredIn += measured;
+      } else {
+        totals.computedOut -= computed;
+        totals.measuredOut += measured;
+      }
     },
     recordAnswer(carried) {
       counts.responses++;

@@ -9,9 +9,9 @@ const TIMING_WAIT_MS = 2000;
 /**
  * HTTP over the platform's `fetch`. No counter sees request bytes or
  * response headers, so those are computed (request heads estimated, response
- * heads from the headers fetch exposes); a response body's wire size comes
- * from Resource Timing's `encodedBodySize` when the entry arrives (same
- * origin or `Timing-Allow-Origin`), else from its length. `transferSize` is
+ * heads from the headers fetch exposes); a response body is counted by its
+ * length as soon as it is read, and replaced by Resource Timing's
+ * `encodedBodySize` when the entry arrives (same origin or `Timing-Allow-Origin`). `transferSize` is
  * not used: the spec defines it as encodedBodySize + 300, not a real header count.
  */
 export function createFetchHttp(baseUrl: string, recorder: IoRecorder): HttpClient {
@@ -29,12 +29,18 @@ export function createFetchHttp(baseUrl: string, recorder: IoRecorder): HttpClie
     return controller;
   }
 
+  /**
+   * Counts a response body at once from its text, so that a figure read at any moment (a window
+   * closing, a panel pausing right after an answer) holds the whole answer; its Resource Timing
+   * entry, which comes a few to hundreds of ms later or never, then replaces that size by the
+   * measured one.
+   */
   function countBody(url: string, startedAt: number, bodyBytes: number): void {
+    recorder.computedIn(bodyBytes, false);
     const cancel = onResourceTiming(url, startedAt, TIMING_WAIT_MS, (entry) => {
       pendingTimings.delete(cancel);
       if (entry !== undefined && entry.encodedBodySize > 0)
         recorder.measuredIn(entry.encodedBodySize, bodyBytes);
-      else recorder.computedIn(bodyBytes, false);
     });
     pendingTimings.add(cancel);
   }
