@@ -50,7 +50,7 @@ function headSize(firstLine: string, headers: Record<string, string>): number {
  * each transport of one channel, independently of the page: HTTP from request/response/data
  * events, WebSocket from the handshake and every frame. Requests that are not a transport's
  * (the page's clock samples, channel head, figures polls, `/healthz`) are left out, as the
- * panels leave them out; a poll without `cursor=` is the page's head lookup, not the transport.
+ * panels leave them out; a poll without `client=` is one of the page's start-up lookups, not the transport.
  */
 export class NetworkMeter {
   readonly #http = new Map<string, HttpExchange>();
@@ -82,7 +82,9 @@ export class NetworkMeter {
     const u = new URL(url);
     const transport = TRANSPORT_NAMES.find((t) => u.pathname === channelPath(this.channel, t));
     if (transport === undefined) return null;
-    if (transport === "poll" && !u.searchParams.has("cursor")) return null;
+    // The page's own start-up lookups (the head, the chat lines before it) use the poll URL
+    // without the `client=` every transport request carries.
+    if (transport === "poll" && !u.searchParams.has("client")) return null;
     return transport;
   }
 
