@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { type ChannelInfo, DEFAULT_CHANNEL } from "@transport-lab/protocol";
+import { bump } from "./bump.ts";
 import {
   Channel,
   type ChannelGenerator,
@@ -16,13 +17,6 @@ import { createGenerator } from "./generator.ts";
 import type { LogEntry } from "./log-entry.ts";
 import { createRetention, type Retention } from "./retention.ts";
 import type { ServerCounters } from "./server-metrics.ts";
-
-/** +1 / −1 on a per-address count, forgetting addresses that reach 0. */
-function bump(map: Map<string, number>, key: string, by: 1 | -1): void {
-  const n = (map.get(key) ?? 0) + by;
-  if (n > 0) map.set(key, n);
-  else map.delete(key);
-}
 
 /**
  * All channels of one server, with the accounting that keeps one client from

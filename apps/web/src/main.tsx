@@ -1,7 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
-import "./styles.css";
+import "./styles/base.css";
+import "./styles/panels.css";
+import "./styles/views.css";
+import "./styles/details.css";
+import "./styles/lesson.css";
+import "./styles/network.css";
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html lacks #root");

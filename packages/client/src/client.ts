@@ -9,6 +9,7 @@ import { checkClientOptions } from "./client-options.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { ClientError } from "./errors.ts";
 import { createLane, type Lane, laneFigures } from "./lane.ts";
+import { OpenWaiters } from "./open-waiters.ts";
 import type { Platform } from "./platform.ts";
 import { type DeliveryCounts, Sequencer, Verdict } from "./sequencer.ts";
 import type { ClientState } from "./state.ts";
@@ -17,11 +18,6 @@ import type { TransportRecorder } from "./transport-recorder.ts";
 import { type WireEvent, WireLog } from "./wire-log.ts";
 
 const defaultNow = (): number => performance.timeOrigin + performance.now();
-
-interface Waiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
 
 /** Names as the client handles them inside; `createClientWith` narrows them to its registry's. */
 type Name = ClientTransportName;
@@ -34,7 +30,7 @@ class ClientImpl implements Client<Name> {
   readonly #lanes = new Map<Name, Lane>();
   /** Transports switched away from whose sockets are still closing. */
   readonly #closing = new Set<Promise<void>>();
-  readonly #openWaiters: Waiter[] = [];
+  readonly #openWaiters = new OpenWaiters();
   readonly #now: () => number;
   readonly #baseUrl: string;
   readonly #clock: ClientClock;
@@ -109,7 +105,7 @@ class ClientImpl implements Client<Name> {
   async publish(data: Json): Promise<PublishResult> {
     if (this.#closed !== undefined) throw new ClientError("closed", "the client is closed");
     if (this.#active.transport.publishNeedsOpen && this.#state.kind !== "open") {
-      await new Promise<void>((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
+      await this.#openWaiters.wait();
     }
     return this.#active.transport.publish(data);
   }
@@ -152,7 +148,9 @@ class ClientImpl implements Client<Name> {
     if (this.#closed !== undefined) return this.#closed;
     this.#clearRetry();
     this.#auto?.disable();
-    this.#rejectWaiters(new ClientError("closed", `the client closed (${final.reason}: ${final.detail})`));
+    this.#openWaiters.refuse(
+      new ClientError("closed", `the client closed (${final.reason}: ${final.detail})`),
+    );
     const closing = [...this.#closing];
     for (const lane of this.#lanes.values()) closing.push(this.#stopLane(lane));
     closing.push(this.#closeClock());
@@ -259,8 +257,7 @@ class ClientImpl implements Client<Name> {
     const reason = this.#state.kind === "reconnecting" ? "reconnected" : "connected";
     this.#setState({ kind: "open", transport: this.#active.transport.name, reason, cursor });
     this.#auto?.activeOpened(cursor);
-    const waiters = this.#openWaiters.splice(0);
-    for (const waiter of waiters) waiter.resolve();
+    this.#openWaiters.release();
     this.#clock.opened();
   }
 
@@ -334,11 +331,6 @@ class ClientImpl implements Client<Name> {
   #clearRetry(): void {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-  }
-
-  #rejectWaiters(error: Error): void {
-    const waiters = this.#openWaiters.splice(0);
-    for (const waiter of waiters) waiter.reject(error);
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@transport-lab/protocol";
 import { Server as EngineServer, type Socket as EngineSocket } from "engine.io";
 import { Server } from "socket.io";
+import { bump } from "../bump.ts";
 import { type Channel, checkChannelName } from "../channel.ts";
 import { type AppContext, addressOf, every, requireCursor } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -72,9 +73,7 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
     if (!conn[PENDING] || address === undefined) return;
     conn[PENDING] = false;
     pendingTotal -= 1;
-    const n = (pending.get(address) ?? 1) - 1;
-    if (n > 0) pending.set(address, n);
-    else pending.delete(address);
+    bump(pending, address, -1);
   };
 
   const engine = new EngineServer({
@@ -113,7 +112,7 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
     conn[ADDRESS] = address;
     conn[PENDING] = true;
     pendingTotal += 1;
-    pending.set(address, (pending.get(address) ?? 0) + 1);
+    bump(pending, address, 1);
     conn.on("packet", onPacket);
     conn.once("close", onConnClose);
   });
