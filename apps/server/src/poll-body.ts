@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { formatCursor, type ResetReason, type ServerTransportCounters } from "@transport-lab/protocol";
 import type { ChannelLog } from "./channel-log.ts";
 import type { AppContext } from "./context.ts";
@@ -65,7 +66,7 @@ export async function answerNow(
   name: string,
   start: StartPoint,
   stats: ServerTransportCounters,
-  to: { readonly address: string; readonly res: ServerResponse },
+  to: { readonly address: string; readonly res: ServerResponse; readonly socket: Socket },
 ): Promise<Buffer<ArrayBuffer>> {
   const { hub, options, unsentAnswers } = ctx;
   let answer: PollAnswer = { body: pollBody(start, []), messages: 0 };
@@ -73,11 +74,16 @@ export async function answerNow(
   if (channel) channel.lastActivity = performance.now();
   const log = hub.logOf(name);
   if (log) {
-    const maxBytes = unsentAnswers.allowance(to.address, options.maxPollBytes);
-    answer = await readPollAnswer(log, start, options.historySize, maxBytes);
+    const reservation = unsentAnswers.reserve(to.address, options.maxPollBytes);
+    try {
+      answer = await readPollAnswer(log, start, options.historySize, reservation.bytes);
+    } catch (err) {
+      reservation.cancel();
+      throw err;
+    }
+    reservation.send(to.res, to.socket, answer.body.length);
   }
   stats.messagesOut += answer.messages;
   stats.bytesOut += answer.body.length;
-  unsentAnswers.track(to.address, to.res, answer.body.length);
   return answer.body;
 }

@@ -56,6 +56,38 @@ describe("answers an address leaves unread", () => {
     });
   });
 
+  it("answers queued behind others on a pipelined connection are released when it closes", async () => {
+    const options = {
+      rateLimit: 0,
+      maxPollBytes: 32 * MIB,
+      maxUnsentPollBytes: 48 * MIB,
+      maxChannelBytes: 64 * MIB,
+      maxRetainedBytes: 64 * MIB,
+    };
+    await withServer(options, async (h) => {
+      const data = "p".repeat(60 * 1024);
+      for (let i = 0; i < 900; i++) await h.publish("big", data);
+      const greedy = "127.0.0.2";
+      const poll = (address: string) =>
+        from(address)<PollResponse>(h.channelUrl("big", "poll", { cursor: "earliest" }));
+      // Three polls in one write: the first answer (32 MiB) goes out, the other two (16 MiB, and
+      // the first message only) wait behind it; then the client leaves without reading. Node gives
+      // the two waiting responses neither `finish` nor `close`.
+      const { port } = new URL(h.url);
+      const socket = net.connect({ host: "127.0.0.1", port: Number(port), localAddress: greedy });
+      h.defer(() => socket.destroy());
+      await new Promise((ok) => socket.once("connect", ok));
+      const get = `GET /api/channels/big/poll?cursor=earliest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+      socket.write(get.repeat(3));
+      await new Promise((ok) => socket.once("data", ok));
+      socket.destroy();
+      // Every share comes back: the greedy address gets as much as an untouched one (32 MiB).
+      const full = (await poll("127.0.0.3")).body.messages.length;
+      expect(full).toBeGreaterThan(500);
+      await eventually(async () => expect((await poll(greedy)).body.messages.length).toBe(full));
+    });
+  });
+
   it("an answer that was read frees its bytes: a reading poller is never cut down", async () => {
     await withServer({ rateLimit: 0, maxUnsentPollBytes: 2 * MIB }, async (h) => {
       const data = "r".repeat(60 * 1024);

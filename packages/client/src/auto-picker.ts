@@ -175,6 +175,7 @@ export class AutoPicker {
   disable(): void {
     if (!this.#enabled) return;
     this.#enabled = false;
+    this.#target = undefined; // a decision still being checked must not move the chosen transport
     this.#clearOpenTimer();
     this.#check?.abort();
     if (this.#upgradeTimer !== undefined) clearTimeout(this.#upgradeTimer);

@@ -301,7 +301,7 @@ class ClientImpl implements Client<Name> {
 
   /** The backoff is over: open the same transport again, or the one auto decided on. */
   async #retry(transport: Transport, recorder: TransportRecorder): Promise<void> {
-    const target = this.#auto === undefined ? transport.name : await this.#auto.target();
+    const target = this.#auto?.enabled === true ? await this.#auto.target() : transport.name;
     // A switch, an upgrade or close() may have come first.
     if (transport !== this.#active.transport || this.#state.kind !== "reconnecting") return;
     if (target !== transport.name) return this.#moveTo(target as Name, "fallback");

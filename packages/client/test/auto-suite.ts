@@ -244,6 +244,24 @@ export function defineAutoSuite(name: string, platform: Platform): void {
       }
     });
 
+    it("after switchTransport(), a drop of the chosen transport is retried there, never moved by an old decision", async () => {
+      const r = record(`${srv.url}/link/ws-blocked`, { backoff: { initialMs: 50, maxMs: 50 } });
+      try {
+        await settledOn(r, "sse"); // auto decided: WebSocket refused, SSE
+        r.client.switchTransport("longPoll");
+        await settledOn(r, "longPoll");
+        const from = r.states.length;
+        await api("POST", `${srv.url}/api/channels/${r.channel}/disconnect`);
+        await waitFor("the long poll cut", () => r.states.slice(from).some((s) => s.kind === "reconnecting"));
+        await sleep(500);
+        expect(r.client.transport).toBe("longPoll");
+        expect(r.states.slice(from).filter((s) => s.kind === "connecting")).toEqual([]);
+        await settledOn(r, "longPoll");
+      } finally {
+        await r.client.close();
+      }
+    });
+
     it("switchTransport() ends the automatic choice", async () => {
       const r = record(`${srv.url}/link/ws-blocked`, { auto: { upgradeIntervalMs: 100 } });
       try {

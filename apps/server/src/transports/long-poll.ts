@@ -116,7 +116,7 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const cursor = requireCursor(c.req.query("cursor"));
     const timeout = parseTimeout(c.req.query("timeout"));
     const address = addressOf(c.env.incoming.socket);
-    const to = { address, res: c.env.outgoing };
+    const to = { address, res: c.env.outgoing, socket: c.env.incoming.socket };
     const state = await hub.headOf(name);
     const start = resolveCursor(state, cursor);
     if (start.reset !== undefined || state.seq > start.afterSeq || hub.shuttingDown) {

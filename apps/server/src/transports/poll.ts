@@ -18,7 +18,8 @@ export function mountPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     const name = checkChannelName(c.req.param("ch"));
     const cursor = requireCursor(c.req.query("cursor"));
     const start = resolveCursor(await hub.headOf(name), cursor);
-    const to = { address: addressOf(c.env.incoming.socket), res: c.env.outgoing };
+    const socket = c.env.incoming.socket;
+    const to = { address: addressOf(socket), res: c.env.outgoing, socket };
     const body = await answerNow(ctx, name, start, stats, to);
     return c.body(body, 200, POLL_HEADERS);
   });
