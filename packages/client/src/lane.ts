@@ -1,5 +1,4 @@
 import type { HistogramOptions } from "@transport-lab/metrics";
-import type { TransportName } from "@transport-lab/protocol";
 import type { ClientSnapshot, TransportRegistry } from "./client-api.ts";
 import { Link } from "./link.ts";
 import type { Platform } from "./platform.ts";
