@@ -87,6 +87,13 @@ describe("parseSettings", () => {
     ]);
   });
 
+  it("knows vs=socketio (the Socket.IO lane reads it) and names another comparison", () => {
+    expect(parseSettings("?vs=socketio").problems).toEqual([]);
+    expect(parseSettings("?vs=signalr").problems).toEqual([
+      { param: "vs", value: "signalr", message: "is not a comparison (socketio); ignored" },
+    ]);
+  });
+
   it("accepts the bounds themselves", () => {
     const { settings, problems } = parseSettings("?poll=100&timeout=60000&rate=5000&payload=65536");
     expect(problems).toEqual([]);

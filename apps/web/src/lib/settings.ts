@@ -102,6 +102,8 @@ const PARAMS = [
   "paused",
   "large",
   "step",
+  // Read by the Socket.IO lane itself (use-socketio-lane.ts): `vs=socketio` opens with it on.
+  "vs",
 ];
 
 /** Reads settings from a query string; bad values fall back to defaults and are reported, never thrown. */
@@ -177,6 +179,9 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
     else if (rawLarge === "0" || rawLarge === "false") large = false;
     else problem("large", rawLarge, "must be 1 or 0; using 0");
   }
+
+  const rawVs = params.get("vs");
+  if (rawVs !== null && rawVs !== "socketio") problem("vs", rawVs, "is not a comparison (socketio); ignored");
 
   for (const key of new Set(params.keys())) {
     if (!PARAMS.includes(key)) problem(key, params.get(key) ?? "", "is not a setting of this app; ignored");
