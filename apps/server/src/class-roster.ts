@@ -5,6 +5,7 @@ import {
   TRANSPORT_NAMES,
   type TransportName,
 } from "@transport-lab/protocol";
+import { bump } from "./bump.ts";
 
 /** Options of {@link createClassRoster}. */
 export interface ClassRosterOptions {
@@ -90,9 +91,7 @@ export function createClassRoster(options: Partial<ClassRosterOptions> = {}): Cl
       for (const [t, use] of entry.uses) if (!active(use, at)) entry.uses.delete(t);
       if (entry.uses.size > 0) continue;
       entries.delete(id);
-      const left = (perAddress.get(entry.address) ?? 1) - 1;
-      if (left > 0) perAddress.set(entry.address, left);
-      else perAddress.delete(entry.address);
+      bump(perAddress, entry.address, -1);
     }
   };
 
@@ -108,7 +107,7 @@ export function createClassRoster(options: Partial<ClassRosterOptions> = {}): Cl
         }
         entry = { address, channel, lastSeen: at, uses: new Map() };
         entries.set(id, entry);
-        perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+        bump(perAddress, address, 1);
       }
       entry.channel = channel;
       entry.lastSeen = at;

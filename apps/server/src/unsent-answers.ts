@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { finished } from "node:stream";
+import { bump } from "./bump.ts";
 
 /** An answer's share of its address's budget, taken before the answer is read. */
 export interface Reservation {
@@ -35,12 +36,12 @@ export class UnsentAnswers {
   /** Takes up to `maxPollBytes` of `address`'s budget for one answer. */
   reserve(address: string, maxPollBytes: number): Reservation {
     let held = Math.max(0, Math.min(maxPollBytes, this.perAddress - this.of(address)));
-    this.#add(address, held);
+    bump(this.#bytes, address, held);
     let settled = false;
     const settle = (size: number) => {
       if (settled) return false;
       settled = true;
-      this.#add(address, size - held);
+      bump(this.#bytes, address, size - held);
       held = size;
       return true;
     };
@@ -48,7 +49,7 @@ export class UnsentAnswers {
       bytes: held,
       send: (res, socket, size) => {
         if (!settle(size)) return;
-        this.#untilSent(res, socket, () => this.#add(address, -size));
+        this.#untilSent(res, socket, () => bump(this.#bytes, address, -size));
       },
       cancel: () => {
         settle(0);
@@ -59,12 +60,6 @@ export class UnsentAnswers {
   /** Unsent answer bytes of `address`. */
   of(address: string): number {
     return this.#bytes.get(address) ?? 0;
-  }
-
-  #add(address: string, by: number): void {
-    const n = this.of(address) + by;
-    if (n > 0) this.#bytes.set(address, n);
-    else this.#bytes.delete(address);
   }
 
   /** Calls `release` once: when `res` is sent or gone, or `socket` closes (or already has). */
