@@ -21,23 +21,40 @@ async function unreadPoll(h: Harness, localAddress: string): Promise<net.Socket>
   return socket;
 }
 
+/**
+ * A server with a 48 MiB unsent budget for answers of up to `maxPollBytes`, and ~53 MiB of
+ * messages (900 × 60 KiB) on channel "big"; `poll(address)` reads its `earliest`.
+ * 48 MiB is more than the kernel's loopback buffers take from a reader that stops (up to ~36 MiB
+ * here; 23–31 MiB seen), so most of an unread answer stays in the server.
+ */
+function withBigChannel(
+  maxPollBytes: number,
+  fn: (
+    h: Harness,
+    poll: (address: string, cursor?: string) => Promise<{ body: PollResponse }>,
+  ) => Promise<void>,
+) {
+  const options = {
+    rateLimit: 0,
+    maxPollBytes,
+    maxUnsentPollBytes: 48 * MIB,
+    maxChannelBytes: 64 * MIB,
+    maxRetainedBytes: 64 * MIB,
+  };
+  return withServer(options, async (h) => {
+    const data = "u".repeat(60 * 1024);
+    for (let i = 0; i < 900; i++) await h.publish("big", data);
+    const poll = (address: string, cursor = "earliest") =>
+      from(address)<PollResponse>(h.channelUrl("big", "poll", { cursor }));
+    await fn(h, poll);
+  });
+}
+
 describe("answers an address leaves unread", () => {
   it("count against MAX_UNSENT_POLL_BYTES: past it that address gets one message per answer, others are untouched, and reading or leaving frees it", async () => {
-    // Answers of 48 MiB (the budget): more than the kernel's loopback buffers take from a reader
-    // that stops (up to ~36 MiB here; 23–31 MiB seen), so most of one stays in the server.
-    const options = {
-      rateLimit: 0,
-      maxPollBytes: 64 * MIB,
-      maxUnsentPollBytes: 48 * MIB,
-      maxChannelBytes: 64 * MIB,
-      maxRetainedBytes: 64 * MIB,
-    };
-    await withServer(options, async (h) => {
-      const data = "u".repeat(60 * 1024);
-      for (let i = 0; i < 900; i++) await h.publish("big", data); // ~53 MiB retained
+    // Answers of 48 MiB (the budget), larger than maxPollBytes would allow.
+    await withBigChannel(64 * MIB, async (h, poll) => {
       const greedy = "127.0.0.2";
-      const poll = (address: string, cursor = "earliest") =>
-        from(address)<PollResponse>(h.channelUrl("big", "poll", { cursor }));
 
       const socket = await unreadPoll(h, greedy);
       // The greedy address's next poll carries its first message only, and says more is waiting …
@@ -57,19 +74,8 @@ describe("answers an address leaves unread", () => {
   });
 
   it("answers queued behind others on a pipelined connection are released when it closes", async () => {
-    const options = {
-      rateLimit: 0,
-      maxPollBytes: 32 * MIB,
-      maxUnsentPollBytes: 48 * MIB,
-      maxChannelBytes: 64 * MIB,
-      maxRetainedBytes: 64 * MIB,
-    };
-    await withServer(options, async (h) => {
-      const data = "p".repeat(60 * 1024);
-      for (let i = 0; i < 900; i++) await h.publish("big", data);
+    await withBigChannel(32 * MIB, async (h, poll) => {
       const greedy = "127.0.0.2";
-      const poll = (address: string) =>
-        from(address)<PollResponse>(h.channelUrl("big", "poll", { cursor: "earliest" }));
       // Three polls in one write: the first answer (32 MiB) goes out, the other two (16 MiB, and
       // the first message only) wait behind it; then the client leaves without reading. Node gives
       // the two waiting responses neither `finish` nor `close`.
