@@ -32,7 +32,48 @@ const walk = (dir, depth) => {
 };
 walk(root, 0);
 
-/** passed/failed/skipped of one report, or undefined when it is not a report we can read. */
+/** Names of the failed tests of a vitest report, with the start of their first failure message. */
+function vitestFailures(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    if (file.status === "failed" && (file.assertionResults ?? []).every((a) => a.status !== "failed")) {
+      out.push(`${relative(root, file.name)}: ${firstLine(file.message)}`);
+    }
+    for (const a of file.assertionResults ?? []) {
+      if (a.status === "failed")
+        out.push(`${relative(root, file.name)} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    }
+  }
+  return out;
+}
+
+/** Names of the tests of a Playwright report that failed on every try, with their first error. */
+function playwrightFailures(report) {
+  const out = (report.errors ?? []).map((e) => `(run) ${firstLine(e.message)}`);
+  const visit = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== "unexpected") continue;
+        const error = test.results?.at(-1)?.error?.message;
+        out.push(`${spec.file}:${spec.line} › ${[...titles, spec.title].join(" › ")}: ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? [])
+      visit(child, child.title && !child.title.endsWith(".ts") ? [...titles, child.title] : titles);
+  };
+  for (const suite of report.suites ?? []) visit(suite, []);
+  return out;
+}
+
+/** The first non-empty line of a failure message, without terminal colours, at most 300 characters. */
+function firstLine(message) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what is removed
+  const plain = String(message ?? "no message").replace(/\u001b\[[0-9;]*m/g, "");
+  const line = plain.split("\n").find((l) => l.trim() !== "") ?? "no message";
+  return line.trim().slice(0, 300);
+}
+
+/** passed/failed/skipped of one report (and the failed tests' names), or undefined when unreadable. */
 function count(file) {
   let report;
   try {
@@ -47,6 +88,7 @@ function count(file) {
       p: report.numPassedTests,
       f: report.numFailedTests + loadFailure,
       s: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+      failures: vitestFailures(report),
     };
   }
   if (report.stats && typeof report.stats.expected === "number") {
@@ -56,6 +98,7 @@ function count(file) {
       p: report.stats.expected + report.stats.flaky,
       f: report.stats.unexpected + (report.errors?.length ?? 0),
       s: report.stats.skipped,
+      failures: playwrightFailures(report),
     };
   }
   return undefined;
@@ -72,6 +115,7 @@ for (const file of reports) {
     continue;
   }
   console.error(`test-summary: ${relative(root, file)}: ${c.p} passed, ${c.f} failed, ${c.s} skipped`);
+  for (const failure of c.failures) console.error(`test-summary:   failed: ${failure}`);
   passed += c.p;
   failed += c.f;
   skipped += c.s;

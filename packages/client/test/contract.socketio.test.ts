@@ -188,23 +188,31 @@ describe("transport contract: node socketio (socket.io-client against the lab's 
   });
 
   it("treats a refused handshake as fatal (a cursor beyond the head) and closes cleanly", async () => {
+    // A server of its own: an Engine.IO polling session of an earlier test whose TCP connections
+    // were cut stays held until its ping timeout (25 s + 20 s), so a shared server's count may be
+    // one higher for that long.
+    const own = await startServer({ port: 0, host: "127.0.0.1", rateLimit: 0 });
     const channel = "fatal-sio";
-    await publishMany(srv.url, channel, 1);
-    const { epoch } = await channelInfo(srv.url, channel);
-    const r = record({ baseUrl: srv.url, channel, cursor: formatCursor(epoch, 99), ...FAST });
-    await waitFor("closed", () => r.client.state.kind === "closed");
-    expect(r.client.state).toMatchObject({
-      kind: "closed",
-      reason: "fatal",
-      detail: "http_error: 400 bad_cursor",
-    });
-    const ok = record({ baseUrl: srv.url, channel, ...FAST });
-    await waitFor("open", () => ok.client.state.kind === "open");
-    const held = async () =>
-      (await api<ServerMetrics>("GET", `${srv.url}/api/metrics`)).json.transports.socketio?.connections;
-    // Exactly one: the refused handshake holds none (an earlier test's socket may still be closing).
-    await waitFor("one connection held", async () => (await held()) === 1);
-    await ok.client.close();
-    await waitFor("no connection held", async () => (await held()) === 0);
+    try {
+      await publishMany(own.url, channel, 1);
+      const { epoch } = await channelInfo(own.url, channel);
+      const r = record({ baseUrl: own.url, channel, cursor: formatCursor(epoch, 99), ...FAST });
+      await waitFor("closed", () => r.client.state.kind === "closed");
+      expect(r.client.state).toMatchObject({
+        kind: "closed",
+        reason: "fatal",
+        detail: "http_error: 400 bad_cursor",
+      });
+      const ok = record({ baseUrl: own.url, channel, ...FAST });
+      await waitFor("open", () => ok.client.state.kind === "open");
+      const held = async () =>
+        (await api<ServerMetrics>("GET", `${own.url}/api/metrics`)).json.transports.socketio?.connections;
+      // Exactly one: the refused handshake holds none.
+      expect(await held()).toBe(1);
+      await ok.client.close();
+      await waitFor("no connection held", async () => (await held()) === 0);
+    } finally {
+      await own.close(300);
+    }
   });
 });
