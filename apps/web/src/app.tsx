@@ -83,6 +83,7 @@ export function App() {
     pollIntervalMs: settings.pollIntervalMs,
     longPollTimeoutMs: settings.longPollTimeoutMs,
     paused: settings.paused,
+    socketio: settings.socketio,
   };
   const { connection, view } = useLabConnection(config, api, factory);
   const now = useNow(500, view !== null);

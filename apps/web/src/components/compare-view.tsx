@@ -1,11 +1,10 @@
-import type { TransportName } from "@transport-lab/protocol";
-import { useSocketIoLane } from "../hooks/use-socketio-lane.ts";
 import { fallingBehind } from "../lib/behind.ts";
-import { type LabView, pageUncertainty } from "../lib/lab-view.ts";
+import { type LabView, laneUncertainty } from "../lib/lab-view.ts";
 import type { LossContext } from "../lib/lane-loss.ts";
+import type { LaneName } from "../lib/lane-names.ts";
 import { CostChart } from "./cost-chart.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
-import { SocketIoPanel, SocketIoToggle } from "./socketio-panel.tsx";
+import { SocketIoToggle } from "./socketio-toggle.tsx";
 import { TransportPanel } from "./transport-panel.tsx";
 
 interface CompareViewProps {
@@ -15,38 +14,44 @@ interface CompareViewProps {
   readonly bridgeMs: number;
   readonly loss: LossContext;
   readonly now: number;
-  readonly onTogglePause: (transport: TransportName) => void;
-  readonly onRetry: (transport: TransportName) => void;
+  /** The fifth lane (Socket.IO) is on. */
+  readonly socketio: boolean;
+  readonly onToggleSocketIo: () => void;
+  readonly onTogglePause: (transport: LaneName) => void;
+  readonly onRetry: (transport: LaneName) => void;
 }
 
-/** The default view: the same channel over all four transports, side by side, with the two charts. */
-export function CompareView({ view, large, bridgeMs, loss, now, onTogglePause, onRetry }: CompareViewProps) {
+/** The default view: the same channel over every lane (four transports, Socket.IO when on), side by side, with the two charts. */
+export function CompareView(p: CompareViewProps) {
+  const { view } = p;
   const behind = fallingBehind(view.chart);
-  const socketIo = useSocketIoLane(view.channel, view.startCursor);
+  const names = view.lanes.map((lane) => lane.transport);
   return (
     <>
-      <h2 className="visually-hidden">Compare the four transports</h2>
-      <SocketIoToggle lane={socketIo} />
+      <h2 className="visually-hidden">
+        Compare the {p.socketio ? "four transports and Socket.IO" : "four transports"}
+      </h2>
+      <SocketIoToggle on={p.socketio} onToggle={p.onToggleSocketIo} />
       <div className="panel-grid">
         {view.lanes.map((lane) => (
           <TransportPanel
             key={lane.transport}
             lane={lane}
-            loss={loss}
-            now={now}
+            loss={p.loss}
+            now={p.now}
             behind={behind?.transport === lane.transport ? behind : null}
-            onTogglePause={() => onTogglePause(lane.transport)}
-            onRetry={() => onRetry(lane.transport)}
+            onTogglePause={() => p.onTogglePause(lane.transport)}
+            onRetry={() => p.onRetry(lane.transport)}
           />
         ))}
-        {socketIo.enabled && <SocketIoPanel view={socketIo.view} error={socketIo.error} />}
       </div>
       <div className="chart-row">
         <LatencyChart
           data={view.chart}
-          large={large}
-          bridgeMs={bridgeMs}
-          uncertainty={pageUncertainty(view)}
+          names={names}
+          large={p.large}
+          bridgeMs={p.bridgeMs}
+          uncertainty={(name) => laneUncertainty(view, name)}
         />
         <CostChart lanes={view.lanes} />
       </div>

@@ -1,12 +1,12 @@
-import type { TransportName } from "@transport-lab/protocol";
 import { formatBytes, formatRatio, formatShare } from "../lib/format.ts";
 import type { LaneView } from "../lib/lab-view.ts";
+import type { LaneName } from "../lib/lane-names.ts";
 import type { CostBars } from "../lib/lesson-plan.ts";
 import { niceCeil } from "../lib/nice-scale.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 interface Row {
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   readonly value: number | null;
   /** Shown instead of the value (e.g. why there is none). */
   readonly text?: string;
@@ -72,7 +72,7 @@ export function CostChart({
   const empty: Row[] = lanes.map((lane) => {
     const m = lane.figures?.metrics;
     const answers = lane.figures?.metrics.responses ?? 0;
-    if (lane.transport === "ws" || lane.transport === "sse")
+    if (TRANSPORT_STYLE[lane.transport].stream)
       return { transport: lane.transport, value: null, text: "a stream: no answers" };
     if (m === undefined || answers === 0) return { transport: lane.transport, value: null };
     return {

@@ -1,7 +1,7 @@
-import type { TransportName } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import { stripCaption } from "../lib/event-words.ts";
 import { LANE_EVENT_WINDOW, type LaneEvent, type LaneEventKind } from "../lib/lane-events.ts";
+import type { LaneName } from "../lib/lane-names.ts";
 
 const MARKS: Record<LaneEventKind, { readonly glyph: string; readonly label: string }> = {
   connect: { glyph: "●", label: "connected" },
@@ -21,7 +21,7 @@ export function EventStrip({
   events,
   now,
 }: {
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   readonly events: readonly LaneEvent[];
   readonly now: number;
 }) {

@@ -1,8 +1,8 @@
-import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatLatency, formatMs } from "../lib/format.ts";
+import { LANE_NAMES, type LaneName, SOCKET_IO_LANE } from "../lib/lane-names.ts";
 import {
   type AlignedSeries,
   bridgeGaps,
@@ -12,6 +12,8 @@ import {
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { LegendSwatch } from "./legend-swatch.tsx";
 
+/** The legend's lanes unless told otherwise: the four transports. */
+const DEFAULT_NAMES = LANE_NAMES.filter((name) => name !== SOCKET_IO_LANE);
 /** Smallest value drawn on the log scale: latencies at or below it (clock skew) sit on the floor. */
 const LOG_FLOOR_MS = 0.05;
 /** Bucket width of the series (LatencySeries' default). */
@@ -27,13 +29,16 @@ function windowWords(seconds: number): string {
 }
 
 interface LatencyChartProps {
+  /** One series per lane, in LANE_NAMES order. */
   readonly data: AlignedSeries;
+  /** The lanes the legend lists (default the four transports; the compare view adds Socket.IO when on). */
+  readonly names?: readonly LaneName[];
   /** Empty stretches up to this long are drawn through (interval polling's quiet time between polls). */
   readonly bridgeMs: number;
   readonly large: boolean;
   readonly title?: string;
-  /** The clock offset's uncertainty: the legend shows latencies below it as "< ±x". */
-  readonly uncertainty: number | null;
+  /** The uncertainty of each lane's clock offset: the legend shows latencies below it as "< ±x". */
+  readonly uncertainty: (name: LaneName) => number | null;
   /** What to look at, in a sentence under the chart (lesson mode). */
   readonly caption?: string | undefined;
   /** Chart height in px (default 280, 360 in large type). */
@@ -41,13 +46,14 @@ interface LatencyChartProps {
 }
 
 /**
- * Mean delivery latency per bucket (LatencySeries' default width), one line per transport (uPlot:
+ * Mean delivery latency per bucket (LatencySeries' default width), one line per lane (uPlot:
  * canvas, redrawn with setData, no React work per point). Log scale by
  * default, because WebSocket's milliseconds and polling's seconds differ a
  * thousandfold.
  */
 export function LatencyChart({
   data,
+  names = DEFAULT_NAMES,
   bridgeMs,
   large,
   title = "Delivery latency, live",
@@ -89,7 +95,7 @@ export function LatencyChart({
       ],
       series: [
         {},
-        ...TRANSPORT_NAMES.map((t) => ({
+        ...LANE_NAMES.map((t) => ({
           label: TRANSPORT_STYLE[t].label,
           stroke: TRANSPORT_STYLE[t].color,
           width: large ? 3 : 2,
@@ -141,10 +147,11 @@ export function LatencyChart({
         </label>
       </div>
       <ul className="legend" aria-label="Latest latency per transport">
-        {TRANSPORT_NAMES.map((t, i) => (
+        {names.map((t) => (
           <li key={t}>
             <LegendSwatch transport={t} />
-            {TRANSPORT_STYLE[t].short}: <strong>{formatLatency(latest[i], uncertainty)}</strong>
+            {TRANSPORT_STYLE[t].short}:{" "}
+            <strong>{formatLatency(latest[LANE_NAMES.indexOf(t)], uncertainty(t))}</strong>
           </li>
         ))}
       </ul>

@@ -56,6 +56,7 @@ function LiveFigures({
   switch (lane.transport) {
     case "ws":
     case "sse":
+    case "socketio":
       return (
         <p>
           {base} Reconnects so far: {formatCount(m.reconnects)}.

@@ -1,8 +1,8 @@
-import type { TransportName } from "@transport-lab/protocol";
+import type { LaneName } from "../lib/lane-names.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 /** A short line in the transport's colour and dash pattern, as the chart draws it. */
-export function LegendSwatch({ transport }: { readonly transport: TransportName }) {
+export function LegendSwatch({ transport }: { readonly transport: LaneName }) {
   const style = TRANSPORT_STYLE[transport];
   return (
     <svg width="28" height="10" aria-hidden="true">

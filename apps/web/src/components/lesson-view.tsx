@@ -168,7 +168,7 @@ export function LessonView({
               data={view.chart}
               large
               bridgeMs={bridgeMs}
-              uncertainty={uncertainty}
+              uncertainty={() => uncertainty}
               caption={current.captions[0]}
               height={140}
             />

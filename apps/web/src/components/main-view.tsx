@@ -1,9 +1,10 @@
-import type { ClassRoster, LinkInfo, ServerMetrics, TransportName } from "@transport-lab/protocol";
+import type { ClassRoster, LinkInfo, ServerMetrics } from "@transport-lab/protocol";
 import type { ReactNode } from "react";
 import type { Polled } from "../hooks/use-polled.ts";
 import type { LabConnection } from "../lib/lab-connection.ts";
 import type { LabView } from "../lib/lab-view.ts";
 import type { LossContext } from "../lib/lane-loss.ts";
+import type { LaneName } from "../lib/lane-names.ts";
 import type { SavedRun } from "../lib/saved-runs.ts";
 import type { Settings } from "../lib/settings.ts";
 import { ChatView } from "./chat-view.tsx";
@@ -35,7 +36,7 @@ export interface MainViewProps {
   readonly lesson: { readonly drives: boolean; readonly applied: string | null };
   /** The network in use (undefined: none) and the server's list (null: not known). */
   readonly network: { readonly link: LinkInfo | undefined; readonly links: readonly LinkInfo[] | null };
-  readonly onTogglePause: (transport: TransportName) => void;
+  readonly onTogglePause: (transport: LaneName) => void;
   readonly onDisconnect: () => Promise<number>;
 }
 
@@ -44,7 +45,7 @@ export function MainView(p: MainViewProps): ReactNode {
   const { settings, view, connection } = p;
   // Interval polling fills one chart bucket per poll; draw through the quiet buckets in between.
   const bridgeMs = Math.max(2000, settings.pollIntervalMs + 500);
-  const retry = (t: TransportName) => connection?.retry(t);
+  const retry = (t: LaneName) => connection?.retry(t);
   switch (settings.view) {
     case "class":
       return <ClassView metrics={p.metrics} roster={p.roster} ownId={p.clientId} />;
@@ -63,6 +64,8 @@ export function MainView(p: MainViewProps): ReactNode {
           bridgeMs={bridgeMs}
           loss={p.loss}
           now={p.now}
+          socketio={settings.socketio}
+          onToggleSocketIo={() => p.update({ socketio: !settings.socketio })}
           onTogglePause={p.onTogglePause}
           onRetry={retry}
         />

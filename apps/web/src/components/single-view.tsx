@@ -1,9 +1,9 @@
-import type { TransportName } from "@transport-lab/protocol";
 import type { CSSProperties } from "react";
 import { switchVerdict } from "../lib/continuity.ts";
 import { formatClock, formatCount } from "../lib/format.ts";
 import { type LabView, pageUncertainty } from "../lib/lab-view.ts";
 import type { LossContext } from "../lib/lane-loss.ts";
+import type { LaneName } from "../lib/lane-names.ts";
 import { SINGLE_TRANSPORTS, type SingleTransport } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { FallbackTimeline } from "./fallback-timeline.tsx";
@@ -27,7 +27,7 @@ interface SingleViewProps {
   readonly loss: LossContext;
   readonly now: number;
   readonly onSwitch: (transport: SingleTransport) => void;
-  readonly onRetry: (transport: TransportName) => void;
+  readonly onRetry: (transport: LaneName) => void;
   /** Auto: forget this tab's choice and start from the top. */
   readonly onRestartAuto: () => void;
   /** Opens the wire view on this client. */
@@ -165,7 +165,12 @@ export function SingleView({
           caption="Every transport this client has used, since it connected"
         />
       </section>
-      <LatencyChart data={view.chart} large={large} bridgeMs={bridgeMs} uncertainty={pageUncertainty(view)} />
+      <LatencyChart
+        data={view.chart}
+        large={large}
+        bridgeMs={bridgeMs}
+        uncertainty={() => pageUncertainty(view)}
+      />
     </>
   );
 }

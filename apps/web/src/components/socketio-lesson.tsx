@@ -1,4 +1,4 @@
-import { SOCKET_IO_COLOR } from "./socketio-panel.tsx";
+import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 
 /**
  * What Socket.IO buys and costs, beside the four transports' cards. The server figures are from
@@ -8,7 +8,7 @@ export function SocketIoLesson() {
   return (
     <article
       className="card learn-card"
-      style={{ borderTop: `0.3rem solid ${SOCKET_IO_COLOR}` }}
+      style={{ borderTop: `0.3rem solid ${TRANSPORT_STYLE.socketio.color}` }}
       aria-labelledby="learn-socketio"
     >
       <h2 id="learn-socketio">Socket.IO</h2>

@@ -1,8 +1,8 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import { useThrottled } from "../hooks/use-throttled.ts";
 import { formatBytes, formatClock, formatCount, formatMs } from "../lib/format.ts";
 import { type LabView, LIMITS } from "../lib/lab-view.ts";
+import { LANE_NAMES, type LaneName, SOCKET_IO_LANE } from "../lib/lane-names.ts";
 import type { Settings } from "../lib/settings.ts";
 import { TRANSPORT_STYLE } from "../lib/transport-info.ts";
 import { toWireRows } from "../lib/wire-rows.ts";
@@ -20,7 +20,7 @@ const WireColumn = memo(function WireColumn({
   transport,
 }: {
   readonly view: LabView;
-  readonly transport: TransportName;
+  readonly transport: LaneName;
 }) {
   const style = TRANSPORT_STYLE[transport];
   const rows = toWireRows(view.wire[transport], ROWS_SHOWN);
@@ -96,11 +96,11 @@ export function WireView({
   onClients,
 }: {
   readonly view: LabView;
-  /** The compare lanes' four clients, or the single view's one. */
+  /** The compare lanes' clients, or the single view's one. */
   readonly clients: Settings["wire"];
   readonly onClients: (clients: Settings["wire"]) => void;
 }) {
-  const [shown, setShown] = useState<TransportName | "all">("all");
+  const [shown, setShown] = useState<LaneName | "all">("all");
   const [frozen, setFrozen] = useState<LabView | null>(null);
   const latest = useRef(view);
   latest.current = view;
@@ -114,14 +114,15 @@ export function WireView({
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-  // Four columns of rows redrawn ten times a second cost more than anyone can read: four is enough.
+  // Columns of rows redrawn ten times a second cost more than anyone can read: four a second is enough.
   const throttled = useThrottled(view, 250);
   const data = frozen ?? throttled;
   const single = view.mode === "single" ? data.lanes[0] : undefined;
-  const transports =
-    shown === "all"
-      ? TRANSPORT_NAMES.filter((t) => view.mode === "single" || view.lanes.some((l) => l.transport === t))
-      : [shown];
+  // The single view's client may use any of the four transports; the compare view shows its lanes.
+  const lanes = LANE_NAMES.filter((t) =>
+    view.mode === "single" ? t !== SOCKET_IO_LANE : view.lanes.some((l) => l.transport === t),
+  );
+  const transports = shown === "all" ? lanes : [shown];
   return (
     <>
       <fieldset className="controls">
@@ -133,7 +134,7 @@ export function WireView({
             value={clients}
             onChange={(e) => onClients(e.target.value as Settings["wire"])}
           >
-            <option value="compare">The four compare panels</option>
+            <option value="compare">The compare panels</option>
             <option value="single">The single view's client</option>
           </select>
         </span>
@@ -142,10 +143,10 @@ export function WireView({
           <select
             id="wire-filter"
             value={shown}
-            onChange={(e) => setShown(e.target.value as TransportName | "all")}
+            onChange={(e) => setShown(e.target.value as LaneName | "all")}
           >
-            <option value="all">All four</option>
-            {TRANSPORT_NAMES.map((t) => (
+            <option value="all">All {lanes.length}</option>
+            {lanes.map((t) => (
               <option key={t} value={t}>
                 {TRANSPORT_STYLE[t].label}
               </option>

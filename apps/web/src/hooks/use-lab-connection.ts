@@ -1,7 +1,7 @@
-import { TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { type ClientFactory, createLabConnection, type LabConnection } from "../lib/lab-connection.ts";
 import type { LabConfig, LabView } from "../lib/lab-view.ts";
+import { LANE_NAMES } from "../lib/lane-names.ts";
 import type { ServerApi } from "../lib/server-api.ts";
 
 const noopSubscribe = () => () => {};
@@ -9,7 +9,7 @@ const nullView = () => null;
 
 /**
  * Owns the page's LabConnection: a new one when the channel or the mode
- * changes, closed on unmount; timing and pauses are applied to the live one.
+ * changes, closed on unmount; timing, pauses and the Socket.IO lane are applied to the live one.
  */
 export function useLabConnection(
   config: LabConfig,
@@ -35,10 +35,15 @@ export function useLabConnection(
     connection?.setTiming(config.pollIntervalMs, config.longPollTimeoutMs);
   }, [connection, config.pollIntervalMs, config.longPollTimeoutMs]);
 
+  useEffect(() => {
+    if (connection === null || mode !== "compare") return;
+    connection.setSocketIo(config.socketio);
+  }, [connection, config.socketio, mode]);
+
   const pausedKey = config.paused.join(",");
   useEffect(() => {
     if (connection === null || mode !== "compare") return;
-    for (const t of TRANSPORT_NAMES) connection.setPaused(t, config.paused.includes(t));
+    for (const t of LANE_NAMES) connection.setPaused(t, config.paused.includes(t));
   }, [connection, pausedKey, mode]);
 
   const view = useSyncExternalStore(

@@ -10,6 +10,7 @@ import {
   type TransportFigures,
 } from "./lab-view.ts";
 import type { Lane } from "./lane.ts";
+import type { LaneName } from "./lane-names.ts";
 import type { LatencySeries } from "./latency-series.ts";
 import type { WireRings } from "./wire-rings.ts";
 
@@ -42,7 +43,7 @@ export function buildCheck(lane: Lane): ContinuityView {
   };
 }
 
-function laneView(lane: Lane, now: number, snap: ClientSnapshot | undefined): LaneView {
+function laneView(lane: Lane, now: number, snap: ClientSnapshot<LaneName> | undefined): LaneView {
   const client = lane.client;
   const transport = lane.transport;
   return {

@@ -1,9 +1,9 @@
-import type { TransportName } from "@transport-lab/protocol";
+import type { LaneName } from "./lane-names.ts";
 
 /** One transport switch in single mode and what it proved. */
 export interface SwitchRecord {
-  readonly from: TransportName;
-  readonly to: TransportName;
+  readonly from: LaneName;
+  readonly to: LaneName;
   /** Client wall clock when the switch was asked for. */
   readonly at: number;
   /** The cursor the new transport resumes from. */
@@ -93,7 +93,7 @@ export class ContinuityCheck {
   }
 
   /** A switch from `from` to `to` is starting, resuming from `cursor`. */
-  switched(from: TransportName, to: TransportName, at: number, cursor: string | undefined): void {
+  switched(from: LaneName, to: LaneName, at: number, cursor: string | undefined): void {
     const last = this.#switches.length - 1;
     const before = this.#switches[last];
     if (before !== undefined && before.firstSeqAfter === null)

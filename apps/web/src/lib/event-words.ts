@@ -1,6 +1,6 @@
-import type { TransportName } from "@transport-lab/protocol";
 import { formatClock } from "./format.ts";
 import { LANE_EVENT_WINDOW, type LaneEvent } from "./lane-events.ts";
+import type { LaneName } from "./lane-names.ts";
 
 const DROP_WORDS: Record<string, string> = {
   network: "the connection broke",
@@ -40,7 +40,7 @@ export function eventWords(e: LaneEvent): string {
  * nothing (interval polling) after a cut, that there was nothing to cut. The cut marks every lane
  * of the page that pressed the button; other pages see only their drops.
  */
-export function stripCaption(transport: TransportName, events: readonly LaneEvent[]): string {
+export function stripCaption(transport: LaneName, events: readonly LaneEvent[]): string {
   const lastCut = events.findLastIndex((e) => e.kind === "cut");
   if (transport === "poll" && lastCut >= 0 && !events.slice(lastCut).some((e) => e.kind === "drop")) {
     return `${formatClock(events[lastCut]?.at ?? 0)} “Disconnect everyone”: interval polling holds no connection between polls, so there was nothing to cut; its next poll came as usual.`;

@@ -1,12 +1,12 @@
 import type { Client, ClientSnapshot, TransportExtras } from "@transport-lab/client";
 import { type MetricsSnapshot, mergeSnapshots } from "@transport-lab/metrics";
-import type { TransportName } from "@transport-lab/protocol";
 import type { TransportFigures } from "./lab-view.ts";
+import type { LaneName } from "./lane-names.ts";
 
 interface Archived {
   readonly metrics: MetricsSnapshot;
   /** The last retired client's extras (they do not merge; the snapshot's counts do). */
-  readonly extras: TransportExtras | null;
+  readonly extras: TransportExtras<LaneName> | null;
 }
 
 /**
@@ -17,12 +17,12 @@ interface Archived {
  * snapshot, so a share stays a share of the same clients.
  */
 export class FiguresArchive {
-  readonly #parts = new Map<TransportName, Archived>();
+  readonly #parts = new Map<LaneName, Archived>();
 
   /** Folds every transport `client` has used into the archive. */
-  fold(client: Client, now: number): void {
+  fold(client: Client<LaneName>, now: number): void {
     const snap = client.snapshot();
-    for (const transport of Object.keys(snap.transports) as TransportName[]) {
+    for (const transport of Object.keys(snap.transports) as LaneName[]) {
       const prior = this.#parts.get(transport);
       const metrics = client.metrics(transport, true);
       this.#parts.set(transport, {
@@ -41,11 +41,11 @@ export class FiguresArchive {
    * `snap` is the live client's snapshot when the caller already took one this view.
    */
   figures(
-    transport: TransportName,
-    client: Client | null,
+    transport: LaneName,
+    client: Client<LaneName> | null,
     histogram: boolean,
     now: number,
-    snap: ClientSnapshot | undefined = client?.snapshot(),
+    snap: ClientSnapshot<LaneName> | undefined = client?.snapshot(),
   ): TransportFigures | null {
     const entry = client === null ? undefined : snap?.transports[transport];
     const archived = this.#parts.get(transport);

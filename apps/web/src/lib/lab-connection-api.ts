@@ -1,7 +1,8 @@
-import type { Json, TransportName } from "@transport-lab/protocol";
+import type { Json } from "@transport-lab/protocol";
 import type { FrameScheduler } from "./frame-batcher.ts";
 import type { LabConfig, LabView } from "./lab-view.ts";
-import type { ClientFactory } from "./lane.ts";
+import type { ClientFactory, LaneClientFactory } from "./lane.ts";
+import type { LaneName } from "./lane-names.ts";
 import type { RunFigures } from "./saved-runs.ts";
 import type { ServerApi } from "./server-api.ts";
 import type { SingleTransport } from "./settings.ts";
@@ -11,6 +12,8 @@ export interface LabConnectionOptions {
   readonly config: LabConfig;
   readonly api: ServerApi;
   readonly createClient?: ClientFactory;
+  /** Loads the Socket.IO lane's client factory (default: the `@transport-lab/client/socketio` chunk). */
+  readonly loadSocketIo?: () => Promise<LaneClientFactory>;
   readonly schedule?: FrameScheduler;
   /** Wall clock in ms (default `performance.timeOrigin + performance.now()`). */
   readonly now?: () => number;
@@ -22,8 +25,10 @@ export interface LabConnectionOptions {
 export interface LabConnection {
   subscribe(listener: () => void): () => void;
   getView(): LabView;
-  /** Compare mode: disconnect or reconnect one transport (it resumes from its cursor). */
-  setPaused(transport: TransportName, paused: boolean): void;
+  /** Compare mode: disconnect or reconnect one lane (it resumes from its cursor). */
+  setPaused(transport: LaneName, paused: boolean): void;
+  /** Compare mode: adds the Socket.IO lane (from the channel's head) or removes it. */
+  setSocketIo(on: boolean): void;
   /** Single mode: move to another transport (or to Auto, a new client), keeping the cursor. */
   switchTransport(transport: SingleTransport): void;
   /** Single mode, Auto: forget what this tab remembers for this network and start Auto from the top. */
@@ -33,11 +38,11 @@ export interface LabConnection {
   /** Applies new poll interval / long-poll timeout: affected clients are replaced, resuming from their cursor. */
   setTiming(pollIntervalMs: number, longPollTimeoutMs: number): void;
   /** Publishes over `via` (compare mode) or the single client's transport. */
-  publish(data: Json, via: TransportName): Promise<{ seq: number }>;
+  publish(data: Json, via: LaneName): Promise<{ seq: number }>;
   /** Starts or stops collecting wire events into the view. */
   setWireVisible(visible: boolean): void;
   /** Retries a client that stopped for good (e.g. a refused cursor). */
-  retry(transport: TransportName): void;
+  retry(transport: LaneName): void;
   /** Marks "Disconnect everyone" on every lane's event strip (pressed on this page). */
   markCut(): void;
   /** Full figures (histograms included) of every lane, with the page's own check in compare mode, for export. */

@@ -157,6 +157,7 @@ const config: LabConfig = {
   pollIntervalMs: 1000,
   longPollTimeoutMs: 25000,
   paused: [],
+  socketio: false,
 };
 
 export function setup(

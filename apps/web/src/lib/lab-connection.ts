@@ -2,16 +2,17 @@
 // app reads the immutable LabView it publishes once per animation frame.
 import { choiceKey, createClient, resolveBaseUrl } from "@transport-lab/client";
 import { createClockTracker } from "@transport-lab/metrics";
-import { linkBaseUrl, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { linkBaseUrl, parseCursor, TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { buildCheck, buildView } from "./build-view.ts";
 import { createFrameBatcher, type FrameBatcher } from "./frame-batcher.ts";
 import type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
 import { findStartPoint, START_STALL_MS } from "./lab-startup.ts";
 import type { LabPhase, LabView, ReceivedMessage } from "./lab-view.ts";
-import { Lane, type LaneShared } from "./lane.ts";
+import { Lane, type LaneClientFactory, type LaneId, type LaneShared } from "./lane.ts";
+import { LANE_NAMES, type LaneName, SOCKET_IO_LANE } from "./lane-names.ts";
 import { LatencySeries } from "./latency-series.ts";
 import type { RunFigures } from "./saved-runs.ts";
-import type { SingleTransport } from "./settings.ts";
+import { loadSocketIoFactory, SOCKET_IO_CLOCK_SAMPLES } from "./socketio-lane.ts";
 import { WireRings } from "./wire-rings.ts";
 
 export type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
@@ -31,13 +32,17 @@ function wallClock(): () => number {
 export function createLabConnection(options: LabConnectionOptions): LabConnection {
   const { api } = options;
   let config = options.config;
-  const factory = options.createClient ?? createClient;
+  const factory = (options.createClient ?? createClient) as LaneClientFactory;
+  const loadSocketIo = options.loadSocketIo ?? loadSocketIoFactory;
+  /** The Socket.IO entry, once loaded (the first time the lane is turned on). */
+  let socketIoFactory: LaneClientFactory | undefined;
+  let socketIoLoading: Promise<LaneClientFactory> | undefined;
   const now = options.now ?? wallClock();
   const listeners = new Set<() => void>();
-  const series = new LatencySeries(TRANSPORT_NAMES.length);
+  const series = new LatencySeries(LANE_NAMES.length);
   const wire = new WireRings();
   let phase: LabPhase = { kind: "starting", detail: "measuring the clock offset", stalledSince: null };
-  // One clock for every lane, so that latency differences are the transports', not the estimates':
+  // One clock for the four transports, so that latency differences are theirs, not the estimates':
   // eight round trips first (the lowest RTT bounds the error, and the first ones pay for connection
   // setup), three more every 30 s, the best kept and the drift followed, for the page's whole life.
   const clock = createClockTracker({ ping: api.time, now, samples: 8 });
@@ -53,7 +58,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const shared: LaneShared = {
     series,
     now,
-    clock: () => clock.current,
     changed: () => batcher.mark(),
     wire: (event) => {
       wire.push(event);
@@ -61,9 +65,13 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     },
     wireWanted: () => wireVisible,
   };
-  const lanes = (config.mode === "compare" ? TRANSPORT_NAMES : [config.transport]).map(
-    (id) => new Lane(id, id !== "auto" && config.mode === "compare" && config.paused.includes(id), shared),
-  );
+  const newLane = (id: LaneId) =>
+    new Lane(id, id !== "auto" && config.mode === "compare" && config.paused.includes(id), shared);
+  const lanes = (
+    config.mode === "compare"
+      ? LANE_NAMES.filter((name) => name !== SOCKET_IO_LANE || config.socketio)
+      : [config.transport]
+  ).map(newLane);
 
   const rebuild = (): LabView => {
     version += 1;
@@ -91,16 +99,20 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
   });
 
-  const laneOf = (transport: TransportName) =>
+  const laneOf = (transport: LaneName) =>
     config.mode === "compare" ? lanes.find((l) => l.id === transport) : lanes[0];
 
   /** Every client goes through the chosen network; the page's own requests (clock, head) do not. */
   const clientBaseUrl = () => `${config.baseUrl}${config.network === "" ? "" : linkBaseUrl(config.network)}`;
   /** What a lane's next client runs: Auto stays Auto; a fixed client keeps its transport. */
-  const targetOf = (lane: Lane): SingleTransport =>
+  const targetOf = (lane: Lane): LaneId =>
     lane.client === null ? lane.id : lane.client.auto ? "auto" : lane.client.transport;
 
-  function startClient(lane: Lane, transport: SingleTransport): void {
+  function startClient(lane: Lane, transport: LaneId): void {
+    if (transport === SOCKET_IO_LANE) {
+      startSocketIo(lane);
+      return;
+    }
     const cursor = lane.resumeCursor;
     lane.start(() =>
       factory({
@@ -119,8 +131,59 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     );
   }
 
+  /**
+   * The Socket.IO lane's client, once its entry is loaded (a lane turned off or paused meanwhile
+   * starts none). Its latencies use a clock of its own, sampled over its own connection (the
+   * `time` ack), since the page's samples go over plain HTTP and say nothing of Socket.IO's path.
+   */
+  function startSocketIo(lane: Lane): void {
+    const make = socketIoFactory;
+    if (make === undefined) {
+      socketIoLoading ??= loadSocketIo();
+      socketIoLoading.then(
+        (loaded) => {
+          socketIoFactory = loaded;
+          if (!closed && lanes.includes(lane) && !lane.paused && lane.client === null) startSocketIo(lane);
+        },
+        (error: unknown) => {
+          socketIoLoading = undefined;
+          lane.error = `the Socket.IO client did not load: ${error instanceof Error ? error.message : error}`;
+          batcher.mark();
+        },
+      );
+      return;
+    }
+    const cursor = lane.resumeCursor;
+    lane.start(() =>
+      make({
+        baseUrl: clientBaseUrl(),
+        channel: config.channel,
+        transport: SOCKET_IO_LANE,
+        ...(cursor === undefined ? {} : { cursor }),
+        clock: true,
+        clockSamples: SOCKET_IO_CLOCK_SAMPLES,
+        wireLogSize: 0,
+        now,
+      }),
+    );
+  }
+
+  /** Where a lane turned on late starts: the furthest cursor of the running lanes (else the page's start). */
+  function headCursor(): string | undefined {
+    let best = startCursor;
+    let bestSeq = -1;
+    for (const lane of lanes) {
+      const parsed = parseCursor(lane.client?.cursor);
+      if (parsed?.kind === "at" && parsed.seq > bestSeq) {
+        best = lane.client?.cursor;
+        bestSeq = parsed.seq;
+      }
+    }
+    return best;
+  }
+
   /** A new Auto client on the single lane, from the same cursor; its first move is checked like a switch. */
-  function replaceWithAuto(lane: Lane, from: TransportName): void {
+  function replaceWithAuto(lane: Lane, from: LaneName): void {
     const cursor = lane.client?.cursor;
     void lane.retire(true);
     startClient(lane, "auto");
@@ -286,6 +349,25 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       const current = targetOf(lane);
       void lane.retire(true);
       startClient(lane, current);
+      batcher.mark();
+    },
+    setSocketIo(on) {
+      if (config.mode !== "compare") return;
+      const lane = lanes.find((l) => l.id === SOCKET_IO_LANE);
+      if (on && lane === undefined && !closed) {
+        const added = newLane(SOCKET_IO_LANE);
+        lanes.push(added);
+        if (started()) {
+          const cursor = headCursor();
+          const parsed = parseCursor(cursor);
+          added.check.start(parsed?.kind === "at" ? parsed.seq : 0);
+          added.resumeCursor = cursor;
+          if (!added.paused) startSocketIo(added);
+        }
+      } else if (!on && lane !== undefined) {
+        lanes.splice(lanes.indexOf(lane), 1);
+        void lane.retire(false);
+      }
       batcher.mark();
     },
     markCut() {

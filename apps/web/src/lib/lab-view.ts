@@ -8,9 +8,10 @@ import type {
   WireEvent,
 } from "@transport-lab/client";
 import type { MetricsSnapshot } from "@transport-lab/metrics";
-import type { Json, TransportName } from "@transport-lab/protocol";
+import type { Json } from "@transport-lab/protocol";
 import type { SwitchRecord } from "./continuity.ts";
 import type { LaneEvent } from "./lane-events.ts";
+import { type LaneName, SOCKET_IO_LANE } from "./lane-names.ts";
 import type { AlignedSeries } from "./latency-series.ts";
 import type { SingleTransport } from "./settings.ts";
 
@@ -21,14 +22,16 @@ export interface LabConfig {
   /** The emulated network every client goes through (a link name), `""` for none. */
   readonly network: string;
   readonly channel: string;
-  /** `compare`: four clients, one per transport; `single`: one client that can switch. */
+  /** `compare`: one client per transport (and Socket.IO when on); `single`: one client that can switch. */
   readonly mode: "compare" | "single";
   /** Single mode: the transport to start on, or `auto`. */
   readonly transport: SingleTransport;
   readonly pollIntervalMs: number;
   readonly longPollTimeoutMs: number;
-  /** Compare mode: transports not connected. */
-  readonly paused: readonly TransportName[];
+  /** Compare mode: lanes not connected. */
+  readonly paused: readonly LaneName[];
+  /** Compare mode: the fifth lane, through Socket.IO, is on. */
+  readonly socketio: boolean;
 }
 
 /** One envelope as this page received it. */
@@ -41,7 +44,7 @@ export interface ReceivedMessage {
   /** Delivery latency with the shared clock offset applied, null before the offset is known. */
   readonly latency: number | null;
   readonly data: Json;
-  readonly transport: TransportName;
+  readonly transport: LaneName;
 }
 
 /** The page's own check of a lane's delivery, independent of the client's sequencer. */
@@ -58,9 +61,9 @@ export interface ContinuityView {
 
 /** Figures of one transport (merged across the clients a lane has had). */
 export interface TransportFigures {
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   readonly metrics: MetricsSnapshot;
-  readonly extras: TransportExtras | null;
+  readonly extras: TransportExtras<LaneName> | null;
 }
 
 /** The last reset the server sent a lane. */
@@ -75,10 +78,10 @@ export interface LaneReset {
 /** One panel: a transport in compare mode, or the single client. */
 export interface LaneView {
   /** The transport in use. */
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   readonly paused: boolean;
   /** Null while paused or before the client exists. */
-  readonly state: ClientState | null;
+  readonly state: ClientState<LaneName> | null;
   /** The figures of the transport in use. */
   readonly figures: TransportFigures | null;
   readonly cursor: string | undefined;
@@ -121,7 +124,7 @@ export interface LabView {
   /** The cursor all lanes started from (the channel head when the page connected). */
   readonly startCursor: string | undefined;
   readonly lanes: readonly LaneView[];
-  /** Mean latency per 250 ms, one series per transport in TRANSPORT_NAMES order. */
+  /** Mean latency per 250 ms, one series per lane in LANE_NAMES order. */
   readonly chart: AlignedSeries;
   /** Chat lines from before the page connected, oldest first. */
   readonly history: readonly ReceivedMessage[];
@@ -129,19 +132,30 @@ export interface LabView {
   readonly perTransport: readonly TransportFigures[];
   readonly switches: readonly SwitchRecord[];
   /** Wire events per transport, oldest first (empty unless the wire view is shown). */
-  readonly wire: Readonly<Record<TransportName, readonly WireEvent[]>>;
+  readonly wire: Readonly<Record<LaneName, readonly WireEvent<LaneName>[]>>;
   /** Wire events seen per transport while the wire view was shown, evicted ones included. */
-  readonly wireTotals: Readonly<Record<TransportName, number>>;
+  readonly wireTotals: Readonly<Record<LaneName, number>>;
 }
 
 /** Sizes of the bounded lists. */
 export const LIMITS = { recent: 12, chat: 50, wire: 300, history: 30, decisions: 40 } as const;
 
-/** The clock offset's uncertainty (one offset for the whole page), null before it is known. */
+/** The uncertainty of the page's clock offset (shared by the four transports), null before it is known. */
 export function pageUncertainty(view: LabView): number | null {
   for (const lane of view.lanes) {
+    // Socket.IO keeps a clock of its own: it is not the page's.
+    if (lane.transport === SOCKET_IO_LANE) continue;
     const clock = lane.figures?.metrics.clock;
     if (clock != null) return clock.uncertainty;
   }
   return null;
+}
+
+/**
+ * The uncertainty of the clock offset a lane's latencies are measured with: its own for the
+ * Socket.IO lane (sampled over its own connection), the page's for the four transports.
+ */
+export function laneUncertainty(view: LabView, name: LaneName): number | null {
+  if (name !== SOCKET_IO_LANE) return pageUncertainty(view);
+  return view.lanes.find((l) => l.transport === name)?.figures?.metrics.clock?.uncertainty ?? null;
 }

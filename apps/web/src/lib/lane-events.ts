@@ -1,5 +1,5 @@
 import type { ClientReset, ClientState } from "@transport-lab/client";
-import type { TransportName } from "@transport-lab/protocol";
+import type { LaneName } from "./lane-names.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 
 /** What happened to a lane's connection, as the event strip draws it. */
@@ -22,7 +22,7 @@ export interface LaneEvent {
   readonly kind: LaneEventKind;
   /** Client wall clock, ms. */
   readonly at: number;
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   /** Why, in a few words (drop reason, reset reason, …). */
   readonly detail: string;
 }
@@ -31,7 +31,11 @@ export interface LaneEvent {
 export const LANE_EVENT_WINDOW = { ms: 60_000, max: 64 } as const;
 
 /** The event a client state change adds to the strip, or null when it adds none (connecting). */
-export function eventOfState(state: ClientState, at: number, transport: TransportName): LaneEvent | null {
+export function eventOfState(
+  state: ClientState<LaneName>,
+  at: number,
+  transport: LaneName,
+): LaneEvent | null {
   switch (state.kind) {
     case "open":
       return {
@@ -54,7 +58,7 @@ export function eventOfState(state: ClientState, at: number, transport: Transpor
 }
 
 /** The event a reset adds to the strip. */
-export function eventOfReset(reset: ClientReset, at: number): LaneEvent {
+export function eventOfReset(reset: ClientReset<LaneName>, at: number): LaneEvent {
   return { kind: "reset", at, transport: reset.transport, detail: reset.reason };
 }
 

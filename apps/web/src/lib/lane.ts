@@ -5,12 +5,13 @@ import {
   type TransportDecision,
   type WireEvent,
 } from "@transport-lab/client";
-import { type ClockOffset, deliveryLatency, offsetAt } from "@transport-lab/metrics";
-import { type Envelope, parseCursor, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { deliveryLatency, offsetAt } from "@transport-lab/metrics";
+import { type Envelope, parseCursor } from "@transport-lab/protocol";
 import { ContinuityCheck } from "./continuity.ts";
 import { FiguresArchive } from "./figures-archive.ts";
 import { type LaneReset, LIMITS, type ReceivedMessage } from "./lab-view.ts";
 import { eventOfReset, eventOfState, LaneEventLog } from "./lane-events.ts";
+import { LANE_NAMES, type LaneName } from "./lane-names.ts";
 import type { LatencySeries } from "./latency-series.ts";
 import { isChatData } from "./message-kind.ts";
 import { RingBuffer } from "./ring-buffer.ts";
@@ -19,16 +20,20 @@ import type { SingleTransport } from "./settings.ts";
 /** Creates a client; injectable so that tests can run the adapter against fakes. */
 export type ClientFactory = (options: ClientOptions) => Client;
 
+/** Creates a client of any lane, Socket.IO included (the Socket.IO entry's registry). */
+export type LaneClientFactory = (options: ClientOptions<LaneName>) => Client<LaneName>;
+
+/** What a lane is for: a compare lane's transport (Socket.IO included), or the single view's client (`auto` included). */
+export type LaneId = SingleTransport | LaneName;
+
 /** What every lane of one connection shares. */
 export interface LaneShared {
   readonly series: LatencySeries;
   readonly now: () => number;
-  /** The one clock offset of the page (null until measured). */
-  readonly clock: () => ClockOffset | null;
   /** Something a view shows changed. */
   readonly changed: () => void;
   /** A wire event arrived (collected by the connection's rings). */
-  readonly wire: (event: WireEvent) => void;
+  readonly wire: (event: WireEvent<LaneName>) => void;
   /**
    * Whether wire events are wanted now. A client builds a wire event (a summary string and an
    * object) per frame only while someone listens, so lanes listen only while the wire view is shown.
@@ -46,7 +51,7 @@ function seqOf(cursor: string | undefined): number | null {
  * or retry), the figures of the clients it had, and what the page itself saw delivered.
  */
 export class Lane {
-  client: Client | null = null;
+  client: Client<LaneName> | null = null;
   paused: boolean;
   /** Where a paused or retired client stopped: the next client resumes here. */
   resumeCursor: string | undefined;
@@ -65,7 +70,7 @@ export class Lane {
 
   /** A compare lane's transport, or what the single view's client runs (`auto` included). */
   constructor(
-    readonly id: SingleTransport,
+    readonly id: LaneId,
     paused: boolean,
     readonly shared: LaneShared,
   ) {
@@ -73,21 +78,19 @@ export class Lane {
   }
 
   /** The transport in use, or the one this lane starts on. */
-  get transport(): TransportName {
-    return (
-      this.client?.transport ?? (this.id === "auto" ? (DEFAULT_AUTO_ORDER[0] as TransportName) : this.id)
-    );
+  get transport(): LaneName {
+    return this.client?.transport ?? (this.id === "auto" ? (DEFAULT_AUTO_ORDER[0] as LaneName) : this.id);
   }
 
   /** Starts a client on this lane (retiring a live one first); a failure to create it is shown, not thrown. */
-  start(factory: () => Client): void {
+  start(factory: () => Client<LaneName>): void {
     // Never overwrite a live client: it would stay connected with nobody holding it.
     if (this.client !== null) void this.retire(true);
-    let client: Client;
+    let client: Client<LaneName>;
     try {
       client = factory();
     } catch (error) {
-      // One transport failing to start must not take the other three down with it.
+      // One transport failing to start must not take the other lanes down with it.
       this.error = error instanceof Error ? error.message : String(error);
       this.client = null;
       this.shared.changed();
@@ -97,7 +100,7 @@ export class Lane {
     this.#attach(client);
   }
 
-  #attach(client: Client): void {
+  #attach(client: Client<LaneName>): void {
     const { shared } = this;
     this.client = client;
     let from = client.transport;
@@ -144,14 +147,16 @@ export class Lane {
   }
 
   // The hot path: at thousands of messages a second, a few pushes and one dirty flag per envelope.
-  #onMessage(client: Client, envelope: Envelope): void {
+  #onMessage(client: Client<LaneName>, envelope: Envelope): void {
     const { shared } = this;
     const receivedAt = shared.now();
-    const clock = shared.clock();
+    // The client's offset: the page's shared tracker for the four transports, Socket.IO's own
+    // (sampled over its own connection) for the fifth lane.
+    const clock = client.clock;
     const latency =
       clock === null ? null : deliveryLatency(receivedAt, envelope.time, offsetAt(clock, receivedAt));
     const transport = client.transport;
-    if (latency !== null) shared.series.record(TRANSPORT_NAMES.indexOf(transport), receivedAt, latency);
+    if (latency !== null) shared.series.record(LANE_NAMES.indexOf(transport), receivedAt, latency);
     this.check.accept(envelope.seq);
     const message: ReceivedMessage = {
       seq: envelope.seq,

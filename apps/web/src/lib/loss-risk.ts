@@ -1,5 +1,6 @@
 import type { TransportName } from "@transport-lab/protocol";
 import { formatCount, formatMs } from "./format.ts";
+import type { LaneName } from "./lane-names.ts";
 
 /** A warning, before anything is lost, that a setting will or may lose messages. */
 export interface LossRisk {
@@ -59,7 +60,7 @@ export function lossRisks(rate: number, pollIntervalMs: number, historySize: num
 
 /** Why a lane lost messages, in words a student understands. */
 export function explainLoss(
-  transport: TransportName,
+  transport: LaneName,
   lost: number,
   context: {
     readonly rate: number | null;

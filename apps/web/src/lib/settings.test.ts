@@ -8,7 +8,7 @@ describe("parseSettings", () => {
 
   it("reads every setting", () => {
     const { settings, problems } = parseSettings(
-      "?view=single&channel=demo-1&transport=longPoll&network=4g&wire=single&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&large=1&step=3",
+      "?view=single&channel=demo-1&transport=longPoll&network=4g&wire=single&poll=250&timeout=5000&rate=1000&payload=512&paused=poll,sse&vs=socketio&large=1&step=3",
     );
     expect(problems).toEqual([]);
     expect(settings).toEqual({
@@ -22,6 +22,7 @@ describe("parseSettings", () => {
       rate: 1000,
       payloadBytes: 512,
       paused: ["sse", "poll"],
+      socketio: true,
       large: true,
       step: 3,
     });
@@ -76,7 +77,7 @@ describe("parseSettings", () => {
       {
         param: "paused",
         value: "carrier-pigeon",
-        message: "is not a transport (ws, sse, longPoll, poll); ignored",
+        message: "is not a transport (ws, sse, longPoll, poll, socketio); ignored",
       },
     ]);
   });
@@ -87,8 +88,11 @@ describe("parseSettings", () => {
     ]);
   });
 
-  it("knows vs=socketio (the Socket.IO lane reads it) and names another comparison", () => {
-    expect(parseSettings("?vs=socketio").problems).toEqual([]);
+  it("knows vs=socketio (the Socket.IO lane on) and names another comparison", () => {
+    expect(parseSettings("?vs=socketio")).toEqual({
+      settings: { ...DEFAULT_SETTINGS, socketio: true },
+      problems: [],
+    });
     expect(parseSettings("?vs=signalr").problems).toEqual([
       { param: "vs", value: "signalr", message: "is not a comparison (socketio); ignored" },
     ]);
@@ -123,7 +127,8 @@ describe("serializeSettings", () => {
       longPollTimeoutMs: 10_000,
       rate: 0,
       payloadBytes: 0,
-      paused: ["longPoll"],
+      paused: ["longPoll", "socketio"],
+      socketio: true,
       large: false,
       step: 4,
     };

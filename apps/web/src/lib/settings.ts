@@ -7,6 +7,7 @@ import {
   TRANSPORT_NAMES,
   type TransportName,
 } from "@transport-lab/protocol";
+import { LANE_NAMES, type LaneName } from "./lane-names.ts";
 import { LESSON } from "./lesson-plan.ts";
 
 /** The app's pages. */
@@ -19,7 +20,7 @@ export type SingleTransport = TransportName | "auto";
 /** Every value of {@link SingleTransport}, Auto first as the page lists them. */
 export const SINGLE_TRANSPORTS: readonly SingleTransport[] = ["auto", ...TRANSPORT_NAMES];
 
-/** Whose wire the wire view shows: the four compare lanes, or the single view's client. */
+/** Whose wire the wire view shows: the compare lanes, or the single view's client. */
 export const WIRE_CLIENTS = ["compare", "single"] as const;
 
 /** Everything a shared link carries. The admin token never does (it stays in this browser). */
@@ -42,8 +43,10 @@ export interface Settings {
   /** Generator form values (applied only when someone presses "Start generator", or "Stop generator" at rate 0). */
   readonly rate: number;
   readonly payloadBytes: number;
-  /** Transports not connected in the compare view. */
-  readonly paused: readonly TransportName[];
+  /** Lanes not connected in the compare view. */
+  readonly paused: readonly LaneName[];
+  /** The compare view's fifth lane, through Socket.IO (`vs=socketio`): off unless asked for. */
+  readonly socketio: boolean;
   /** Large type for projectors. */
   readonly large: boolean;
   /** Lesson mode's step, from 1. */
@@ -62,6 +65,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rate: 10,
   payloadBytes: 64,
   paused: [],
+  socketio: false,
   large: false,
   step: 1,
 };
@@ -102,7 +106,7 @@ const PARAMS = [
   "paused",
   "large",
   "step",
-  // Read by the Socket.IO lane itself (use-socketio-lane.ts): `vs=socketio` opens with it on.
+  // `vs=socketio`: the "vs Socket.IO" comparison, with the fifth lane on.
   "vs",
 ];
 
@@ -162,13 +166,13 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
   const payloadBytes = int("payload", LIMITS.payloadBytes, d.payloadBytes);
   const step = int("step", LIMITS.step, d.step);
 
-  const paused: TransportName[] = [];
+  const paused: LaneName[] = [];
   const rawPaused = params.get("paused");
   if (rawPaused !== null && rawPaused !== "") {
     for (const name of rawPaused.split(",")) {
-      if ((TRANSPORT_NAMES as readonly string[]).includes(name)) {
-        if (!paused.includes(name as TransportName)) paused.push(name as TransportName);
-      } else problem("paused", name, `is not a transport (${TRANSPORT_NAMES.join(", ")}); ignored`);
+      if ((LANE_NAMES as readonly string[]).includes(name)) {
+        if (!paused.includes(name as LaneName)) paused.push(name as LaneName);
+      } else problem("paused", name, `is not a transport (${LANE_NAMES.join(", ")}); ignored`);
     }
   }
 
@@ -181,7 +185,8 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
   }
 
   const rawVs = params.get("vs");
-  if (rawVs !== null && rawVs !== "socketio") problem("vs", rawVs, "is not a comparison (socketio); ignored");
+  const socketio = rawVs === "socketio";
+  if (rawVs !== null && !socketio) problem("vs", rawVs, "is not a comparison (socketio); ignored");
 
   for (const key of new Set(params.keys())) {
     if (!PARAMS.includes(key)) problem(key, params.get(key) ?? "", "is not a setting of this app; ignored");
@@ -198,7 +203,8 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       longPollTimeoutMs,
       rate,
       payloadBytes,
-      paused: TRANSPORT_NAMES.filter((t) => paused.includes(t)),
+      paused: LANE_NAMES.filter((t) => paused.includes(t)),
+      socketio,
       large,
       step,
     },
@@ -220,8 +226,9 @@ export function serializeSettings(settings: Settings): string {
     params.set("timeout", String(settings.longPollTimeoutMs));
   if (settings.rate !== d.rate) params.set("rate", String(settings.rate));
   if (settings.payloadBytes !== d.payloadBytes) params.set("payload", String(settings.payloadBytes));
-  const paused = TRANSPORT_NAMES.filter((t) => settings.paused.includes(t));
+  const paused = LANE_NAMES.filter((t) => settings.paused.includes(t));
   if (paused.length > 0) params.set("paused", paused.join(","));
+  if (settings.socketio) params.set("vs", "socketio");
   if (settings.large) params.set("large", "1");
   if (settings.step !== d.step) params.set("step", String(settings.step));
   const text = params.toString().replaceAll("%2C", ",");

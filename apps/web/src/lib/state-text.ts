@@ -1,5 +1,6 @@
 import type { ClientReset, ClientState } from "@transport-lab/client";
 import { formatMs } from "./format.ts";
+import type { LaneName } from "./lane-names.ts";
 
 /** How a state is drawn: the dot colour and one line of words. */
 export interface StateText {
@@ -42,7 +43,7 @@ export function describeReset(reason: ClientReset["reason"], cursor: string): { 
 
 /** A client's state (or a paused lane, `null`) in words for a panel. */
 export function describeLaneState(
-  state: ClientState | null,
+  state: ClientState<LaneName> | null,
   paused: boolean,
   error: string | null = null,
 ): StateText {

@@ -1,4 +1,5 @@
 import type { TransportName } from "@transport-lab/protocol";
+import type { LaneName } from "./lane-names.ts";
 import { TRANSPORT_COLORS, TRANSPORT_DASHES } from "./palette.ts";
 
 /** How the page names and draws one transport. */
@@ -12,16 +13,19 @@ export interface TransportStyle {
   readonly dash: readonly number[];
   /** Browser HTTP/1.1 connections it holds open for its whole life. */
   readonly heldConnections: number;
+  /** One long-lived connection carries every message (no answers to count, empty or not). */
+  readonly stream: boolean;
 }
 
-/** Labels, colours and dash patterns per transport. */
-export const TRANSPORT_STYLE: Readonly<Record<TransportName, TransportStyle>> = {
+/** Labels, colours and dash patterns per lane. */
+export const TRANSPORT_STYLE: Readonly<Record<LaneName, TransportStyle>> = {
   ws: {
     label: "WebSocket",
     short: "WS",
     color: TRANSPORT_COLORS.ws,
     dash: TRANSPORT_DASHES.ws,
     heldConnections: 0,
+    stream: true,
   },
   sse: {
     label: "Server-Sent Events",
@@ -29,6 +33,7 @@ export const TRANSPORT_STYLE: Readonly<Record<TransportName, TransportStyle>> = 
     color: TRANSPORT_COLORS.sse,
     dash: TRANSPORT_DASHES.sse,
     heldConnections: 1,
+    stream: true,
   },
   longPoll: {
     label: "Long polling",
@@ -36,6 +41,7 @@ export const TRANSPORT_STYLE: Readonly<Record<TransportName, TransportStyle>> = 
     color: TRANSPORT_COLORS.longPoll,
     dash: TRANSPORT_DASHES.longPoll,
     heldConnections: 1,
+    stream: false,
   },
   poll: {
     label: "Interval polling",
@@ -43,6 +49,16 @@ export const TRANSPORT_STYLE: Readonly<Record<TransportName, TransportStyle>> = 
     color: TRANSPORT_COLORS.poll,
     dash: TRANSPORT_DASHES.poll,
     heldConnections: 0,
+    stream: false,
+  },
+  socketio: {
+    label: "Socket.IO",
+    short: "SIO",
+    color: TRANSPORT_COLORS.socketio,
+    dash: TRANSPORT_DASHES.socketio,
+    // After the upgrade: the long-polling phase before it holds one only for its first second.
+    heldConnections: 0,
+    stream: true,
   },
 };
 

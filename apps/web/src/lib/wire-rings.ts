@@ -1,33 +1,36 @@
 import type { WireEvent } from "@transport-lab/client";
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { LIMITS } from "./lab-view.ts";
+import { LANE_NAMES, type LaneName } from "./lane-names.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 
-type PerTransport<T> = Record<TransportName, T>;
+type PerLane<T> = Record<LaneName, T>;
+
+const perLane = <T>(value: () => T): PerLane<T> =>
+  Object.fromEntries(LANE_NAMES.map((name) => [name, value()])) as PerLane<T>;
 
 /**
- * The wire view's events, one bounded ring per transport. They belong to the page, not to a
+ * The wire view's events, one bounded ring per lane. They belong to the page, not to a
  * client, so they survive a client being replaced (pause, new poll interval, reset).
  */
 export class WireRings {
-  readonly #rings = new Map<TransportName, RingBuffer<WireEvent>>(
-    TRANSPORT_NAMES.map((t) => [t, new RingBuffer<WireEvent>(LIMITS.wire)]),
+  readonly #rings = new Map<LaneName, RingBuffer<WireEvent<LaneName>>>(
+    LANE_NAMES.map((t) => [t, new RingBuffer<WireEvent<LaneName>>(LIMITS.wire)]),
   );
 
-  push(event: WireEvent): void {
+  push(event: WireEvent<LaneName>): void {
     this.#rings.get(event.transport)?.push(event);
   }
 
-  /** Events per transport, oldest first; empty lists unless `visible` (copying them costs). */
-  events(visible: boolean): PerTransport<readonly WireEvent[]> {
-    const out: PerTransport<readonly WireEvent[]> = { ws: [], sse: [], longPoll: [], poll: [] };
+  /** Events per lane, oldest first; empty lists unless `visible` (copying them costs). */
+  events(visible: boolean): PerLane<readonly WireEvent<LaneName>[]> {
+    const out = perLane<readonly WireEvent<LaneName>[]>(() => []);
     if (visible) for (const [t, ring] of this.#rings) out[t] = ring.toArray();
     return out;
   }
 
-  /** Events seen per transport, evicted ones included. */
-  totals(): PerTransport<number> {
-    const out: PerTransport<number> = { ws: 0, sse: 0, longPoll: 0, poll: 0 };
+  /** Events seen per lane, evicted ones included. */
+  totals(): PerLane<number> {
+    const out = perLane(() => 0);
     for (const [t, ring] of this.#rings) out[t] = ring.total;
     return out;
   }

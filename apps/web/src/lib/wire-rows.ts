@@ -1,4 +1,5 @@
 import type { WireEvent } from "@transport-lab/client";
+import type { LaneName } from "./lane-names.ts";
 
 /** One line of the wire view: a WebSocket frame, an SSE event, or an HTTP request with its answer. */
 export interface WireRow {
@@ -42,10 +43,10 @@ export function compactAnswer(summary: string): string {
  * reports both when the answer arrives; the request carries its send time)
  * and passes frames and events through. Newest first, at most `limit` rows.
  */
-export function toWireRows(events: readonly WireEvent[], limit: number): WireRow[] {
+export function toWireRows(events: readonly WireEvent<LaneName>[], limit: number): WireRow[] {
   const rows: WireRow[] = [];
   for (let i = events.length - 1; i >= 0 && rows.length < limit; i--) {
-    const event = events[i] as WireEvent;
+    const event = events[i] as WireEvent<LaneName>;
     const before = events[i - 1];
     if (event.kind === "response" && before?.kind === "request") {
       rows.push({
