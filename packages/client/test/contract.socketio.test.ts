@@ -157,7 +157,10 @@ describe("transport contract: node socketio (socket.io-client against the lab's 
       const summaries = r.client.wireEvents().map((e) => e.summary);
       expect(summaries).toEqual(
         expect.arrayContaining([
-          "GET (long-polling): 0 open (upgrades websocket, ping every 25 s)",
+          "GET (long-polling)",
+          "0 open (upgrades websocket, ping every 25 s)",
+          "GET websocket handshake (upgrade probe)",
+          "101 Switching Protocols",
           "2probe ping",
           "3probe pong",
           "5 upgrade",

@@ -69,6 +69,34 @@ function clientHints(): (readonly [string, string])[] {
   ];
 }
 
+/** What a request head depends on besides its URL: the API that sends it, its Accept and its body. */
+interface RequestShape {
+  readonly accept: string;
+  /** `fetch` with `cache: "no-store"` adds Cache-Control and Pragma; an XMLHttpRequest adds neither. */
+  readonly noStore: boolean;
+  readonly body?: { readonly bytes: number; readonly type: string };
+}
+
+function browserRequestHead(method: string, url: URL, shape: RequestShape): number {
+  const headers: (readonly [string, string])[] = [
+    ["Host", url.host],
+    ["User-Agent", userAgent()],
+    ["Accept", shape.accept],
+    ["Accept-Language", acceptLanguage()],
+    ...clientHints(),
+    ...FETCH_HEADERS.filter(([name]) => shape.noStore || (name !== "Cache-Control" && name !== "Pragma")),
+  ];
+  if (shape.body !== undefined) {
+    headers.push(
+      ["Content-Type", shape.body.type],
+      ["Content-Length", String(shape.body.bytes)],
+      ["Origin", url.origin],
+    );
+  }
+  if (typeof location !== "undefined") headers.push(["Referer", location.href]);
+  return httpRequestHeadBytes(method, url.pathname + url.search, headers);
+}
+
 /**
  * Estimated head of a browser `fetch` to `url` (path + query sent on the request line);
  * `accept` is `text/event-stream` for an EventSource, which sends the same lines otherwise.
@@ -79,23 +107,23 @@ export function estimateFetchRequestHead(
   bodyBytes: number | undefined,
   accept = "*/*",
 ): number {
-  const headers: (readonly [string, string])[] = [
-    ["Host", url.host],
-    ["User-Agent", userAgent()],
-    ["Accept", accept],
-    ["Accept-Language", acceptLanguage()],
-    ...clientHints(),
-    ...FETCH_HEADERS,
-  ];
-  if (bodyBytes !== undefined) {
-    headers.push(
-      ["Content-Type", "application/json"],
-      ["Content-Length", String(bodyBytes)],
-      ["Origin", url.origin],
-    );
-  }
-  if (typeof location !== "undefined") headers.push(["Referer", location.href]);
-  return httpRequestHeadBytes(method, url.pathname + url.search, headers);
+  return browserRequestHead(method, url, {
+    accept,
+    noStore: true,
+    ...(bodyBytes === undefined ? {} : { body: { bytes: bodyBytes, type: "application/json" } }),
+  });
+}
+
+/**
+ * Estimated head of a same-origin XMLHttpRequest as engine.io-client sends it for long polling
+ * (`Accept` any type, a POST's body as `text/plain;charset=UTF-8`, the browser's default cache mode).
+ */
+export function estimateXhrRequestHead(method: string, url: URL, bodyBytes: number | undefined): number {
+  return browserRequestHead(method, url, {
+    accept: "*/*",
+    noStore: false,
+    ...(bodyBytes === undefined ? {} : { body: { bytes: bodyBytes, type: "text/plain;charset=UTF-8" } }),
+  });
 }
 
 /** Estimated head of a browser WebSocket handshake request. */

@@ -32,7 +32,7 @@ export function deliver(entry: PerformanceResourceTiming): void {
 }
 
 /**
- * Calls `callback` with the Resource Timing entry of the `fetch` of `url`
+ * Calls `callback` with the Resource Timing entry of the `fetch` (or XMLHttpRequest) of `url`
  * started at or after `notBefore` (one shared PerformanceObserver, so the 250-entry
  * performance buffer limit does not matter), or with undefined after
  * `timeoutMs`. Returns a cancel function.
@@ -50,7 +50,9 @@ export function onResourceTiming(
   if (observer === undefined) {
     observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        if ((entry as PerformanceResourceTiming).initiatorType === "fetch")
+        // XMLHttpRequest: engine.io-client's long polling (the Socket.IO lane).
+        const initiator = (entry as PerformanceResourceTiming).initiatorType;
+        if (initiator === "fetch" || initiator === "xmlhttprequest")
           deliver(entry as PerformanceResourceTiming);
       }
     });

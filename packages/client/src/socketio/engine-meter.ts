@@ -1,5 +1,10 @@
 import { utf8Length, wsFrameBytes } from "@transport-lab/metrics";
+import { onResourceTiming } from "../browser/resource-timing.ts";
 import type { Link } from "../link.ts";
+import { pollingHeads, websocketHeads } from "./polling-heads.ts";
+
+/** How long a long-polling answer waits for its Resource Timing entry before its body stays computed. */
+const TIMING_WAIT_MS = 2000;
 
 /** An Engine.IO packet as engine.io-client's events hand it over. */
 interface EnginePacket {
@@ -11,9 +16,17 @@ interface EnginePacket {
 interface Emitter {
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
+/** engine.io-client's current transport; a long-polling one names the URL of its pending GET. */
+interface EngineTransport extends Emitter {
+  readonly name: string;
+  /** engine.io-client 6's pending long-polling request (read only, for its URL; absent elsewhere). */
+  readonly pollXhr?: { readonly _uri?: unknown };
+}
 /** engine.io-client's socket, as far as the meter reads it. */
 export interface EngineLike extends Emitter {
-  readonly transport: Emitter & { readonly name: string };
+  /** The session id, once the open packet gave one. */
+  readonly id: string | null;
+  readonly transport: EngineTransport;
 }
 
 /** The digit each Engine.IO packet type is written as (Engine.IO protocol 4). */
@@ -72,20 +85,41 @@ function socketIoSummary(data: string): string {
   return `2${id}["${name}",…]${id === "" ? "" : ` ack ${id}`}${seq === undefined ? "" : ` #${seq}`}`;
 }
 
+/** One long-polling request in flight: when it went out and what its body and answer carry. */
+interface Exchange {
+  startedAt: number;
+  /** performance.now() when it went out: its Resource Timing entry cannot start earlier. */
+  startedPerf: number;
+  url: string | undefined;
+  bytes: number;
+  packets: string[];
+}
+
+const perfNow = () => (typeof performance === "undefined" ? 0 : performance.now());
+
 /**
  * Counts what a Socket.IO connection puts on the wire, from Engine.IO's own events, into a
- * transport's recorder and wire view: the bytes computed from the Engine.IO framing (each packet's
- * type digit and data; long-polling payloads joined by a record separator; WebSocket frames with
- * their header, masked one way), one request per long-polling GET and POST and one for the
- * WebSocket handshake, and one wire event per frame or HTTP exchange: the open packet, the probe
- * and upgrade (`2probe`, `3probe`, `5`), `42[…]` events, pings and pongs. HTTP heads are not
- * counted (nothing here sees them); the few long-polling requests before an upgrade carry them.
+ * transport's recorder and wire view. Long polling (before the upgrade): one request per GET and
+ * POST, with its head (computed, as the other HTTP transports' request heads are: the page sees no
+ * header of engine.io-client's XMLHttpRequests) and its body (the Engine.IO payload: packets
+ * joined by a record separator), a GET's body then measured from Resource Timing where the browser
+ * reports the entry. The upgrade: one request, its handshake heads computed. WebSocket frames with
+ * their header, masked one way. One wire event per frame, and a request with its answer per HTTP
+ * exchange: the open packet, the probe and upgrade (`2probe`, `3probe`, `5`), `42[…]` events,
+ * pings and pongs.
  */
-export function meterEngine(engine: EngineLike, link: Link, now: () => number): void {
+export function meterEngine(engine: EngineLike, link: Link, now: () => number, endpoint: URL): void {
   const { recorder, wire } = link;
-  /** Long-polling: what the current GET answer and POST body carry, until the exchange completes. */
-  const answer = { bytes: 0, packets: [] as string[] };
-  const body = { bytes: 0, packets: [] as string[] };
+  const fresh = (): Exchange => ({
+    startedAt: now(),
+    startedPerf: perfNow(),
+    url: undefined,
+    bytes: 0,
+    packets: [],
+  });
+  /** Long polling: the pending GET and the POST being filled, until each exchange completes. */
+  let get = fresh();
+  let post: Exchange | null = null;
   const websocket = () => engine.transport.name === "websocket";
 
   const frame = (direction: "in" | "out", bytes: number, summary: string) => {
@@ -98,37 +132,80 @@ export function meterEngine(engine: EngineLike, link: Link, now: () => number): 
     }
     if (wire.enabled) wire.emit(direction, "frame", bytes, "computed", summary);
   };
-  const exchange = (direction: "in" | "out", part: typeof answer, what: string) => {
-    // Packets of one payload are joined by a record separator (0x1e): n − 1 bytes.
-    const bytes = Math.max(0, part.bytes - 1);
-    if (direction === "in") recorder.computedIn(bytes, false);
-    else recorder.computedOut(bytes, false);
+  /** One completed HTTP exchange: a request and its answer, in the recorder and on the wire view. */
+  const exchange = (
+    what: string,
+    heads: { request: number; response: number },
+    sent: number,
+    got: number,
+    summaries: { request: string; response: string },
+    startedAt: number,
+  ) => {
+    recorder.countRequest(what === "connect" ? "connect" : "poll");
+    recorder.computedOut(heads.request + sent, false);
+    recorder.computedIn(heads.response + got, false);
     if (wire.enabled) {
-      wire.emit(
-        direction,
-        direction === "in" ? "response" : "request",
-        bytes,
-        "computed",
-        `${what}: ${part.packets.join(" · ") || "empty"}`,
-        now(),
-      );
+      wire.emit("out", "request", heads.request + sent, "computed", summaries.request, startedAt);
+      wire.emit("in", "response", heads.response + got, "computed", summaries.response);
     }
-    part.bytes = 0;
-    part.packets = [];
   };
-  const pollingListeners = (transport: Emitter) => {
+  // Packets of one payload are joined by a record separator (0x1e): n − 1 bytes.
+  const payloadBytes = (part: Exchange) => Math.max(0, part.bytes - 1);
+
+  const pollingListeners = (transport: EngineTransport) => {
+    transport.on("poll", () => {
+      get = fresh();
+      // engine.io-client 6 names the pending GET's URL (cache-busting `t=` included): exact head, and its Resource Timing entry.
+      const uri = transport.pollXhr?._uri;
+      get.url = typeof uri === "string" ? uri : undefined;
+    });
     transport.on("pollComplete", () => {
-      recorder.countRequest("poll");
-      exchange("in", answer, "GET (long-polling)");
+      const done = get;
+      const body = payloadBytes(done);
+      const heads = pollingHeads("GET", endpoint, engine.id, { sent: 0, received: body }, done.url);
+      exchange(
+        "poll",
+        heads,
+        0,
+        body,
+        { request: "GET (long-polling)", response: done.packets.join(" · ") || "empty" },
+        done.startedAt,
+      );
+      if (done.url !== undefined) {
+        onResourceTiming(done.url, done.startedPerf, TIMING_WAIT_MS, (entry) => {
+          if (entry !== undefined && entry.encodedBodySize > 0)
+            recorder.measuredIn(entry.encodedBodySize, body);
+        });
+      }
+      get = fresh();
     });
     transport.on("drain", () => {
-      recorder.countRequest("poll");
-      exchange("out", body, "POST (long-polling)");
+      const done = post ?? fresh();
+      post = null;
+      const body = payloadBytes(done);
+      const heads = pollingHeads("POST", endpoint, engine.id, { sent: body, received: 2 }, undefined);
+      exchange(
+        "poll",
+        heads,
+        body,
+        2,
+        { request: `POST (long-polling): ${done.packets.join(" · ") || "empty"}`, response: "ok" },
+        done.startedAt,
+      );
     });
   };
 
-  if (websocket()) recorder.countRequest("connect");
-  else pollingListeners(engine.transport);
+  if (websocket()) {
+    const heads = websocketHeads(endpoint, null);
+    exchange(
+      "connect",
+      heads,
+      0,
+      0,
+      { request: "GET websocket handshake", response: "101 Switching Protocols" },
+      now(),
+    );
+  } else pollingListeners(engine.transport);
 
   engine.on("packet", (packet: EnginePacket) => {
     const length = encodedLength(packet);
@@ -136,8 +213,8 @@ export function meterEngine(engine: EngineLike, link: Link, now: () => number): 
       frame("in", wsFrameBytes(length, false), describePacket(packet));
     } else {
       recorder.framesIn += 1;
-      answer.bytes += length + 1;
-      if (wire.enabled) answer.packets.push(describePacket(packet));
+      get.bytes += length + 1;
+      if (wire.enabled) get.packets.push(describePacket(packet));
     }
   });
   engine.on("packetCreate", (packet: EnginePacket) => {
@@ -146,16 +223,23 @@ export function meterEngine(engine: EngineLike, link: Link, now: () => number): 
       frame("out", wsFrameBytes(length, true), describePacket(packet));
     } else {
       recorder.framesOut += 1;
-      body.bytes += length + 1;
-      if (wire.enabled) body.packets.push(describePacket(packet));
+      post ??= fresh();
+      post.bytes += length + 1;
+      if (wire.enabled) post.packets.push(describePacket(packet));
     }
   });
   // The probe runs on the new transport before Engine.IO switches to it: its handshake, `2probe`
   // out and `3probe` back; then `5` (upgrade) goes out on it, written by Engine.IO directly.
   engine.on("upgrading", (transport: { name: string }) => {
-    recorder.countRequest("connect");
-    if (wire.enabled)
-      wire.emit("out", "request", 0, "computed", `GET ${transport.name} handshake (upgrade probe)`);
+    const heads = websocketHeads(endpoint, engine.id);
+    exchange(
+      "connect",
+      heads,
+      0,
+      0,
+      { request: `GET ${transport.name} handshake (upgrade probe)`, response: "101 Switching Protocols" },
+      now(),
+    );
     frame("out", wsFrameBytes(6, true), "2probe ping");
     frame("in", wsFrameBytes(6, false), "3probe pong");
   });

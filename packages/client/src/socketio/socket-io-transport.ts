@@ -80,14 +80,15 @@ class SocketIoTransport implements Transport<"socketio"> {
       cursor === undefined ? { channel: ctx.channel } : { channel: ctx.channel, cursor };
     // A path prefix of the base URL (a proxy's) goes before Socket.IO's path, not into the namespace.
     const base = new URL(ctx.baseUrl);
+    const path = `${base.pathname.replace(/\/$/, "")}${SOCKET_IO_PATH}`;
     const socket = io(base.origin, {
-      path: `${base.pathname.replace(/\/$/, "")}${SOCKET_IO_PATH}`,
+      path,
       auth,
       forceNew: true,
       reconnection: false,
     });
     this.#socket = socket;
-    meterEngine(socket.io.engine as unknown as EngineLike, ctx.link, ctx.now);
+    meterEngine(socket.io.engine as unknown as EngineLike, ctx.link, ctx.now, new URL(path, base.origin));
     for (const event of [SOCKET_IO_EVENTS.hello, SOCKET_IO_EVENTS.reset, SOCKET_IO_EVENTS.message]) {
       socket.on(event, (payload: unknown) => received(attempt, event, payload));
     }
