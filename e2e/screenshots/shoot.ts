@@ -96,25 +96,27 @@ const shots: Shot[] = [
       for (const box of await page.getByRole("checkbox").all()) await box.check();
     },
   },
-  // The "vs Socket.IO" comparison, its lane's wire view open (the upgrade, then 42[…] events).
+  // The "vs Socket.IO" comparison (five panels, five lines), and the Wire tab on its lane alone.
   ...(
     [
       ["socketio-phone", PHONE],
       ["socketio-1280", PROJECTOR],
       ["socketio-1920", WIDE],
     ] as const
-  ).map(([name, size]) => ({
-    name,
-    query: { vs: "socketio" },
-    size,
-    rate: 2,
-    waitMs: 3000,
-    before: async (page: Page) => {
-      const lane = page.locator('section[aria-labelledby="panel-socketio"]');
-      await lane.getByText("Wire: what Socket.IO adds").click();
-      await lane.scrollIntoViewIfNeeded();
+  ).flatMap(([name, size]) => [
+    { name, query: { vs: "socketio" }, size, rate: 2, waitMs: 4000, fullPage: size === PHONE },
+    {
+      name: `${name.replace("socketio", "socketio-wire")}`,
+      query: { vs: "socketio", view: "wire" },
+      size,
+      rate: 2,
+      waitMs: 3000,
+      before: async (page: Page) => {
+        await page.getByLabel("Transport").selectOption("socketio");
+        await sleep(500);
+      },
     },
-  })),
+  ]),
   { name: "student", query: {}, size: { width: 1440, height: 900 }, rate: 10, student: true },
   {
     name: "bad-link",

@@ -1,17 +1,24 @@
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
-import type { TransportName } from "@transport-lab/protocol";
+import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type ChannelHead, type ServerDriver, serverDriver, uniqueChannel } from "./server-driver.ts";
 
-/** How the page names each transport (apps/web `TRANSPORT_STYLE`). */
-export const LABELS: Readonly<Record<TransportName, string>> = {
+/** A lane of the compare view: one of the four transports, or Socket.IO (on with `vs=socketio`). */
+export type LaneName = TransportName | "socketio";
+
+/** The five lanes of the "vs Socket.IO" comparison, in the page's order. */
+export const FIVE_LANES: readonly LaneName[] = [...TRANSPORT_NAMES, "socketio"];
+
+/** How the page names each lane (apps/web `TRANSPORT_STYLE`). */
+export const LABELS: Readonly<Record<LaneName, string>> = {
   ws: "WebSocket",
   sse: "Server-Sent Events",
   longPoll: "Long polling",
   poll: "Interval polling",
+  socketio: "Socket.IO",
 };
 
 /** A transport's panel (compare view; in the single view the one panel is the current transport's). */
-export function panel(page: Page, transport: TransportName): Locator {
+export function panel(page: Page, transport: LaneName): Locator {
   return page.locator(`section[aria-labelledby="panel-${transport}"]`);
 }
 
@@ -29,7 +36,7 @@ export function stateOf(of: Locator): Locator {
 export async function openLab(
   page: Page,
   query: Record<string, string>,
-  transports: readonly TransportName[] = ["ws", "sse", "longPoll", "poll"],
+  transports: readonly LaneName[] = TRANSPORT_NAMES,
 ): Promise<void> {
   await page.goto(`/?${new URLSearchParams(query).toString()}`);
   for (const t of transports) {
@@ -82,7 +89,7 @@ export function parseShown(text: string): ShownFigure {
 }
 
 /** Reads one panel's cost figures as shown. */
-export async function readCost(page: Page, transport: TransportName) {
+export async function readCost(page: Page, transport: LaneName) {
   const p = panel(page, transport);
   // "Wire in" ends with its source tag ("12.3 KiBcomputed"): the parser reads the leading figure.
   const read = async (label: string) => parseShown((await figure(p, label).textContent()) ?? "");

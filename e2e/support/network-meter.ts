@@ -1,5 +1,9 @@
 import type { CDPSession, Page } from "@playwright/test";
-import { channelPath, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import { channelPath, SOCKET_IO_PATH, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+
+/** What the meter counts apart: the four transports of one channel, and the page's Socket.IO connection. */
+export type MeteredLane = TransportName | "socketio";
+const METERED: readonly MeteredLane[] = [...TRANSPORT_NAMES, "socketio"];
 
 /** What the browser's network stack says one transport cost. */
 export interface MeteredCost {
@@ -14,7 +18,7 @@ export interface MeteredCost {
 }
 
 interface HttpExchange {
-  readonly transport: TransportName;
+  readonly transport: MeteredLane;
   readonly method: string;
   readonly target: string;
   readonly bodyBytes: number;
@@ -56,7 +60,14 @@ export class NetworkMeter {
   readonly #http = new Map<string, HttpExchange>();
   readonly #ws = new Map<
     string,
-    { readonly url: URL; in: number; out: number; handshakeIn: number | null; handshakeOut: number }
+    {
+      readonly lane: "ws" | "socketio";
+      readonly url: URL;
+      in: number;
+      out: number;
+      handshakeIn: number | null;
+      handshakeOut: number;
+    }
   >();
   readonly #earlyHeaders = new Map<string, Record<string, string>>();
   /** Test-process time of the last event that changed a figure. */
@@ -78,8 +89,10 @@ export class NetworkMeter {
     return meter;
   }
 
-  #transportOf(url: string): TransportName | null {
+  #transportOf(url: string): MeteredLane | null {
     const u = new URL(url);
+    // Engine.IO's URLs name no channel (it is in the handshake's `auth`): a test's page holds one Socket.IO client.
+    if (u.pathname === SOCKET_IO_PATH) return "socketio";
     const transport = TRANSPORT_NAMES.find((t) => u.pathname === channelPath(this.channel, t));
     if (transport === undefined) return null;
     // The page's own start-up lookups (the head, the chat lines before it) use the poll URL
@@ -97,6 +110,7 @@ export class NetworkMeter {
     s.on("Network.requestWillBeSent", (e) => {
       if (new URL(e.request.url).pathname === `/api/channels/${this.channel}/messages`) this.publishes += 1;
       const transport = this.#transportOf(e.request.url);
+      // Socket.IO's WebSocket is metered below; its long-polling requests are HTTP like these.
       if (transport === null || transport === "ws") return;
       const u = new URL(e.request.url);
       const body = e.request.postData === undefined ? 0 : Buffer.byteLength(e.request.postData);
@@ -148,8 +162,16 @@ export class NetworkMeter {
       this.#touch();
     });
     s.on("Network.webSocketCreated", (e) => {
-      if (this.#transportOf(e.url) !== "ws") return;
-      this.#ws.set(e.requestId, { url: new URL(e.url), in: 0, out: 0, handshakeIn: null, handshakeOut: 0 });
+      const lane = this.#transportOf(e.url);
+      if (lane !== "ws" && lane !== "socketio") return;
+      this.#ws.set(e.requestId, {
+        lane,
+        url: new URL(e.url),
+        in: 0,
+        out: 0,
+        handshakeIn: null,
+        handshakeOut: 0,
+      });
       this.#touch();
     });
     s.on("Network.webSocketWillSendHandshakeRequest", (e) => {
@@ -184,10 +206,10 @@ export class NetworkMeter {
   }
 
   /** Totals per transport so far. */
-  totals(): Record<TransportName, MeteredCost> {
+  totals(): Record<MeteredLane, MeteredCost> {
     const out = Object.fromEntries(
-      TRANSPORT_NAMES.map((t) => [t, { requests: 0, bytesIn: 0, bytesOut: 0, open: 0 }]),
-    ) as Record<TransportName, MeteredCost>;
+      METERED.map((t) => [t, { requests: 0, bytesIn: 0, bytesOut: 0, open: 0 }]),
+    ) as Record<MeteredLane, MeteredCost>;
     for (const x of this.#http.values()) {
       const c = out[x.transport];
       c.requests += 1;
@@ -197,7 +219,7 @@ export class NetworkMeter {
       if (x.finished === null && !x.failed) c.open += 1;
     }
     for (const w of this.#ws.values()) {
-      const c = out.ws;
+      const c = out[w.lane];
       c.requests += 1;
       c.bytesOut += w.handshakeOut + w.out;
       c.bytesIn += (w.handshakeIn ?? 0) + w.in;
