@@ -1,12 +1,41 @@
-import { expect, figure, openLab, test } from "../support/lab-page.ts";
+import { readFile } from "node:fs/promises";
+import type { Page } from "@playwright/test";
+import { expect, FIVE_LANES, figure, openLab, panel, stateOf, test } from "../support/lab-page.ts";
 
 // The compare view's optional fifth lane in a real browser: the same channel through the server's
-// Socket.IO endpoint, with socket.io-client loaded only once the lane is turned on.
+// Socket.IO endpoint, with socket.io-client loaded only once the lane is turned on, and then in
+// every place the four lanes are: the panels, the latency chart, the cost bars, the Wire tab,
+// Record and the exports. (Its requests and bytes against Chromium's own count: honest-numbers.spec.ts.)
 
-const sioPanel = (page: import("@playwright/test").Page) =>
-  page.locator('section[aria-labelledby="panel-socketio"]');
+/** The server's own count of `message` events it wrote to Socket.IO clients (all channels). */
+async function serverSocketIoMessages(page: Page): Promise<number> {
+  const res = await page.request.get("/api/metrics");
+  const body = (await res.json()) as { transports: { socketio?: { messagesOut: number } } };
+  return body.transports.socketio?.messagesOut ?? 0;
+}
 
-test("the Socket.IO lane is off by default, loads its client only when turned on, and receives 1..N with no gap", async ({
+/** Presses an export button and reads the download. */
+async function exported(page: Page, name: "Export JSON" | "Export CSV" | "JSON"): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name, exact: true }).first().click(),
+  ]);
+  return readFile(await download.path(), "utf8");
+}
+
+interface ExportedFigures {
+  transports: {
+    transport: string;
+    metrics: {
+      messages: number;
+      clock: { offset: number; uncertainty: number } | null;
+      histogram?: { count: number };
+    };
+    check: { delivered: number; skips: number; repeats: number } | null;
+  }[];
+}
+
+test("the Socket.IO lane is off by default, loads its client only when turned on, and shows what the server sent: in its panel, the chart, the cost bars and the export", async ({
   page,
   api,
   newChannel,
@@ -15,55 +44,158 @@ test("the Socket.IO lane is off by default, loads its client only when turned on
   const requests: string[] = [];
   page.on("request", (r) => requests.push(r.url()));
   await openLab(page, { channel: ch });
-  await expect(sioPanel(page)).toHaveCount(0);
+  const sio = panel(page, "socketio");
+  await expect(sio).toHaveCount(0);
   const toggle = page.getByRole("button", { name: "vs Socket.IO" });
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
+  await expect(page.getByRole("list", { name: "Latest latency per transport" })).not.toContainText("SIO");
   // Nothing of Socket.IO yet: no Engine.IO request, and the scripts loaded so far are the page's own.
   expect(requests.filter((u) => u.includes("/socket.io/"))).toEqual([]);
   const scriptsBefore = requests.filter((u) => u.endsWith(".js"));
 
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-pressed", "true");
-  const p = sioPanel(page);
-  await expect(p.locator("p.state-line strong")).toHaveText("Open", { timeout: 15_000 });
+  await expect(page).toHaveURL(/[?&]vs=socketio/);
+  await expect(stateOf(sio)).toHaveText("Open", { timeout: 15_000 });
   // A script chunk of its own arrived with the lane, and Engine.IO's polling came after it.
   expect(requests.filter((u) => u.endsWith(".js")).length).toBeGreaterThan(scriptsBefore.length);
   expect(requests.some((u) => u.includes("/socket.io/?EIO=4&transport=polling"))).toBe(true);
+  // Its clock samples (the `time` ack) go over its own connection before it counts latencies.
+  await expect(figure(sio, "Clock ±")).toHaveText(/^±\d/, { timeout: 15_000 });
 
+  const sentBefore = await serverSocketIoMessages(page);
   const N = 30;
   for (let i = 1; i <= N; i++) await api.publish(ch, { i });
-  await expect(figure(p, "Messages")).toHaveText(String(N), { timeout: 15_000 });
-  await expect(figure(p, "Seqs")).toHaveText(`1–${N}`);
-  await expect(figure(p, "Gaps")).toHaveText("0");
-  await expect(p.locator("ul.recent li").first()).toHaveText(`#${N}`);
-  // Real figures: latency measured, requests counted, bytes per message computed from the framing.
-  await expect(p.locator(".latency-row .value").first()).toHaveText(/\d/);
-  await expect(figure(p, "HTTP requests")).toHaveText(/^[1-9]/);
-  await expect(figure(p, "Bytes / msg")).toHaveText(/^\d+(\.\d+)? B$/);
+  const head = await api.head(ch);
+  await expect(figure(sio, "Cursor")).toHaveText(`${head.epoch}:${N}`, { timeout: 15_000 });
+  await expect(figure(sio, "Messages")).toHaveText(String(N));
+  await expect(figure(sio, "Gaps / dup / reord")).toHaveText("0 / 0 / 0");
+  await expect(sio.locator("ul.recent li").first()).toContainText(`#${N} `);
+  // The server wrote exactly these N message events to Socket.IO clients: this page's one.
+  expect((await serverSocketIoMessages(page)) - sentBefore).toBe(N);
 
-  // The wire view shows what Socket.IO adds: the open packet, polling then the upgrade, 42[…] events.
-  await p.getByText("Wire: what Socket.IO adds").click();
-  const wire = p.getByRole("list", { name: "Socket.IO wire events, oldest first" });
-  await expect(wire).toContainText("0 open (upgrades websocket, ping every 25 s)");
-  await expect(wire).toContainText("GET websocket handshake (upgrade probe)");
-  await expect(wire).toContainText("2probe ping");
-  await expect(wire).toContainText("3probe pong");
-  await expect(wire).toContainText("5 upgrade");
-  await expect(wire).toContainText('42["message"');
-  const rows = await wire.locator("li").allTextContents();
-  const at = (text: string) => rows.findIndex((r) => r.includes(text));
-  // In order: the open packet over polling, then the probe, then the switch.
-  expect(at("0 open")).toBeLessThan(at("2probe ping"));
-  expect(at("2probe ping")).toBeLessThan(at("3probe pong"));
-  expect(at("3probe pong")).toBeLessThan(at("5 upgrade"));
+  // Latency measured (a number, or "< ±x" below its own clock's uncertainty), in the panel and the chart's legend.
+  await expect(sio.locator(".latency-row .value").first()).toHaveText(/\d/);
+  await expect(page.getByRole("list", { name: "Latest latency per transport" })).toContainText(
+    /SIO: (<\s)?±?\d/,
+  );
+  // The cost bars have a Socket.IO line with its requests and bytes per message.
+  const cost = page.locator("section", { has: page.locator("#cost-chart-title") });
+  const sioBars = cost.locator(".bar-line").filter({ hasText: /^SIO/ });
+  await expect(sioBars).toHaveCount(3);
+  await expect(sioBars.nth(1).locator(".bar-value")).toHaveText(/^\d+(\.\d+)? B$/);
+  await expect(sioBars.nth(2).locator(".bar-value")).toHaveText("a stream: no answers");
 
-  // Off again: the panel goes and its client with it.
+  // The export carries the fifth lane beside the four, with the page's own check and its own clock.
+  const doc = JSON.parse(await exported(page, "Export JSON")) as ExportedFigures;
+  expect(doc.transports.map((t) => t.transport)).toEqual([...FIVE_LANES]);
+  const of = (t: string) => doc.transports.find((f) => f.transport === t);
+  expect(of("socketio")?.metrics.messages).toBe(N);
+  expect(of("socketio")?.metrics.histogram?.count).toBe(N);
+  expect(of("socketio")?.check).toMatchObject({ delivered: N, skips: 0, repeats: 0 });
+  // Two estimates: the page's (over HTTP, shared by the four) and Socket.IO's own (over its connection).
+  const pageClock = of("ws")?.metrics.clock;
+  const ownClock = of("socketio")?.metrics.clock;
+  expect(ownClock).not.toBeNull();
+  for (const t of ["sse", "longPoll", "poll"]) expect(of(t)?.metrics.clock).toEqual(pageClock);
+  expect(ownClock).not.toEqual(pageClock);
+  // The panel shows the uncertainty its latencies are held to ("< ±x" below it).
+  const shownClock = Number(/±([\d.]+) ms/.exec((await figure(sio, "Clock ±").textContent()) ?? "")?.[1]);
+  expect(Math.abs(shownClock - (ownClock?.uncertainty ?? Number.NaN))).toBeLessThan(0.05 * shownClock + 0.01);
+  const csv = (await exported(page, "Export CSV")).trimEnd().split("\r\n");
+  const header = csv[0]?.split(",") ?? [];
+  const rows = csv.slice(1).map((line) => line.split(","));
+  expect(rows.map((r) => r[header.indexOf("transport")])).toEqual([...FIVE_LANES]);
+  expect(rows[4]?.[header.indexOf("messages")]).toBe(String(N));
+
+  // Off again: the panel goes, its client with it, and the link forgets it.
   await toggle.click();
-  await expect(p).toHaveCount(0);
+  await expect(sio).toHaveCount(0);
+  await expect(page).not.toHaveURL(/vs=socketio/);
+  await expect
+    .poll(
+      async () =>
+        (await page.request.get("/api/metrics").then((r) => r.json())).transports.socketio.connections,
+    )
+    .toBe(0);
 });
 
-test("a link with vs=socketio opens the comparison with the lane on", async ({ page, newChannel }) => {
-  await openLab(page, { channel: newChannel("sio-link"), vs: "socketio" });
-  await expect(page.getByRole("button", { name: "vs Socket.IO" })).toHaveAttribute("aria-pressed", "true");
-  await expect(sioPanel(page).locator("p.state-line strong")).toHaveText("Open", { timeout: 15_000 });
+test("Record keeps the Socket.IO lane's window beside the four, and saved runs compare it", async ({
+  page,
+  api,
+  newChannel,
+}) => {
+  test.setTimeout(60_000);
+  const ch = newChannel("sio-record");
+  await openLab(page, { channel: ch, vs: "socketio" }, FIVE_LANES);
+  await page.getByLabel("Window").selectOption("5");
+  for (const rate of [20, 40]) {
+    await api.generator(ch, rate);
+    await page.getByRole("button", { name: "Record 5 s" }).click();
+    await expect(page.getByRole("status").filter({ hasText: /^Recording/ })).toContainText("s left");
+    await expect(page.getByRole("button", { name: "Record 5 s" })).toBeVisible({ timeout: 10_000 });
+  }
+  await api.generator(ch, 0);
+  await page.goto(`/?channel=${ch}&view=runs`);
+  const runs = page.locator(".run-list > li");
+  await expect(runs).toHaveCount(2);
+  const run = JSON.parse(await exported(page, "JSON")) as ExportedFigures & {
+    settings: { socketio: boolean };
+  };
+  expect(run.settings.socketio).toBe(true);
+  expect(run.transports.map((t) => t.transport)).toEqual([...FIVE_LANES]);
+  const sio = run.transports[4];
+  // A window from zero: about 5 s of 40 msg/s (its client reconnected from its cursor when it began).
+  expect(sio?.metrics.messages).toBeGreaterThan(100);
+  expect(sio?.metrics.messages).toBeLessThan(300);
+  expect(sio?.metrics.histogram?.count).toBe(sio?.metrics.messages);
+  for (let i = 0; i < 2; i++) await runs.nth(i).getByRole("checkbox").check();
+  const diff = page.getByRole("table").filter({ has: page.getByText("B ÷ A") });
+  const sioRate = diff.locator("tbody tr").filter({ hasText: "SIO" }).filter({ hasText: "Messages / s" });
+  await expect(sioRate.locator("td")).toHaveText([
+    "Messages / s",
+    /^(19|20|21)\.\d$/,
+    /^(39|40|41)\.\d$/,
+    /^×(1\.9|2\.0|2\.1)\d$/,
+  ]);
+});
+
+test("the Wire tab shows what Socket.IO adds on its lane: the open packet over polling, the upgrade, 42[…] events, ping and pong", async ({
+  page,
+  api,
+  newChannel,
+}) => {
+  // Engine.IO pings every 25 s: the test waits for one.
+  test.setTimeout(75_000);
+  const ch = newChannel("sio-wire");
+  await openLab(page, { channel: ch, vs: "socketio", view: "wire" }, []);
+  await page.getByLabel("Transport").selectOption("socketio");
+  const column = page.getByRole("list", { name: "Wire events of Socket.IO, newest first" });
+  await expect(page.locator(".wire-grid h2")).toHaveText(["Socket.IO"]);
+  await expect(column).toContainText("5 upgrade", { timeout: 15_000 });
+  for (let i = 1; i <= 3; i++) await api.publish(ch, { i });
+  await expect(column).toContainText('42["message",…] #3');
+  // The clock samples: `time` events with acks over the lane's own connection.
+  await expect(column).toContainText('["time",…] ack');
+  const rows = (await column.locator("li").allTextContents()).reverse();
+  const at = (text: string) => rows.findIndex((r) => r.includes(text));
+  // Long polling first: the handshake GET answered with the open packet, then the probe and the switch.
+  expect(at("GET (long-polling) took")).toBeGreaterThanOrEqual(0);
+  expect(rows[at("0 open")]).toMatch(
+    /GET \(long-polling\) took .* → 0 open \(upgrades websocket, ping every 25 s\)/,
+  );
+  expect(at("0 open")).toBeLessThan(at("GET websocket handshake (upgrade probe)"));
+  expect(at("GET websocket handshake (upgrade probe)")).toBeLessThan(at("2probe ping"));
+  expect(at("2probe ping")).toBeLessThan(at("3probe pong"));
+  expect(at("3probe pong")).toBeLessThan(at("5 upgrade"));
+  expect(at("5 upgrade")).toBeLessThan(at('42["message",…] #1'));
+  // A POST carried the join (`40`) with its `ok`.
+  expect(rows.some((r) => /POST \(long-polling\): 40 connect.*→ ok/.test(r))).toBe(true);
+  // Sizes include the HTTP heads: the handshake GET and its answer are hundreds of bytes, not the open packet's ~100.
+  const openRow = rows[at("0 open")] ?? "";
+  const size = Number(/(\d+(?:\.\d+)?) (B|KiB)/.exec(openRow)?.[1]);
+  expect(size * (openRow.includes("KiB") ? 1024 : 1)).toBeGreaterThan(400);
+  // The server's ping (every 25 s) and the client's pong.
+  await expect(column).toContainText("2 ping", { timeout: 35_000 });
+  await expect(column).toContainText("3 pong");
 });

@@ -1,5 +1,6 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+import type { TransportName } from "@transport-lab/protocol";
 import { formatMs } from "./format.ts";
+import { LANE_NAMES } from "./lane-names.ts";
 import type { AlignedSeries } from "./latency-series.ts";
 import { latestValues } from "./latency-series.ts";
 import { TRANSPORT_STYLE } from "./transport-info.ts";
@@ -24,7 +25,7 @@ const STREAMS: readonly TransportName[] = ["ws", "sse"];
  */
 export function fallingBehind(chart: AlignedSeries): Behind | null {
   const latest = latestValues(chart);
-  const of = (t: TransportName) => latest[TRANSPORT_NAMES.indexOf(t)] ?? null;
+  const of = (t: TransportName) => latest[LANE_NAMES.indexOf(t)] ?? null;
   for (const t of STREAMS) {
     const mine = of(t);
     if (mine === null || mine < FLOOR_MS) continue;

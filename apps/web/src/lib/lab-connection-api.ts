@@ -1,19 +1,20 @@
 import type { Json } from "@transport-lab/protocol";
 import type { FrameScheduler } from "./frame-batcher.ts";
 import type { LabConfig, LabView } from "./lab-view.ts";
-import type { ClientFactory, LaneClientFactory } from "./lane.ts";
+import type { ClientFactory } from "./lane.ts";
 import type { LaneName } from "./lane-names.ts";
 import type { RunFigures } from "./saved-runs.ts";
 import type { ServerApi } from "./server-api.ts";
 import type { SingleTransport } from "./settings.ts";
+import type { SocketIoKitMaker } from "./socketio-lane.ts";
 
 /** Options for `createLabConnection` (lab-connection.ts). */
 export interface LabConnectionOptions {
   readonly config: LabConfig;
   readonly api: ServerApi;
   readonly createClient?: ClientFactory;
-  /** Loads the Socket.IO lane's client factory (default: the `@transport-lab/client/socketio` chunk). */
-  readonly loadSocketIo?: () => Promise<LaneClientFactory>;
+  /** Loads what the Socket.IO lane's clients are made with (default: the `@transport-lab/client/socketio` chunk). */
+  readonly loadSocketIo?: () => Promise<SocketIoKitMaker>;
   readonly schedule?: FrameScheduler;
   /** Wall clock in ms (default `performance.timeOrigin + performance.now()`). */
   readonly now?: () => number;

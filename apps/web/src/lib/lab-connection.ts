@@ -2,7 +2,7 @@
 // app reads the immutable LabView it publishes once per animation frame.
 import { choiceKey, createClient, resolveBaseUrl } from "@transport-lab/client";
 import { createClockTracker } from "@transport-lab/metrics";
-import { linkBaseUrl, parseCursor, TRANSPORT_NAMES } from "@transport-lab/protocol";
+import { linkBaseUrl, TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { buildCheck, buildView } from "./build-view.ts";
 import { createFrameBatcher, type FrameBatcher } from "./frame-batcher.ts";
 import type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
@@ -12,7 +12,8 @@ import { Lane, type LaneClientFactory, type LaneId, type LaneShared } from "./la
 import { LANE_NAMES, type LaneName, SOCKET_IO_LANE } from "./lane-names.ts";
 import { LatencySeries } from "./latency-series.ts";
 import type { RunFigures } from "./saved-runs.ts";
-import { loadSocketIoFactory, SOCKET_IO_CLOCK_SAMPLES } from "./socketio-lane.ts";
+import { loadSocketIo } from "./socketio-lane.ts";
+import { SocketIoStarter } from "./socketio-starter.ts";
 import { WireRings } from "./wire-rings.ts";
 
 export type { LabConnection, LabConnectionOptions } from "./lab-connection-api.ts";
@@ -33,10 +34,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const { api } = options;
   let config = options.config;
   const factory = (options.createClient ?? createClient) as LaneClientFactory;
-  const loadSocketIo = options.loadSocketIo ?? loadSocketIoFactory;
-  /** The Socket.IO entry, once loaded (the first time the lane is turned on). */
-  let socketIoFactory: LaneClientFactory | undefined;
-  let socketIoLoading: Promise<LaneClientFactory> | undefined;
   const now = options.now ?? wallClock();
   const listeners = new Set<() => void>();
   const series = new LatencySeries(LANE_NAMES.length);
@@ -104,13 +101,21 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
 
   /** Every client goes through the chosen network; the page's own requests (clock, head) do not. */
   const clientBaseUrl = () => `${config.baseUrl}${config.network === "" ? "" : linkBaseUrl(config.network)}`;
+  const socketIo = new SocketIoStarter({
+    load: options.loadSocketIo ?? loadSocketIo,
+    now,
+    baseUrl: clientBaseUrl,
+    channel: () => config.channel,
+    wants: (lane) => !closed && lanes.includes(lane) && !lane.paused && lane.client === null,
+    changed: () => batcher.mark(),
+  });
   /** What a lane's next client runs: Auto stays Auto; a fixed client keeps its transport. */
   const targetOf = (lane: Lane): LaneId =>
     lane.client === null ? lane.id : lane.client.auto ? "auto" : lane.client.transport;
 
   function startClient(lane: Lane, transport: LaneId): void {
     if (transport === SOCKET_IO_LANE) {
-      startSocketIo(lane);
+      socketIo.start(lane);
       return;
     }
     const cursor = lane.resumeCursor;
@@ -129,57 +134,6 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
         now,
       }),
     );
-  }
-
-  /**
-   * The Socket.IO lane's client, once its entry is loaded (a lane turned off or paused meanwhile
-   * starts none). Its latencies use a clock of its own, sampled over its own connection (the
-   * `time` ack), since the page's samples go over plain HTTP and say nothing of Socket.IO's path.
-   */
-  function startSocketIo(lane: Lane): void {
-    const make = socketIoFactory;
-    if (make === undefined) {
-      socketIoLoading ??= loadSocketIo();
-      socketIoLoading.then(
-        (loaded) => {
-          socketIoFactory = loaded;
-          if (!closed && lanes.includes(lane) && !lane.paused && lane.client === null) startSocketIo(lane);
-        },
-        (error: unknown) => {
-          socketIoLoading = undefined;
-          lane.error = `the Socket.IO client did not load: ${error instanceof Error ? error.message : error}`;
-          batcher.mark();
-        },
-      );
-      return;
-    }
-    const cursor = lane.resumeCursor;
-    lane.start(() =>
-      make({
-        baseUrl: clientBaseUrl(),
-        channel: config.channel,
-        transport: SOCKET_IO_LANE,
-        ...(cursor === undefined ? {} : { cursor }),
-        clock: true,
-        clockSamples: SOCKET_IO_CLOCK_SAMPLES,
-        wireLogSize: 0,
-        now,
-      }),
-    );
-  }
-
-  /** Where a lane turned on late starts: the furthest cursor of the running lanes (else the page's start). */
-  function headCursor(): string | undefined {
-    let best = startCursor;
-    let bestSeq = -1;
-    for (const lane of lanes) {
-      const parsed = parseCursor(lane.client?.cursor);
-      if (parsed?.kind === "at" && parsed.seq > bestSeq) {
-        best = lane.client?.cursor;
-        bestSeq = parsed.seq;
-      }
-    }
-    return best;
   }
 
   /** A new Auto client on the single lane, from the same cursor; its first move is checked like a switch. */
@@ -352,22 +306,8 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       batcher.mark();
     },
     setSocketIo(on) {
-      if (config.mode !== "compare") return;
-      const lane = lanes.find((l) => l.id === SOCKET_IO_LANE);
-      if (on && lane === undefined && !closed) {
-        const added = newLane(SOCKET_IO_LANE);
-        lanes.push(added);
-        if (started()) {
-          const cursor = headCursor();
-          const parsed = parseCursor(cursor);
-          added.check.start(parsed?.kind === "at" ? parsed.seq : 0);
-          added.resumeCursor = cursor;
-          if (!added.paused) startSocketIo(added);
-        }
-      } else if (!on && lane !== undefined) {
-        lanes.splice(lanes.indexOf(lane), 1);
-        void lane.retire(false);
-      }
+      if (config.mode !== "compare" || closed) return;
+      socketIo.turn(on, lanes, () => newLane(SOCKET_IO_LANE), started() ? startCursor : undefined);
       batcher.mark();
     },
     markCut() {
@@ -398,6 +338,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     async close() {
       closed = true;
       clock.stop();
+      socketIo.stop();
       for (const timer of timers) clearInterval(timer);
       batcher.dispose();
       phase = { kind: "closed" };

@@ -1,10 +1,10 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { formatBytes, formatCount, formatLatency, formatRatio } from "./format.ts";
+import { LANE_NAMES, type LaneName } from "./lane-names.ts";
 import type { RunFigures, SavedRun } from "./saved-runs.ts";
 
-/** One figure of one transport in two runs. */
+/** One figure of one lane in two runs. */
 export interface DiffRow {
-  readonly transport: TransportName;
+  readonly transport: LaneName;
   readonly figure: string;
   readonly a: string;
   readonly b: string;
@@ -52,10 +52,10 @@ function ratio(a: number | null, b: number | null): string {
   return `×${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}`;
 }
 
-/** Every figure of every transport both runs measured, side by side. */
+/** Every figure of every lane either run measured, side by side. */
 export function diffRuns(a: SavedRun, b: SavedRun): DiffRow[] {
   const rows: DiffRow[] = [];
-  for (const t of TRANSPORT_NAMES) {
+  for (const t of LANE_NAMES) {
     const fa = a.transports.find((f) => f.transport === t);
     const fb = b.transports.find((f) => f.transport === t);
     if (fa === undefined && fb === undefined) continue;
