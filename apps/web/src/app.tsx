@@ -84,6 +84,7 @@ export function App() {
     longPollTimeoutMs: settings.longPollTimeoutMs,
     paused: settings.paused,
     socketio: settings.socketio,
+    socketioWebsocketOnly: settings.socketioWebsocketOnly,
   };
   const { connection, view } = useLabConnection(config, api, factory);
   const now = useNow(500, view !== null);

@@ -7,7 +7,13 @@ import type { ClientTransportName } from "./transport.ts";
 import { transports } from "./transports/registry.ts";
 
 export { describePacket } from "./socketio/engine-meter.ts";
-export { dropOfConnectError, dropOfDisconnect, socketio } from "./socketio/socket-io-transport.ts";
+export {
+  createSocketIoTransport,
+  dropOfConnectError,
+  dropOfDisconnect,
+  type SocketIoTransportOptions,
+  socketio,
+} from "./socketio/socket-io-transport.ts";
 export type { ClientTransportName } from "./transport.ts";
 
 /** The four transports and Socket.IO: `createClientWith(platform, transportsWithSocketIo, { transport: "socketio", … })`. */

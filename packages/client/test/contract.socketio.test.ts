@@ -10,15 +10,15 @@ import {
   createClientWith,
   platform,
 } from "../src/index.node.ts";
-import { transportsWithSocketIo } from "../src/index.socketio.ts";
+import { createSocketIoTransport, transportsWithSocketIo } from "../src/index.socketio.ts";
 import { api, channelInfo, publishMany, sleep, startFaultProxy, waitFor } from "./helpers.ts";
 import { FAST, range } from "./recorded.ts";
 
 type Name = ClientTransportName;
 
 /** A client of the Socket.IO lane (Node's `socket.io-client` against the real server) and what it emitted. */
-function record(options: Omit<ClientOptions<Name>, "transport">) {
-  const client: Client<Name> = createClientWith(platform, transportsWithSocketIo, {
+function record(options: Omit<ClientOptions<Name>, "transport">, registry = transportsWithSocketIo) {
+  const client: Client<Name> = createClientWith(platform, registry, {
     ...options,
     transport: "socketio",
   });
@@ -171,6 +171,30 @@ describe("transport contract: node socketio (socket.io-client against the lab's 
       // The handshake GET, at least one more long-polling request, and the WebSocket upgrade.
       expect(after.httpRequests).toBeGreaterThanOrEqual(3);
       expect(r.client.metrics().latency.count).toBe(0); // FAST has the clock off: no latency without it
+    } finally {
+      await r.client.close();
+    }
+  });
+
+  it("connects WebSocket-only when asked (the benchmarks' configuration): one handshake, no long polling", async () => {
+    const channel = "ws-only-sio";
+    const registry = {
+      ...transportsWithSocketIo,
+      socketio: createSocketIoTransport({ websocketOnly: true }),
+    };
+    const r = record({ baseUrl: srv.url, channel, ...FAST, wireLogSize: 200 }, registry);
+    try {
+      await waitFor("open", () => r.client.state.kind === "open");
+      await publishMany(srv.url, channel, 3);
+      await waitFor("3 messages", () => r.seqs.length === 3);
+      const summaries = r.client.wireEvents().map((e) => e.summary);
+      expect(summaries.slice(0, 3)).toEqual([
+        "GET websocket handshake",
+        "101 Switching Protocols",
+        "0 open (upgrades none, ping every 25 s)",
+      ]);
+      expect(summaries.filter((s) => s.includes("long-polling") || s.includes("probe"))).toEqual([]);
+      expect(r.client.metrics().httpRequests).toBe(1);
     } finally {
       await r.client.close();
     }

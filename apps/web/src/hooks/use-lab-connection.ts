@@ -37,8 +37,8 @@ export function useLabConnection(
 
   useEffect(() => {
     if (connection === null || mode !== "compare") return;
-    connection.setSocketIo(config.socketio);
-  }, [connection, config.socketio, mode]);
+    connection.setSocketIo(config.socketio, config.socketioWebsocketOnly);
+  }, [connection, config.socketio, config.socketioWebsocketOnly, mode]);
 
   const pausedKey = config.paused.join(",");
   useEffect(() => {

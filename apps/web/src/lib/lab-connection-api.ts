@@ -28,8 +28,8 @@ export interface LabConnection {
   getView(): LabView;
   /** Compare mode: disconnect or reconnect one lane (it resumes from its cursor). */
   setPaused(transport: LaneName, paused: boolean): void;
-  /** Compare mode: adds the Socket.IO lane (from the channel's head) or removes it. */
-  setSocketIo(on: boolean): void;
+  /** Compare mode: adds the Socket.IO lane (from the channel's head; WebSocket-only or polling first) or removes it. */
+  setSocketIo(on: boolean, websocketOnly: boolean): void;
   /** Single mode: move to another transport (or to Auto, a new client), keeping the cursor. */
   switchTransport(transport: SingleTransport): void;
   /** Single mode, Auto: forget what this tab remembers for this network and start Auto from the top. */

@@ -158,6 +158,7 @@ const config: LabConfig = {
   longPollTimeoutMs: 25000,
   paused: [],
   socketio: false,
+  socketioWebsocketOnly: false,
 };
 
 export function setup(

@@ -106,6 +106,7 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
     now,
     baseUrl: clientBaseUrl,
     channel: () => config.channel,
+    websocketOnly: () => config.socketioWebsocketOnly,
     wants: (lane) => !closed && lanes.includes(lane) && !lane.paused && lane.client === null,
     changed: () => batcher.mark(),
   });
@@ -305,9 +306,14 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
       startClient(lane, current);
       batcher.mark();
     },
-    setSocketIo(on) {
+    setSocketIo(on, websocketOnly) {
       if (config.mode !== "compare" || closed) return;
-      socketIo.turn(on, lanes, () => newLane(SOCKET_IO_LANE), started() ? startCursor : undefined);
+      const make = () => newLane(SOCKET_IO_LANE);
+      const from = started() ? startCursor : undefined;
+      // Another way to connect is another lane: the old one goes, a new one comes from the head.
+      if (websocketOnly !== config.socketioWebsocketOnly) socketIo.turn(false, lanes, make, from);
+      config = { ...config, socketio: on, socketioWebsocketOnly: websocketOnly };
+      socketIo.turn(on, lanes, make, from);
       batcher.mark();
     },
     markCut() {

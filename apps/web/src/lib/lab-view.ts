@@ -32,6 +32,8 @@ export interface LabConfig {
   readonly paused: readonly LaneName[];
   /** Compare mode: the fifth lane, through Socket.IO, is on. */
   readonly socketio: boolean;
+  /** The Socket.IO lane connects WebSocket-only (else long polling, then the upgrade). */
+  readonly socketioWebsocketOnly: boolean;
 }
 
 /** One envelope as this page received it. */

@@ -23,6 +23,7 @@ describe("parseSettings", () => {
       payloadBytes: 512,
       paused: ["sse", "poll"],
       socketio: true,
+      socketioWebsocketOnly: false,
       large: true,
       step: 3,
     });
@@ -129,6 +130,7 @@ describe("serializeSettings", () => {
       payloadBytes: 0,
       paused: ["longPoll", "socketio"],
       socketio: true,
+      socketioWebsocketOnly: true,
       large: false,
       step: 4,
     };

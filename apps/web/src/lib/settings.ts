@@ -47,6 +47,11 @@ export interface Settings {
   readonly paused: readonly LaneName[];
   /** The compare view's fifth lane, through Socket.IO (`vs=socketio`): off unless asked for. */
   readonly socketio: boolean;
+  /**
+   * The Socket.IO lane connects WebSocket-only (`sio=websocket`, as the benchmarks run it) instead
+   * of socket.io-client's default, long polling then the upgrade.
+   */
+  readonly socketioWebsocketOnly: boolean;
   /** Large type for projectors. */
   readonly large: boolean;
   /** Lesson mode's step, from 1. */
@@ -66,6 +71,7 @@ export const DEFAULT_SETTINGS: Settings = {
   payloadBytes: 64,
   paused: [],
   socketio: false,
+  socketioWebsocketOnly: false,
   large: false,
   step: 1,
 };
@@ -106,8 +112,9 @@ const PARAMS = [
   "paused",
   "large",
   "step",
-  // `vs=socketio`: the "vs Socket.IO" comparison, with the fifth lane on.
+  // `vs=socketio`: the "vs Socket.IO" comparison, with the fifth lane on; `sio=websocket`: WebSocket-only.
   "vs",
+  "sio",
 ];
 
 /** Reads settings from a query string; bad values fall back to defaults and are reported, never thrown. */
@@ -187,6 +194,7 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
   const rawVs = params.get("vs");
   const socketio = rawVs === "socketio";
   if (rawVs !== null && !socketio) problem("vs", rawVs, "is not a comparison (socketio); ignored");
+  const socketioWebsocketOnly = oneOf("sio", ["polling", "websocket"], "polling") === "websocket";
 
   for (const key of new Set(params.keys())) {
     if (!PARAMS.includes(key)) problem(key, params.get(key) ?? "", "is not a setting of this app; ignored");
@@ -205,6 +213,7 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       payloadBytes,
       paused: LANE_NAMES.filter((t) => paused.includes(t)),
       socketio,
+      socketioWebsocketOnly,
       large,
       step,
     },
@@ -229,6 +238,7 @@ export function serializeSettings(settings: Settings): string {
   const paused = LANE_NAMES.filter((t) => settings.paused.includes(t));
   if (paused.length > 0) params.set("paused", paused.join(","));
   if (settings.socketio) params.set("vs", "socketio");
+  if (settings.socketioWebsocketOnly) params.set("sio", "websocket");
   if (settings.large) params.set("large", "1");
   if (settings.step !== d.step) params.set("step", String(settings.step));
   const text = params.toString().replaceAll("%2C", ",");

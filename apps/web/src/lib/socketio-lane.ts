@@ -23,16 +23,17 @@ export interface SocketIoKit {
   readonly clock: ClockTracker;
 }
 
-/** Makes the kit of one Socket.IO lane (from the loaded entry). */
-export type SocketIoKitMaker = (now: () => number) => SocketIoKit;
+/** Makes the kit of one Socket.IO lane (from the loaded entry), WebSocket-only or polling first. */
+export type SocketIoKitMaker = (now: () => number, websocketOnly: boolean) => SocketIoKit;
 
 /**
  * Loads `@transport-lab/client/socketio` (a chunk of its own: `socket.io-client` is fetched only
  * when the Socket.IO lane is first turned on, never with the page).
  */
 export async function loadSocketIo(): Promise<SocketIoKitMaker> {
-  const { socketio, transportsWithSocketIo } = await import("@transport-lab/client/socketio");
-  return (now) => {
+  const { createSocketIoTransport, transportsWithSocketIo } = await import("@transport-lab/client/socketio");
+  return (now, websocketOnly) => {
+    const socketio = createSocketIoTransport({ websocketOnly });
     let newest: Transport<"socketio"> | undefined;
     const registry: TransportRegistry<ClientTransportName> = {
       ...transportsWithSocketIo,

@@ -10,6 +10,8 @@ export interface SocketIoStarterDeps {
   /** The base URL every client goes through (the chosen network's, if any). */
   readonly baseUrl: () => string;
   readonly channel: () => string;
+  /** Connect WebSocket-only (else long polling, then the upgrade). */
+  readonly websocketOnly: () => boolean;
   /** Whether `lane` still wants a client (not removed, not paused, none yet, the page not closed). */
   readonly wants: (lane: Lane) => boolean;
   readonly changed: () => void;
@@ -47,7 +49,7 @@ export class SocketIoStarter {
       );
       return;
     }
-    const kit = this.#kit ?? entry(deps.now);
+    const kit = this.#kit ?? entry(deps.now, deps.websocketOnly());
     this.#kit = kit;
     const cursor = lane.resumeCursor;
     lane.start(() =>

@@ -63,7 +63,10 @@ class SocketIoTransport implements Transport<"socketio"> {
   readonly ping: () => Promise<number>;
   #socket: Socket | undefined;
 
-  constructor(readonly ctx: TransportContext) {
+  constructor(
+    readonly ctx: TransportContext,
+    readonly options: SocketIoTransportOptions,
+  ) {
     this.ping = async () => {
       const answer = (await this.#emit(SOCKET_IO_EVENTS.time)) as { time?: unknown } | undefined;
       if (typeof answer?.time !== "number") throw new ClientError("bad_response", "time ack without a time");
@@ -86,6 +89,7 @@ class SocketIoTransport implements Transport<"socketio"> {
       auth,
       forceNew: true,
       reconnection: false,
+      transports: this.options.websocketOnly === true ? ["websocket"] : ["polling", "websocket"],
     });
     this.#socket = socket;
     meterEngine(socket.io.engine as unknown as EngineLike, ctx.link, ctx.now, new URL(path, base.origin));
@@ -164,5 +168,21 @@ function received(attempt: Attempt, event: string, payload: unknown): void {
   else attempt.deliver(frame);
 }
 
-/** Creates the Socket.IO transport. */
-export const socketio: TransportFactory<"socketio"> = (ctx) => new SocketIoTransport(ctx);
+/** How the Socket.IO transport connects. */
+export interface SocketIoTransportOptions {
+  /**
+   * WebSocket from the start, no long polling before it (the benchmarks' configuration). Default
+   * false: long polling, then the upgrade, as socket.io-client does out of the box.
+   */
+  readonly websocketOnly?: boolean;
+}
+
+/** Creates a Socket.IO transport factory connecting as `options` says. */
+export function createSocketIoTransport(
+  options: SocketIoTransportOptions = {},
+): TransportFactory<"socketio"> {
+  return (ctx) => new SocketIoTransport(ctx, options);
+}
+
+/** The Socket.IO transport as socket.io-client connects by default: long polling, then the upgrade. */
+export const socketio: TransportFactory<"socketio"> = createSocketIoTransport();
