@@ -1,5 +1,13 @@
 import type { ByteCount, LatencySummary, MetricsSnapshot } from "@transport-lab/metrics";
-import type { LinkInfo, TransportName } from "@transport-lab/protocol";
+import { type LinkInfo, TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
+
+/** A lane of the benchmark's page: one of the four transports, or Socket.IO (`--socketio`). */
+export type BenchLane = TransportName | "socketio";
+
+/** The lanes a run measured, in the page's order: the four, then Socket.IO when it was on. */
+export function lanesOf(settings: Pick<BenchSettings, "socketio">): readonly BenchLane[] {
+  return settings.socketio === true ? [...TRANSPORT_NAMES, "socketio"] : TRANSPORT_NAMES;
+}
 
 /** One cell of the matrix: the generator's rate and payload. */
 export interface CellSpec {
@@ -15,7 +23,7 @@ export type LatencyFigures = Pick<
   "count" | "p50" | "p90" | "p99" | "max" | "mean" | "negative"
 >;
 
-/** Everything one transport's panel measured in one cell's measured window. */
+/** Everything one lane's panel measured in one cell's measured window. */
 export interface TransportFiguresResult
   extends Pick<
     MetricsSnapshot,
@@ -33,9 +41,9 @@ export interface TransportFiguresResult
     | "errors"
     | "lost"
   > {
-  readonly transport: TransportName;
+  readonly transport: BenchLane;
   readonly latency: LatencyFigures;
-  /** ± ms of the page's clock offset (half the best `/api/time` round trip). */
+  /** ± ms of the lane's clock offset (half the best round trip: `/api/time` for the four, the `time` ack for Socket.IO). */
   readonly clockUncertainty: number | null;
   readonly requests: number;
   readonly bytesIn: number;
@@ -64,7 +72,18 @@ export interface CellResult extends CellSpec {
    * each panel's state; empty when all went well.
    */
   readonly problems: readonly string[];
-  readonly transports: Readonly<Record<TransportName, TransportFiguresResult>>;
+  /** Per lane: the four always, `socketio` when the run had it. */
+  readonly transports: Readonly<Record<TransportName, TransportFiguresResult>> & {
+    readonly socketio?: TransportFiguresResult;
+  };
+}
+
+/** A lane's figures in a cell (every lane of {@link lanesOf} the run's settings has some). */
+export function laneFigures(cell: CellResult, lane: BenchLane): TransportFiguresResult {
+  const figures = cell.transports[lane];
+  if (figures === undefined)
+    throw new Error(`cell ${cell.rate}/${cell.payloadBytes} has no figures for ${lane}`);
+  return figures;
 }
 
 /** Where and with what a run was made. */
@@ -93,6 +112,11 @@ export interface BenchSettings {
   readonly server: Readonly<Record<string, string>>;
   /** The emulated link every lane went through, as `GET /api/links` described it (`--link`); null or absent: none. */
   readonly link?: LinkInfo | null;
+  /**
+   * A fifth lane through the server's Socket.IO endpoint (`--socketio`), WebSocket-only: the
+   * anchor of docs/benchmarks.md, configured as there. Absent or false: the four transports only.
+   */
+  readonly socketio?: boolean;
 }
 
 /** `results.json`. */

@@ -1,5 +1,5 @@
 // `pnpm bench`: the browser benchmark matrix. Starts the built server on a free port, launches
-// Chromium, measures every rate × payload cell with all four transports at once, writes
+// Chromium, measures every rate × payload cell with all four transports at once (and Socket.IO with --socketio), writes
 // bench-results/<timestamp>[-<link>]/{results.json,report.md,report.html} and prints the summary.
 // With --link NAME every lane of the page goes through that emulated link (docs/network-links.md).
 import path from "node:path";
@@ -26,6 +26,9 @@ const USAGE = `Usage: pnpm bench [-- options]
   --timeout MS       long-poll timeout of the page, 500–60000 (default 25000)
   --link NAME        every lane through this emulated network (GET /api/links: loopback, 4g, …);
                      default none, straight to the server
+  --socketio         a fifth lane through the server's Socket.IO endpoint, WebSocket-only (the
+                     anchor of docs/benchmarks.md); default off: it adds its own main-thread work
+                     to the page the four share
   --history N        messages the server keeps per channel (default 10000: interval polling at
                      1000 msg/s must not fall off a 1000-message history between two polls)
   --out DIR          where to write (default bench-results/<timestamp>[-<link>] at the repo root)`;
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
       timeout: { type: "string" },
       history: { type: "string" },
       link: { type: "string" },
+      socketio: { type: "boolean" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
     pollIntervalMs: pageMs(values.poll, 1000, "poll"),
     longPollTimeoutMs: pageMs(values.timeout, 25_000, "timeout"),
     server: { HISTORY: values.history ?? "10000" },
+    socketio: values.socketio === true,
   };
   if (values.link !== undefined && !/^[a-z0-9-]{1,64}$/.test(values.link))
     throw new Error(`--link takes a link name (a–z, 0–9, dashes), got "${values.link}"`);
@@ -184,10 +189,10 @@ async function main(): Promise<void> {
       onCell: (c, i) => {
         if (shown) process.stderr.write("\r\x1b[2K");
         shown = false;
-        const ws = c.transports.ws;
-        const poll = c.transports.poll;
+        const { ws, poll, socketio } = c.transports;
+        const sio = socketio === undefined ? "" : `, socket.io ${num(socketio.latency.p50)} ms`;
         console.error(
-          `[${i + 1}/${cells.length}] ${cellLabel(c)}: ${count(c.published)} published · p50 ws ${num(ws.latency.p50)} ms, poll ${num(poll.latency.p50)} ms${c.problems.length === 0 ? "" : ` · ${c.problems.length} problem(s), see report`}`,
+          `[${i + 1}/${cells.length}] ${cellLabel(c)}: ${count(c.published)} published · p50 ws ${num(ws.latency.p50)} ms, poll ${num(poll.latency.p50)} ms${sio}${c.problems.length === 0 ? "" : ` · ${c.problems.length} problem(s), see report`}`,
         );
       },
     });

@@ -1,5 +1,4 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
-import type { TransportFiguresResult } from "./bench-result.ts";
+import type { BenchLane, TransportFiguresResult } from "./bench-result.ts";
 
 /** How late a transport may deliver before it counts as fallen behind, in ms beyond its design. */
 export const BEHIND_ALLOWANCE_MS = 1000;
@@ -13,13 +12,13 @@ export const BEHIND_ALLOWANCE_MS = 1000;
  * what the server no longer kept). Caught up at the end is not the same as kept up.
  */
 export function deliveryProblems(
-  transports: Readonly<Record<TransportName, TransportFiguresResult>>,
+  transports: Readonly<Partial<Record<BenchLane, TransportFiguresResult>>>,
   pollIntervalMs: number,
   linkRttMs = 0,
 ): string[] {
   const problems: string[] = [];
-  for (const t of TRANSPORT_NAMES) {
-    const f = transports[t];
+  for (const [t, f] of Object.entries(transports) as [BenchLane, TransportFiguresResult | undefined][]) {
+    if (f === undefined) continue;
     const allowance = BEHIND_ALLOWANCE_MS + 1.5 * linkRttMs + (t === "poll" ? pollIntervalMs : 0);
     const { p50, p99 } = f.latency;
     if (p50 !== null && p50 > allowance) {

@@ -1,6 +1,13 @@
-import { TRANSPORT_NAMES } from "@transport-lab/protocol";
-import { barChart, escapeHtml, factList, htmlPage, htmlTable, TRANSPORT_COLORS } from "@transport-lab/report";
-import type { BenchResult, TransportFiguresResult } from "./bench-result.ts";
+import {
+  barChart,
+  escapeHtml,
+  factList,
+  htmlPage,
+  htmlTable,
+  SOCKET_IO_COLOR,
+  TRANSPORT_COLORS,
+} from "@transport-lab/report";
+import { type BenchResult, laneFigures, lanesOf, type TransportFiguresResult } from "./bench-result.ts";
 import { runFacts } from "./run-facts.ts";
 import { cellProblems, payloadLabel, reportTables, SHORT } from "./tables.ts";
 
@@ -16,10 +23,10 @@ function chart(
     unit,
     log,
     groups: result.cells.map((c) => `${c.rate}/s · ${payloadLabel(c.payloadBytes)}`),
-    series: TRANSPORT_NAMES.map((t) => ({
+    series: lanesOf(result.settings).map((t) => ({
       name: SHORT[t],
-      color: TRANSPORT_COLORS[t],
-      values: result.cells.map((c) => pick(c.transports[t])),
+      color: t === "socketio" ? SOCKET_IO_COLOR : TRANSPORT_COLORS[t],
+      values: result.cells.map((c) => pick(laneFigures(c, t))),
     })),
   });
 }

@@ -1,6 +1,12 @@
 import type { Browser } from "@playwright/test";
 import type { ServerDriver } from "../support/server-driver.ts";
-import type { BenchResult, BenchSettings, CellResult, CellSpec } from "./bench-result.ts";
+import {
+  type BenchResult,
+  type BenchSettings,
+  type CellResult,
+  type CellSpec,
+  lanesOf,
+} from "./bench-result.ts";
 import { machineInfo, versions } from "./machine.ts";
 import { type CellPhase, runCell } from "./run-cell.ts";
 
@@ -37,7 +43,7 @@ export function matrix(rates: readonly number[], payloads: readonly number[]): C
   return rates.flatMap((rate) => payloads.map((payloadBytes) => ({ rate, payloadBytes })));
 }
 
-/** Runs every cell in turn, all four transports at once in each, and collects the results. */
+/** Runs every cell in turn, every lane at once in each (the four, and Socket.IO when asked), and collects the results. */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const { settings } = options;
   const startedAt = new Date();
@@ -53,7 +59,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         poll: String(settings.pollIntervalMs),
         timeout: String(settings.longPollTimeoutMs),
         ...(settings.link == null ? {} : { network: settings.link.name }),
+        // The Socket.IO anchor, WebSocket-only as docs/benchmarks.md configures it.
+        ...(settings.socketio === true ? { vs: "socketio", sio: "websocket" } : {}),
       },
+      lanes: lanesOf(settings),
       pollIntervalMs: settings.pollIntervalMs,
       link: settings.link ?? null,
       onPhase: (phase, plannedMs) =>

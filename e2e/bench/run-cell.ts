@@ -2,16 +2,10 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "@playwright/test";
 import { type MetricsSnapshot, perMessage } from "@transport-lab/metrics";
-import {
-  formatCursor,
-  type LinkInfo,
-  TRANSPORT_NAMES,
-  type TransportName,
-  transportPath,
-} from "@transport-lab/protocol";
+import { formatCursor, type LinkInfo, TRANSPORT_NAMES, transportPath } from "@transport-lab/protocol";
 import { expect, figure, openLab, panel, stateOf } from "../support/lab-page.ts";
 import { type ServerDriver, uniqueChannel } from "../support/server-driver.ts";
-import type { CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
+import type { BenchLane, CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
 import { deliveryProblems } from "./delivery-problems.ts";
 
 /** What a cell is doing, for the progress line. */
@@ -29,6 +23,8 @@ export interface CellOptions {
   readonly pollIntervalMs?: number;
   /** The link the page is asked to use (`query.network`): checked against the export, and its round trip allowed for. */
   readonly link?: LinkInfo | null;
+  /** The page's lanes: the four transports, and Socket.IO when `query` turns it on (`vs=socketio`). */
+  readonly lanes?: readonly BenchLane[];
   /** Longest wait for every transport to deliver the last message after the generator stops. */
   readonly drainTimeoutMs?: number;
   /** Called when the cell enters a phase, with how long that phase is planned to take (0: open-ended). */
@@ -46,13 +42,13 @@ interface ExportedFigures {
   readonly kind: string;
   readonly network: { readonly name: string } | null;
   readonly transports: readonly {
-    readonly transport: TransportName;
+    readonly transport: BenchLane;
     readonly metrics: MetricsSnapshot;
     readonly extras: unknown;
   }[];
 }
 
-function toResult(transport: TransportName, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
+function toResult(transport: BenchLane, m: MetricsSnapshot, extras: unknown): TransportFiguresResult {
   return {
     transport,
     lost: m.lost,
@@ -101,12 +97,16 @@ async function exportFigures(page: Page): Promise<ExportedFigures> {
 }
 
 /** Waits until every panel's cursor is `cursor` (all delivered); false when `timeoutMs` passed first. */
-async function drained(page: Page, cursor: string, timeoutMs: number): Promise<boolean> {
+async function drained(
+  page: Page,
+  lanes: readonly BenchLane[],
+  cursor: string,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let behind = 0;
-    for (const t of TRANSPORT_NAMES)
-      if ((await figure(panel(page, t), "Cursor").textContent()) !== cursor) behind++;
+    for (const t of lanes) if ((await figure(panel(page, t), "Cursor").textContent()) !== cursor) behind++;
     if (behind === 0) return true;
     if (Date.now() > deadline) return false;
     await sleep(100);
@@ -143,35 +143,38 @@ async function generate(api: ServerDriver, channel: string, spec: CellSpec, ms: 
  * and the long poll is held: the reconnect happens while nothing is published, so that no message
  * of the measured window waits for it. Resolves with what went wrong, null when nothing did.
  */
-async function resetFigures(page: Page, api: ServerDriver, channel: string): Promise<string | null> {
+async function resetFigures(
+  page: Page,
+  lanes: readonly BenchLane[],
+  api: ServerDriver,
+  channel: string,
+): Promise<string | null> {
   await page.getByRole("button", { name: "Reset metrics" }).click();
   try {
     await expect
       .poll(async () => (await api.head(channel)).subscribers, { timeout: 15_000, intervals: [100] })
       .toEqual({ ws: 1, sse: 1, longPoll: 1 });
-    for (const t of TRANSPORT_NAMES) {
+    for (const t of lanes) {
       await expect(stateOf(panel(page, t)), t).toHaveText(/^Open/, { timeout: 15_000 });
       await expect(figure(panel(page, t), "Messages"), t).toHaveText("0");
     }
     return null;
   } catch {
-    return `15 s after Reset metrics not every transport was connected (${await panelStates(page)}); measured anyway`;
+    return `15 s after Reset metrics not every transport was connected (${await panelStates(page, lanes)}); measured anyway`;
   }
 }
 
 /** Each panel's state line, for a problem report. */
-async function panelStates(page: Page): Promise<string> {
+async function panelStates(page: Page, lanes: readonly BenchLane[]): Promise<string> {
   const lines = await Promise.all(
-    TRANSPORT_NAMES.map(
-      async (t) => `${t}: ${(await panel(page, t).locator("p.state-line").textContent()) ?? "?"}`,
-    ),
+    lanes.map(async (t) => `${t}: ${(await panel(page, t).locator("p.state-line").textContent()) ?? "?"}`),
   );
   return lines.join("; ");
 }
 
 /**
  * Measures one cell: a fresh channel and a fresh browser context showing the compare view (all
- * four transports at once); the generator (started from Node, outside every figure) runs the
+ * four transports at once, and Socket.IO when asked); the generator (started from Node, outside every figure) runs the
  * warm-up; once every transport has caught up, "Reset metrics" zeroes the panels and reconnects
  * them; the generator runs the measured window; once every transport has delivered the last
  * message, the panels' figures are read with "Export JSON".
@@ -180,17 +183,18 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
   const { api, browser } = options;
   const phase = options.onPhase ?? (() => {});
   const drainMs = options.drainTimeoutMs ?? 20_000;
+  const lanes = options.lanes ?? TRANSPORT_NAMES;
   const channel = uniqueChannel(`bench-${spec.rate}-${spec.payloadBytes}`);
   const context = await browser.newContext({ baseURL: api.baseUrl, acceptDownloads: true });
   try {
     const page = await context.newPage();
     phase("open", 0);
-    await openLab(page, { ...options.query, channel });
+    await openLab(page, { ...options.query, channel }, lanes);
     const problems: string[] = [];
     const behind = async (when: string, cursor: string) => {
-      if (!(await drained(page, cursor, drainMs)))
+      if (!(await drained(page, lanes, cursor, drainMs)))
         problems.push(
-          `${when}: not every transport had delivered ${cursor} after ${drainMs / 1000} s (${await panelStates(page)})`,
+          `${when}: not every transport had delivered ${cursor} after ${drainMs / 1000} s (${await panelStates(page, lanes)})`,
         );
     };
     phase("warm-up", options.warmupMs);
@@ -198,7 +202,7 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
     const warm = await api.head(channel);
     phase("drain", 0);
     await behind("after the warm-up", `${warm.epoch}:${warm.seq}`);
-    const reconnect = await resetFigures(page, api, channel);
+    const reconnect = await resetFigures(page, lanes, api, channel);
     if (reconnect !== null) problems.push(reconnect);
     phase("measure", options.durationMs);
     await generate(api, channel, spec, options.durationMs);
@@ -214,12 +218,14 @@ export async function runCell(spec: CellSpec, options: CellOptions): Promise<Cel
     // Figures of another network than the one asked for would be reported under the wrong name.
     if (network !== (options.link?.name ?? null))
       throw new Error(`the page measured on network ${network}, not ${options.link?.name ?? "none"}`);
-    const transports = {} as Record<TransportName, TransportFiguresResult>;
-    for (const t of TRANSPORT_NAMES) {
+    const measured: Partial<Record<BenchLane, TransportFiguresResult>> = {};
+    for (const t of lanes) {
       const entry = doc.transports.find((x) => x.transport === t);
       if (entry === undefined) throw new Error(`the export has no figures for ${t}`);
-      transports[t] = toResult(t, entry.metrics, entry.extras);
+      measured[t] = toResult(t, entry.metrics, entry.extras);
     }
+    // The four are always among the lanes (lanesOf), Socket.IO only when asked.
+    const transports = measured as CellResult["transports"];
     problems.push(
       ...deliveryProblems(
         transports,

@@ -31,6 +31,12 @@ export function runFacts(result: BenchResult): [string, string][] {
     ],
     ["Server", server === "" ? "defaults" : server],
     ["Network", networkWords(settings.link ?? null)],
+    [
+      "Socket.IO lane",
+      settings.socketio === true
+        ? "on: socket.io-client 4.8 WebSocket-only against the server's Socket.IO endpoint (socket.io 4.8, perMessageDeflate off, no connection-state recovery, io.to(room).emit per message); its latency uses its own clock, sampled with an ack over its connection"
+        : "off (--socketio adds it)",
+    ],
     ["Run", `${result.startedAt} → ${result.finishedAt}`],
   ];
 }

@@ -1,13 +1,21 @@
-import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { count, num, ratio, type Table } from "@transport-lab/report";
-import type { BenchResult, CellResult, CellSpec, TransportFiguresResult } from "./bench-result.ts";
+import {
+  type BenchLane,
+  type BenchResult,
+  type CellResult,
+  type CellSpec,
+  laneFigures,
+  lanesOf,
+  type TransportFiguresResult,
+} from "./bench-result.ts";
 
-/** Short transport names for column heads. */
-export const SHORT: Readonly<Record<TransportName, string>> = {
+/** Short lane names for column heads. */
+export const SHORT: Readonly<Record<BenchLane, string>> = {
   ws: "ws",
   sse: "sse",
   longPoll: "long-poll",
   poll: "poll",
+  socketio: "socket.io",
 };
 
 /** `64 B`, `1 KiB`, `16 KiB`. */
@@ -20,17 +28,21 @@ export function cellLabel(cell: CellSpec): string {
   return `${cell.rate} msg/s × ${payloadLabel(cell.payloadBytes)}`;
 }
 
-const each = (cell: CellResult, pick: (f: TransportFiguresResult) => string) =>
-  TRANSPORT_NAMES.map((t) => pick(cell.transports[t]));
+const each = (result: BenchResult, cell: CellResult, pick: (f: TransportFiguresResult) => string) =>
+  lanesOf(result.settings).map((t) => pick(laneFigures(cell, t)));
 
-/** One row per transport per cell: rate, payload, transport, messages, then `cells(…)`. */
+/** The run's lanes' short names, for column heads. */
+const heads = (result: BenchResult, suffix = "") =>
+  lanesOf(result.settings).map((t) => `${SHORT[t]}${suffix}`);
+
+/** One row per lane per cell: rate, payload, lane, messages, then `cells(…)`. */
 function transportRows(
   result: BenchResult,
-  cells: (f: TransportFiguresResult, t: TransportName, c: CellResult) => string[],
+  cells: (f: TransportFiguresResult, t: BenchLane, c: CellResult) => string[],
 ): string[][] {
   return result.cells.flatMap((c) =>
-    TRANSPORT_NAMES.map((t) => {
-      const f = c.transports[t];
+    lanesOf(result.settings).map((t) => {
+      const f = laneFigures(c, t);
       return [String(c.rate), payloadLabel(c.payloadBytes), SHORT[t], count(f.messages), ...cells(f, t, c)];
     }),
   );
@@ -47,7 +59,7 @@ export function latencyTable(result: BenchResult): Table {
   ]);
   return {
     title: "Delivery latency (ms)",
-    note: "Receive time in the page − the server's sequencing time − clock offset; ± is the offset's uncertainty.",
+    note: "Receive time in the page − the server's sequencing time − clock offset; ± is the offset's uncertainty (the page's, over HTTP, for the four; Socket.IO's own, over its connection).",
     head: ["msg/s", "payload", "transport", "messages", "p50", "p90", "p99", "max", "clock"],
     rows,
     keys: 3,
@@ -59,20 +71,13 @@ export function requestsTable(result: BenchResult): Table {
   return {
     title: "HTTP requests per message",
     note: "Every request the transport made in the measured window (the reconnect after Reset metrics included) ÷ messages delivered; empty = answers with no message.",
-    head: [
-      "msg/s",
-      "payload",
-      "published",
-      ...TRANSPORT_NAMES.map((t) => SHORT[t]),
-      "long-poll empty",
-      "poll empty",
-    ],
+    head: ["msg/s", "payload", "published", ...heads(result), "long-poll empty", "poll empty"],
     keys: 2,
     rows: result.cells.map((c) => [
       String(c.rate),
       payloadLabel(c.payloadBytes),
       count(c.published),
-      ...each(c, (f) => num(f.requestsPerMessage)),
+      ...each(result, c, (f) => num(f.requestsPerMessage)),
       count(c.transports.longPoll.emptyResponses),
       count(c.transports.poll.emptyResponses),
     ]),
@@ -84,13 +89,13 @@ export function bytesTable(result: BenchResult): Table {
   return {
     title: "Wire bytes per message (in + out)",
     note: "Headers and framing included; in brackets, bytes beyond the envelope's own JSON (envelope column).",
-    head: ["msg/s", "payload", "envelope", ...TRANSPORT_NAMES.map((t) => SHORT[t])],
+    head: ["msg/s", "payload", "envelope", ...heads(result)],
     keys: 2,
     rows: result.cells.map((c) => [
       String(c.rate),
       payloadLabel(c.payloadBytes),
       count(c.envelopeBytes),
-      ...each(c, (f) =>
+      ...each(result, c, (f) =>
         f.bytesPerMessage === null
           ? "–"
           : `${num(f.bytesPerMessage)} (+${num(f.bytesPerMessage - c.envelopeBytes)})`,
@@ -99,9 +104,9 @@ export function bytesTable(result: BenchResult): Table {
   };
 }
 
-/** Each other transport against WebSocket in the same cell. */
+/** Each other lane against WebSocket in the same cell. */
 export function ratiosTable(result: BenchResult): Table {
-  const others = TRANSPORT_NAMES.filter((t) => t !== "ws");
+  const others = lanesOf(result.settings).filter((t) => t !== "ws");
   return {
     title: "Ratios to WebSocket (same cell, same run)",
     note: "p50 latency, wire bytes per message and HTTP requests, each divided by WebSocket's.",
@@ -118,9 +123,9 @@ export function ratiosTable(result: BenchResult): Table {
       return [
         String(c.rate),
         payloadLabel(c.payloadBytes),
-        ...others.map((t) => ratio(c.transports[t].latency.p50, ws.latency.p50)),
-        ...others.map((t) => ratio(c.transports[t].bytesPerMessage, ws.bytesPerMessage)),
-        ...others.map((t) => ratio(c.transports[t].requests, ws.requests)),
+        ...others.map((t) => ratio(laneFigures(c, t).latency.p50, ws.latency.p50)),
+        ...others.map((t) => ratio(laneFigures(c, t).bytesPerMessage, ws.bytesPerMessage)),
+        ...others.map((t) => ratio(laneFigures(c, t).requests, ws.requests)),
       ];
     }),
   };
@@ -133,14 +138,14 @@ export function deliveryTable(result: BenchResult): Table {
   return {
     title: "Delivery",
     note: "Per transport: messages · gaps/duplicates/reorders · resets/reconnects/errors. Published = what the generator sent in the window.",
-    head: ["msg/s", "payload", "published", "problems", ...TRANSPORT_NAMES.map((t) => SHORT[t])],
+    head: ["msg/s", "payload", "published", "problems", ...heads(result)],
     keys: 2,
     rows: result.cells.map((c) => [
       String(c.rate),
       payloadLabel(c.payloadBytes),
       count(c.published),
       c.problems.length === 0 ? "none" : `${c.problems.length} (below)`,
-      ...each(c, cellOf),
+      ...each(result, c, cellOf),
     ]),
   };
 }

@@ -2,12 +2,13 @@ import { readFile } from "node:fs/promises";
 import { type LinksResponse, TRANSPORT_NAMES } from "@transport-lab/protocol";
 import { runBench } from "../bench/run-bench.ts";
 import { writeReports } from "../bench/write-reports.ts";
-import { expect, test } from "../support/lab-page.ts";
+import { expect, FIVE_LANES, test } from "../support/lab-page.ts";
 
 // `pnpm bench` in miniature, through the same code: one quiet cell, seconds long, so that the
-// benchmark keeps working between the runs of the full matrix that someone asks for.
+// benchmark keeps working between the runs of the full matrix that someone asks for. The first
+// runs with the Socket.IO lane (`--socketio`), the second without it.
 
-test("the browser benchmark measures all four transports in one cell and writes its three reports", async ({
+test("the browser benchmark measures all four transports and Socket.IO (--socketio) in one cell and writes its three reports", async ({
   browser,
   api,
 }, testInfo) => {
@@ -21,6 +22,7 @@ test("the browser benchmark measures all four transports in one cell and writes 
       pollIntervalMs: 1000,
       longPollTimeoutMs: 25_000,
       server: {},
+      socketio: true,
     },
   });
 
@@ -31,8 +33,9 @@ test("the browser benchmark measures all four transports in one cell and writes 
   // 10 msg/s for 2 s: about 20, whatever the timers did.
   expect(cell.published).toBeGreaterThanOrEqual(15);
   expect(cell.envelopeBytes).toBeGreaterThan(64);
-  for (const t of TRANSPORT_NAMES) {
+  for (const t of FIVE_LANES) {
     const f = cell.transports[t];
+    if (f === undefined) throw new Error(`no figures for ${t}`);
     expect(f.messages, t).toBeGreaterThan(0);
     expect(f.messages, `${t} delivered exactly what was published in the window`).toBe(cell.published);
     expect([f.gaps, f.duplicates, f.reorders, f.resets], `${t} gaps/dups/reorders/resets`).toEqual([
@@ -42,11 +45,17 @@ test("the browser benchmark measures all four transports in one cell and writes 
     expect(f.latency.p50, `${t} p50`).not.toBeNull();
     expect(f.clockUncertainty, `${t} clock ±`).not.toBeNull();
   }
-  const { ws, sse, longPoll, poll } = cell.transports;
+  const { ws, sse, longPoll, poll, socketio } = cell.transports;
   // Streams: the one reconnect that Reset metrics makes (before the window's first message), then
-  // frames and events only.
+  // frames and events only; Socket.IO WebSocket-only, as the benchmark configures it (no long polling).
   expect(ws.requests).toBe(1);
   expect(sse.requests).toBe(1);
+  expect(socketio?.requests).toBe(1);
+  expect(socketio?.requestsPerMessage).toBeLessThan(0.1);
+  // Its clock is its own (sampled over its connection), not the page's.
+  expect(socketio?.clockUncertainty).not.toBe(ws.clockUncertainty);
+  // Socket.IO's framing (`42["message",…]`) costs more per message than the lab's WebSocket frame, never less.
+  expect(socketio?.bytesPerMessage ?? 0).toBeGreaterThan(ws.bytesPerMessage ?? Number.POSITIVE_INFINITY);
   expect(ws.requestsPerMessage).toBeLessThan(0.1);
   expect(sse.requestsPerMessage).toBeLessThan(0.1);
   // Long polling: about one request per message at 10 msg/s (+ the handshake and the held one).
@@ -61,8 +70,13 @@ test("the browser benchmark measures all four transports in one cell and writes 
   expect(json.kind).toBe("transport-lab/browser-bench");
   expect(json.versions.chromium).toBe(browser.version());
   expect(json.machine.cores).toBeGreaterThan(0);
-  expect(Object.keys(json.cells[0]?.transports ?? {})).toEqual([...TRANSPORT_NAMES]);
+  expect(Object.keys(json.cells[0]?.transports ?? {})).toEqual([...FIVE_LANES]);
+  expect(json.settings.socketio).toBe(true);
   const md = await readFile(files.markdown, "utf8");
+  expect(md).toContain("- **Socket.IO lane:** on: socket.io-client 4.8 WebSocket-only");
+  // Every table has its column, and the ratios to WebSocket one for Socket.IO.
+  expect(md).toContain("| socket.io |");
+  expect(md).toContain("socket.io p50");
   for (const title of [
     "Delivery latency (ms)",
     "HTTP requests per message",
@@ -72,6 +86,8 @@ test("the browser benchmark measures all four transports in one cell and writes 
     expect(md).toContain(`## ${title}`);
   const html = await readFile(files.html, "utf8");
   expect(html.match(/<svg /g)).toHaveLength(4);
+  // Each chart has a Socket.IO series in its colour.
+  expect(html.match(/#E69F00/gi)?.length ?? 0).toBeGreaterThanOrEqual(4);
   expect(html).not.toContain("<script");
 });
 
