@@ -1,6 +1,6 @@
 // Test fixtures of lab-connection's tests: a fake client with real recorders, a fake server API.
 import type { Client, ClientEvents, ClientOptions, ClientState } from "@transport-lab/client";
-import { createMetricsRecorder, type MetricsRecorder } from "@transport-lab/metrics";
+import { type ClockOffset, createMetricsRecorder, type MetricsRecorder } from "@transport-lab/metrics";
 import type { Envelope, Json, PollResponse, TransportName } from "@transport-lab/protocol";
 import { expect, vi } from "vitest";
 import type { FrameScheduler } from "./frame-batcher.ts";
@@ -47,7 +47,7 @@ export class FakeClient {
     return { delivered: 0, duplicates: 0, gaps: 0, missing: 0, discarded: 0, reordered: 0, resets: 0 };
   }
 
-  get clock() {
+  get clock(): ClockOffset | null {
     return null;
   }
 
