@@ -69,7 +69,7 @@ export function App() {
 
   const { links, network, link, problems: shownProblems } = useNetwork(api, settings.network, problems);
 
-  // The wire view can watch the single view's client (Auto's fallback on the wire) or the four lanes.
+  // The wire view can watch the single view's client (Auto's fallback on the wire) or the compare lanes.
   const mode =
     settings.view === "single" || (settings.view === "wire" && settings.wire === "single")
       ? "single"
@@ -290,9 +290,10 @@ export function App() {
       </main>
       {settings.view !== "lesson" && (
         <footer>
-          Figures are measured by this browser: latency = receive time − server time stamp − one clock offset
-          measured at connect (its uncertainty is the “Clock ±” figure; a latency below it shows as “&lt;
-          ±…”). Wire bytes are measured where the browser exposes them and computed from the protocol
+          Figures are measured by this browser: latency = receive time − server time stamp − a clock offset
+          measured at connect and kept up to date (one for the four transports; the Socket.IO lane samples its
+          own over its connection), its uncertainty the “Clock ±” figure; a latency below it shows as “&lt;
+          ±…”. Wire bytes are measured where the browser exposes them and computed from the protocol
           elsewhere, as tagged.
         </footer>
       )}
