@@ -26,6 +26,8 @@ export default defineConfig(({ command }) => ({
       "/healthz": { target: apiTarget },
     },
   },
+  // Relative asset URLs: the same build works at the server's root and under /link/<name>/ (page-base.ts).
+  base: "./",
   build: { outDir: "dist", sourcemap: true },
   test: { include: ["src/**/*.test.ts"], environment: "node" },
 }));

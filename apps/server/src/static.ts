@@ -4,7 +4,6 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import type { NodeBindings } from "./context.ts";
 import { ApiError } from "./errors.ts";
-import { pageThroughLink, viaLinkOf } from "./links/linked-page.ts";
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Transport Lab</title>
@@ -55,31 +54,13 @@ export function mountStatic(app: Hono<NodeBindings>, dir: string | undefined): v
       },
     }),
   );
+  // The same page at the root and under `/link/<name>/`: its assets are relative, and the app
+  // takes the link from its own path (apps/web page-base.ts).
   const index = readFileSync(indexPath, "utf8");
-  // One rewritten page per link name (the link table is fixed at start, so this stays small).
-  const linkedPages = new Map<string, string>();
-  const pageFor = (link: string | undefined) => {
-    if (link === undefined) return index;
-    let page = linkedPages.get(link);
-    if (page === undefined) {
-      page = pageThroughLink(index, link);
-      linkedPages.set(link, page);
-    }
-    return page;
-  };
-  // Under a link the page itself is rewritten, so serveStatic must not answer `/` with the file.
-  app.use("/*", async (c, next) => {
-    const link = viaLinkOf(c.env.incoming);
-    if (link !== undefined && (c.req.path === "/" || c.req.path === "/index.html")) {
-      c.header("cache-control", "no-cache");
-      return c.html(pageFor(link));
-    }
-    await next();
-  });
   app.use("/*", serveStatic({ root }));
   app.get("*", (c, next) => {
     if (c.req.path.startsWith("/api/")) return next();
     c.header("cache-control", "no-cache");
-    return c.html(pageFor(viaLinkOf(c.env.incoming)));
+    return c.html(index);
   });
 }

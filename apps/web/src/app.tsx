@@ -20,6 +20,7 @@ import { announcingClientFactory, anonymousClientId } from "./lib/client-id.ts";
 import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-view.ts";
 import { lossRisks } from "./lib/loss-risk.ts";
+import { pageBase } from "./lib/page-base.ts";
 import { runLabel, type SavedRun } from "./lib/saved-runs.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
@@ -30,6 +31,9 @@ import {
   type View,
 } from "./lib/settings.ts";
 import { drivesClass } from "./lib/teacher-token.ts";
+
+/** Opened under `/link/<name>/`, the page talks to the server through that link (page-base.ts). */
+const PAGE_BASE = pageBase(window.location.pathname);
 
 const TABS: readonly { readonly view: View; readonly label: string }[] = [
   { view: "compare", label: "Compare" },
@@ -50,7 +54,7 @@ export function App() {
   const [initial] = useState(() => parseSettings(window.location.search));
   const [settings, setSettings] = useState<Settings>(initial.settings);
   const [problems, setProblems] = useState<readonly SettingProblem[]>(initial.problems);
-  const api = useMemo(() => createServerApi(""), []);
+  const api = useMemo(() => createServerApi(PAGE_BASE), []);
   const teacher = useTeacher(api);
   const drives = drivesClass(teacher.role);
   const otherTabs = useOtherTabs();
@@ -75,7 +79,7 @@ export function App() {
       ? "single"
       : "compare";
   const config: LabConfig = {
-    baseUrl: window.location.origin,
+    baseUrl: `${window.location.origin}${PAGE_BASE}`,
     network,
     channel: settings.channel,
     mode,

@@ -4,7 +4,6 @@ import type { Duplex } from "node:stream";
 import { LINK_PATH_PREFIX, ROUTES } from "@transport-lab/protocol";
 import { ApiError } from "../errors.ts";
 import type { UpgradeHandler } from "../transports/ws.ts";
-import { markViaLink } from "./linked-page.ts";
 import { type LinkedSocket, linkedOf, linkSocket, unlinkSocket } from "./linked-socket.ts";
 import { checkLinks, type LinkSpec } from "./presets.ts";
 
@@ -111,8 +110,12 @@ export function createLinkRouter(links: readonly LinkSpec[]): LinkRouter {
           res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(error.toBody()));
           return;
         }
+        // `/link/<name>` itself: the page's relative assets resolve against `/link/<name>/`.
+        if (url.charAt(LINK_PATH_PREFIX.length + name.length) !== "/") {
+          res.writeHead(308, { location: `${LINK_PATH_PREFIX}${name}/${rest.slice(1)}` }).end();
+          return;
+        }
         req.url = rest;
-        markViaLink(req, link.name);
         if (isClean(link)) return straight(socket, linked, () => inner(req, res));
         const newConnection = linked === undefined && socket.bytesWritten === 0;
         const through = linked ?? linkSocket(socket);

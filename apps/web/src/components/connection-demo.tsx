@@ -1,6 +1,7 @@
 import { transportPath } from "@transport-lab/protocol";
 import { useEffect, useRef, useState } from "react";
 import { formatMs } from "../lib/format.ts";
+import { pageBase } from "../lib/page-base.ts";
 
 /** How many streams the demonstration opens at most: enough to pass six on any page. */
 const MAX_STREAMS = 8;
@@ -39,7 +40,7 @@ export function ConnectionDemo({
   const open = () => {
     if (live.current.length >= MAX_STREAMS) return;
     const n = live.current.length + 1;
-    const source = new EventSource(transportPath("sse", channel));
+    const source = new EventSource(`${pageBase(window.location.pathname)}${transportPath("sse", channel)}`);
     const stream: DemoStream = { n, source, openedAt: performance.now(), readyAt: null };
     source.onopen = () => {
       stream.readyAt ??= performance.now();

@@ -99,8 +99,14 @@ export function createLabConnection(options: LabConnectionOptions): LabConnectio
   const laneOf = (transport: LaneName) =>
     config.mode === "compare" ? lanes.find((l) => l.id === transport) : lanes[0];
 
-  /** Every client goes through the chosen network; the page's own requests (clock, head) do not. */
-  const clientBaseUrl = () => `${config.baseUrl}${config.network === "" ? "" : linkBaseUrl(config.network)}`;
+  /**
+   * Every client goes through the chosen network (a link of the server's origin, not one inside the
+   * link the page may have been opened under); the page's own requests (clock, head) do not.
+   */
+  const clientBaseUrl = () =>
+    config.network === ""
+      ? config.baseUrl
+      : `${new URL(config.baseUrl).origin}${linkBaseUrl(config.network)}`;
   const socketIo = new SocketIoStarter({
     load: options.loadSocketIo ?? loadSocketIo,
     now,

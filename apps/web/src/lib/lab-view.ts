@@ -17,7 +17,7 @@ import type { SingleTransport } from "./settings.ts";
 
 /** What the page connects to and how. */
 export interface LabConfig {
-  /** Origin of the server (`""` or `location.origin`). */
+  /** Where the server answers the page: `location.origin`, plus `/link/<name>` when the page was opened under a link. */
   readonly baseUrl: string;
   /** The emulated network every client goes through (a link name), `""` for none. */
   readonly network: string;

@@ -1,0 +1,12 @@
+import { LINK_NAME_PATTERN, LINK_PATH_PREFIX } from "@transport-lab/protocol";
+
+/**
+ * The path the page's server answers it under, from the page's own path: `/link/<name>` when the
+ * page was opened through a link (`/link/<name>/…`), so that its API calls and connections go
+ * through the same link as its assets; `""` at the server's root.
+ */
+export function pageBase(pathname: string): string {
+  if (!pathname.startsWith(LINK_PATH_PREFIX)) return "";
+  const name = pathname.slice(LINK_PATH_PREFIX.length).split("/")[0] ?? "";
+  return LINK_NAME_PATTERN.test(name) ? `${LINK_PATH_PREFIX}${name}` : "";
+}
