@@ -73,7 +73,7 @@ test("bad settings in the link are named in a banner, and the page still works w
     'view=nope must be one of compare, single, wire, chat, learn, class, lesson, runs; using "compare"',
     "poll=fast must be a whole number; using 1000",
     "timeout=5 must be from 500 to 60000; using 25000",
-    "paused=carrier-pigeon is not a transport (ws, sse, longPoll, poll); ignored",
+    "paused=carrier-pigeon is not a transport (ws, sse, longPoll, poll, socketio); ignored",
     "colour=red is not a setting of this app; ignored",
   ]);
   // What could be used was used: the compare view, with WebSocket paused as asked.

@@ -152,11 +152,12 @@ test("Record keeps the Socket.IO lane's window beside the four, and saved runs c
   for (let i = 0; i < 2; i++) await runs.nth(i).getByRole("checkbox").check();
   const diff = page.getByRole("table").filter({ has: page.getByText("B ÷ A") });
   const sioRate = diff.locator("tbody tr").filter({ hasText: "SIO" }).filter({ hasText: "Messages / s" });
+  // Generous bounds: on a loaded machine a window's reconnect takes a share of its 5 s.
   await expect(sioRate.locator("td")).toHaveText([
     "Messages / s",
-    /^(19|20|21)\.\d$/,
-    /^(39|40|41)\.\d$/,
-    /^×(1\.9|2\.0|2\.1)\d$/,
+    /^(1[7-9]|2[01])\.\d$/,
+    /^(3[5-9]|4[01])\.\d$/,
+    /^×(1\.[7-9]|2\.[0-3])\d$/,
   ]);
 });
 
