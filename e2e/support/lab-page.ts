@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
 import { type ChannelHead, type ServerDriver, serverDriver, uniqueChannel } from "./server-driver.ts";
@@ -99,6 +100,27 @@ export async function readCost(page: Page, transport: LaneName) {
     bytesOut: await read("Wire out"),
     messages: await read("Messages"),
   };
+}
+
+/** Presses an export button ("Export JSON", a saved run's "CSV", …; the `nth` of that name) and reads the download. */
+export async function exported(page: Page, name: string, nth = 0): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name, exact: true }).nth(nth).click(),
+  ]);
+  return readFile(await download.path(), "utf8");
+}
+
+/** Records two 5 s windows with "Record", the generator at 20 then 40 msg/s, and stops the generator. */
+export async function recordTwoWindows(page: Page, api: ServerDriver, channel: string): Promise<void> {
+  await page.getByLabel("Window").selectOption("5");
+  for (const rate of [20, 40]) {
+    await api.generator(channel, rate);
+    await page.getByRole("button", { name: "Record 5 s" }).click();
+    await expect(page.getByRole("status").filter({ hasText: /^Recording/ })).toContainText("s left");
+    await expect(page.getByRole("button", { name: "Record 5 s" })).toBeVisible({ timeout: 10_000 });
+  }
+  await api.generator(channel, 0);
 }
 
 /** Fixtures of every test: the shared server's API and fresh channels. */

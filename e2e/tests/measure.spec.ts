@@ -1,24 +1,18 @@
-import { readFile } from "node:fs/promises";
-import type { Page } from "@playwright/test";
 import { TRANSPORT_NAMES } from "@transport-lab/protocol";
-import { expect, figure, openLab, panel, stateOf, test } from "../support/lab-page.ts";
+import {
+  expect,
+  exported,
+  figure,
+  openLab,
+  panel,
+  recordTwoWindows,
+  stateOf,
+  test,
+} from "../support/lab-page.ts";
 import { OwnServer } from "../support/own-server.ts";
 import { serverDriver } from "../support/server-driver.ts";
 
 // Measuring like a developer: fixed windows kept as runs, and what a too-short history costs.
-
-/** Presses Export (JSON or CSV) and reads the download. */
-async function exported(
-  page: Page,
-  name: "Export JSON" | "Export CSV" | "JSON" | "CSV",
-  nth = 0,
-): Promise<string> {
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("button", { name, exact: true }).nth(nth).click(),
-  ]);
-  return readFile(await download.path(), "utf8");
-}
 
 test("Record measures a fixed window from zero; runs are kept, exported and compared side by side", async ({
   page,
@@ -28,14 +22,7 @@ test("Record measures a fixed window from zero; runs are kept, exported and comp
   test.setTimeout(60_000);
   const ch = newChannel("record");
   await openLab(page, { channel: ch });
-  await page.getByLabel("Window").selectOption("5");
-  for (const rate of [20, 40]) {
-    await api.generator(ch, rate);
-    await page.getByRole("button", { name: "Record 5 s" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /^Recording/ })).toContainText("s left");
-    await expect(page.getByRole("button", { name: "Record 5 s" })).toBeVisible({ timeout: 10_000 });
-  }
-  await api.generator(ch, 0);
+  await recordTwoWindows(page, api, ch);
 
   // Kept in this browser: still there after a reload.
   await page.goto(`/?channel=${ch}&view=runs`);

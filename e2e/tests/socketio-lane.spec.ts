@@ -1,6 +1,15 @@
-import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { expect, FIVE_LANES, figure, openLab, panel, stateOf, test } from "../support/lab-page.ts";
+import {
+  expect,
+  exported,
+  FIVE_LANES,
+  figure,
+  openLab,
+  panel,
+  recordTwoWindows,
+  stateOf,
+  test,
+} from "../support/lab-page.ts";
 
 // The compare view's optional fifth lane in a real browser: the same channel through the server's
 // Socket.IO endpoint, with socket.io-client loaded only once the lane is turned on, and then in
@@ -12,15 +21,6 @@ async function serverSocketIoMessages(page: Page): Promise<number> {
   const res = await page.request.get("/api/metrics");
   const body = (await res.json()) as { transports: { socketio?: { messagesOut: number } } };
   return body.transports.socketio?.messagesOut ?? 0;
-}
-
-/** Presses an export button and reads the download. */
-async function exported(page: Page, name: "Export JSON" | "Export CSV" | "JSON"): Promise<string> {
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("button", { name, exact: true }).first().click(),
-  ]);
-  return readFile(await download.path(), "utf8");
 }
 
 interface ExportedFigures {
@@ -128,14 +128,7 @@ test("Record keeps the Socket.IO lane's window beside the four, and saved runs c
   test.setTimeout(60_000);
   const ch = newChannel("sio-record");
   await openLab(page, { channel: ch, vs: "socketio" }, FIVE_LANES);
-  await page.getByLabel("Window").selectOption("5");
-  for (const rate of [20, 40]) {
-    await api.generator(ch, rate);
-    await page.getByRole("button", { name: "Record 5 s" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /^Recording/ })).toContainText("s left");
-    await expect(page.getByRole("button", { name: "Record 5 s" })).toBeVisible({ timeout: 10_000 });
-  }
-  await api.generator(ch, 0);
+  await recordTwoWindows(page, api, ch);
   await page.goto(`/?channel=${ch}&view=runs`);
   const runs = page.locator(".run-list > li");
   await expect(runs).toHaveCount(2);

@@ -1,7 +1,7 @@
 import type { Client, ClientOptions } from "@transport-lab/client";
 import type { ClockOffset, ClockTracker } from "@transport-lab/metrics";
 import { describe, expect, it, vi } from "vitest";
-import { FakeClient, fakeApi } from "./lab-connection.fixtures.ts";
+import { BASE_CONFIG, FakeClient, fakeApi } from "./lab-connection.fixtures.ts";
 import { createLabConnection } from "./lab-connection.ts";
 import type { LabConfig } from "./lab-view.ts";
 import { LANE_NAMES } from "./lane-names.ts";
@@ -40,19 +40,7 @@ function setupWithSocketIo(overrides: Partial<LabConfig> = {}) {
     },
   );
   const connection = createLabConnection({
-    config: {
-      baseUrl: "http://lab",
-      network: "",
-      channel: "chat",
-      mode: "compare",
-      transport: "ws",
-      pollIntervalMs: 1000,
-      longPollTimeoutMs: 25000,
-      paused: [],
-      socketio: false,
-      socketioWebsocketOnly: false,
-      ...overrides,
-    },
+    config: { ...BASE_CONFIG, ...overrides },
     api: fakeApi(),
     createClient: (options) => {
       const client = new FakeClient(options);

@@ -148,7 +148,8 @@ export function fakeApi(head = "e:10"): ServerApi {
   } as unknown as ServerApi;
 }
 
-const config: LabConfig = {
+/** The compare view's config the tests start from. */
+export const BASE_CONFIG: LabConfig = {
   baseUrl: "http://lab",
   network: "",
   channel: "chat",
@@ -168,7 +169,7 @@ export function setup(
 ) {
   const clients: FakeClient[] = [];
   const connection = createLabConnection({
-    config: { ...config, ...overrides },
+    config: { ...BASE_CONFIG, ...overrides },
     api,
     createClient: (options) => {
       const client = factory?.(options) ?? new FakeClient(options);
