@@ -1,8 +1,8 @@
 import { expect, stateOf, test } from "../support/lab-page.ts";
 
 // A page opened under /link/<name>/ must use that link for everything it asks of the server:
-// its assets, its API calls, its event stream, polls and WebSocket. The web build itself uses
-// absolute paths; the server rewrites the page it serves under a link (links/linked-page.ts).
+// its assets, its API calls, its event stream, polls and WebSocket. The web build's assets are
+// relative, and the app takes its API base from its own path (apps/web/src/lib/page-base.ts).
 
 test("the lab opened under /link/lan/ loads and connects only through /link/lan/", async ({
   page,
