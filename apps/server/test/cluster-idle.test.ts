@@ -2,8 +2,9 @@ import type { ChannelInfo, PollResponse } from "@transport-lab/protocol";
 import { createClient } from "redis";
 import { describe, expect, it } from "vitest";
 import { channelKeys } from "../src/redis/keys.ts";
+import { openWs } from "./clients.ts";
 import { withCluster } from "./cluster/cluster-harness.ts";
-import { eventually, post, request } from "./helpers.ts";
+import { eventually, post, request, sleep } from "./helpers.ts";
 
 const names = async (base: string) =>
   (await request<{ channels: ChannelInfo[] }>(`${base}/api/channels`)).body.channels.map((c) => c.channel);
@@ -49,6 +50,58 @@ describe("idle channels through Redis", () => {
       expect(again.cursor).toBe(`${epoch}:4`);
       const poll = await request<PollResponse>(`${b.url}/api/channels/squat/poll?cursor=${epoch}:1`);
       expect(poll.body).toMatchObject({ reset: { reason: "expired" }, messages: [{ seq: 4 }] });
+    });
+  });
+
+  it("a held channel keeps its messages and numbering however long it is quiet; one whose log Redis forgot starts a new epoch", {
+    timeout: 90_000,
+  }, async () => {
+    // With 1 s the stream of an unheld channel goes 1 s after its last message, its meta hash 30 s after.
+    const options = { channelIdleMs: 1000 };
+    await withCluster({ options }, async ({ instances, redis, publish, defer }) => {
+      const [a, b] = instances.map((i) => i.url) as [string, string];
+      const direct = createClient({ url: redis.url });
+      await direct.connect();
+      defer(() => direct.destroy());
+      for (const n of [1, 2, 3]) {
+        await publish(a, "kept", { n });
+        await publish(a, "gone", { n });
+      }
+      const keptEpoch = (await request<ChannelInfo>(`${a}/api/channels/kept`)).body.epoch;
+      const goneEpoch = (await request<ChannelInfo>(`${a}/api/channels/gone`)).body.epoch;
+      // Only b holds `kept` (a lets it go at its sweep); nobody holds `gone`.
+      const ws = await openWs(`${b.replace("http", "ws")}/api/channels/kept/ws`);
+      defer(() => ws.socket.terminate());
+      expect(await ws.next()).toMatchObject({ type: "hello", epoch: keptEpoch, seq: 3 });
+
+      // Well past the idle time, a newcomer still gets the held channel's history.
+      await sleep(3000);
+      const early = await request<PollResponse>(`${a}/api/channels/kept/poll?cursor=earliest`);
+      expect(early.body.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(early.body.reset).toBeUndefined();
+
+      // Until Redis has forgotten `gone` altogether (its meta hash expired).
+      await eventually(async () => expect(await direct.exists(channelKeys("gone").meta)).toBe(0), 60_000);
+      expect(await direct.exists(channelKeys("kept").meta)).toBe(1);
+      expect(await direct.exists(channelKeys("kept").stream)).toBe(1);
+
+      // The held channel goes on where it was: the subscriber gets 4, in the same epoch.
+      const four = await publish(a, "kept", { n: 4 });
+      expect(four.cursor).toBe(`${keptEpoch}:4`);
+      expect((await ws.messages(1)).map((m) => [m.seq, m.data])).toEqual([[4, { n: 4 }]]);
+
+      // The forgotten one: its old cursors belong to an epoch that ended, before and after it is made again.
+      const absent = (await request<ChannelInfo>(`${b}/api/channels/gone`)).body;
+      expect(absent.epoch).not.toBe(goneEpoch);
+      const before = await request<PollResponse>(`${b}/api/channels/gone/poll?cursor=${goneEpoch}:3`);
+      expect(before.body).toMatchObject({ reset: { reason: "epoch" }, messages: [] });
+      const again = await publish(a, "gone", { n: 1 });
+      const [newEpoch, newSeq] = again.cursor.split(":");
+      expect(newEpoch).not.toBe(goneEpoch);
+      expect(newSeq).toBe("1");
+      const after = await request<PollResponse>(`${b}/api/channels/gone/poll?cursor=${goneEpoch}:1`);
+      expect(after.body).toMatchObject({ reset: { reason: "epoch" }, cursor: `${newEpoch}:1` });
+      expect(after.body.messages.map((m) => [m.seq, m.data])).toEqual([[1, { n: 1 }]]);
     });
   });
 });

@@ -129,3 +129,15 @@ if oldest ~= start then
 end
 return {ver, bytes, before - bytes, oldest}
 `;
+
+/**
+ * A channel some instance holds (a subscriber, a generator) keeps its log however long nobody
+ * publishes: its holders renew the expiry of its stream and meta hash (set by the last append)
+ * more often than the idle time. KEYS: meta, stream. ARGV: stream ms, meta ms. Returns 1 if the
+ * channel has a log. Never creates one.
+ */
+export const KEEP_ALIVE_LUA = `
+if redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
+`;

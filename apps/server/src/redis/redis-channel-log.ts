@@ -1,21 +1,18 @@
 import type { ChannelLog, LogState, LogSubscriber } from "../channel-log.ts";
 import { LogEntry } from "../log-entry.ts";
+import { REMEMBER_FACTOR } from "./epochs.ts";
 import { type ChannelKeys, channelKeys } from "./keys.ts";
-import { APPEND_LUA, READ_LUA, TRIM_LUA } from "./log-scripts.ts";
+import { APPEND_LUA, KEEP_ALIVE_LUA, READ_LUA, TRIM_LUA } from "./log-scripts.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 import { luaScript, storeUnavailable } from "./run-script.ts";
 
 const APPEND = luaScript(APPEND_LUA);
 const READ = luaScript(READ_LUA);
 const TRIM = luaScript(TRIM_LUA);
+const KEEP_ALIVE = luaScript(KEEP_ALIVE_LUA);
 
 /** Bytes one catch-up read brings at most (it reads again until it reaches the head). */
 const CATCH_UP_BYTES = 8 * 1024 * 1024;
-/**
- * The meta hash (epoch, last seq) outlives the messages this many times over, so that a client
- * back after the messages went resumes into `expired` rather than into a new count from 1.
- */
-export const REMEMBER_FACTOR = 30;
 /** Pub/sub messages held while a catch-up read runs; past it they are dropped and read from the stream instead. */
 const MAX_QUEUED = 10_000;
 
@@ -59,6 +56,8 @@ export class RedisChannelLog implements ChannelLog {
   /** Last seq handed to the subscribers (meaningful while subscribed). */
   #delivered = 0;
   #subscribed = false;
+  /** Redis has answered this log once: a log made for a read takes its epoch from that answer. */
+  #known = false;
   #catchingUp = false;
   #again = false;
   #queue: LogEntry[] = [];
@@ -100,7 +99,9 @@ export class RedisChannelLog implements ChannelLog {
         String(time),
         String(ctx.historySize),
         String(ctx.maxChannelBytes),
-        ctx.emptyState(channel).epoch,
+        // A log begins in the epoch its holders were told (they hold `…:0` cursors of it); one
+        // that ended (this instance saw messages) in the epoch of now.
+        this.#state.seq === 0 ? this.#state.epoch : ctx.emptyState(channel).epoch,
         keys.pubsub,
         lease,
         String(ctx.channelIdleMs),
@@ -133,6 +134,16 @@ export class RedisChannelLog implements ChannelLog {
       this.#state = { ...this.#state, oldestSeq: Math.max(oldest, this.#state.oldestSeq), bytes };
     }
     return freed;
+  }
+
+  /** Renews the expiry of this channel's keys, as an append does (`redis/log-keeper.ts`). */
+  async keepAlive(): Promise<void> {
+    const idle = this.ctx.channelIdleMs;
+    await this.ctx.connection.run(
+      KEEP_ALIVE,
+      [this.keys.meta, this.keys.stream],
+      [String(idle), String(idle * REMEMBER_FACTOR)],
+    );
   }
 
   subscribe(subscriber: LogSubscriber): void {
@@ -221,7 +232,7 @@ export class RedisChannelLog implements ChannelLog {
 
   async #read(afterSeq: number, count: number, maxBytes: number): Promise<LogEntry[]> {
     const budget = Number.isFinite(maxBytes) ? String(maxBytes) : "1e18";
-    const epochBefore = this.#state.epoch;
+    const [known, epochBefore] = [this.#known, this.#state.epoch];
     const reply = (await this.ctx.connection.run(
       READ,
       [this.keys.meta, this.keys.stream],
@@ -229,13 +240,14 @@ export class RedisChannelLog implements ChannelLog {
     )) as (string | number)[];
     const epoch = reply[0] as string;
     if (epoch === "") {
+      this.#known = true;
       this.#observeAbsent();
       return [];
     }
     const [, seq, oldest, bytes, version] = reply as [string, number, number, number, number];
     this.#observe(epoch, seq, oldest, bytes, version);
     // Entries of an epoch other than the one the caller resolved its cursor against are not its.
-    if (epoch !== epochBefore) return [];
+    if (known && epoch !== epochBefore) return [];
     const entries: LogEntry[] = [];
     for (let i = 5; i + 2 < reply.length; i += 3) {
       const id = reply[i] as string;
@@ -248,6 +260,13 @@ export class RedisChannelLog implements ChannelLog {
   /** Takes in what Redis said of the head; a different epoch means Redis began the log anew. */
   #observe(epoch: string, seq: number, oldest: number, bytes: number, version: number): void {
     const state = this.#state;
+    if (!this.#known) {
+      // Made just now (emptyState is only a guess of the epoch): nothing here followed another epoch.
+      this.#known = true;
+      this.#state = { epoch, seq, oldestSeq: oldest, bytes };
+      this.#version = version;
+      return;
+    }
     if (epoch !== state.epoch) {
       this.#newEpoch({ epoch, seq, oldestSeq: oldest, bytes }, version);
       return;
@@ -263,10 +282,12 @@ export class RedisChannelLog implements ChannelLog {
     };
   }
 
-  /** Redis has no log of this channel: what this instance knew is gone if it held messages. */
+  /**
+   * Redis has no log of this channel: what this instance knew is gone if it had messages (the
+   * log expired). One still empty keeps the epoch its clients were told.
+   */
   #observeAbsent(): void {
-    const empty = this.ctx.emptyState(this.channel);
-    if (empty.epoch !== this.#state.epoch || this.#state.seq > 0) this.#newEpoch(empty, 0);
+    if (this.#state.seq > 0) this.#newEpoch(this.ctx.emptyState(this.channel), 0);
   }
 
   /**
@@ -285,7 +306,7 @@ export class RedisChannelLog implements ChannelLog {
 
   /** Resets the known state to a new data set's empty state (the data set's secret changed). */
   dataSetChanged(): void {
-    this.#observeAbsent();
+    this.#newEpoch(this.ctx.emptyState(this.channel), 0);
   }
 
   #deliver(entry: LogEntry): void {

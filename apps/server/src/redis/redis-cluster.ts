@@ -1,8 +1,7 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { GeneratorState, HeldCounts, InstanceMetrics } from "@transport-lab/protocol";
 import type { Channel, ChannelGenerator } from "../channel.ts";
-import type { LogState } from "../channel-log.ts";
-import { wallClock } from "../channel-log.ts";
+import { type LogState, wallClock } from "../channel-log.ts";
 import type { Cluster, ClusterHost, PublishGenerated } from "../cluster.ts";
 import type { ServerOptions } from "../config.ts";
 import { ApiError } from "../errors.ts";
@@ -15,8 +14,10 @@ import {
   REGISTRY_KEY_ORDER,
   RELEASE_LUA,
 } from "./cluster-scripts.ts";
+import { emptyLogState } from "./epochs.ts";
 import { createLeasedGenerator, LEASE_MS, type LeasedGenerator, newLease } from "./generator-lease.ts";
 import { CONTROL_CHANNEL, channelKeys, instanceChannel, PREFIX, REGISTRY_KEYS, rateKey } from "./keys.ts";
+import { createLogKeeper, type LogKeeper } from "./log-keeper.ts";
 import { createPresence, type Presence } from "./presence.ts";
 import { RedisChannelLog, type RedisLogContext } from "./redis-channel-log.ts";
 import { connectRedis, type RedisConnection } from "./redis-connection.ts";
@@ -46,11 +47,9 @@ interface Control {
 }
 
 /**
- * The {@link Cluster} of instances that share their channels through one Redis: logs in
- * Redis Streams (`redis-channel-log.ts`), a channel registry that keeps the channel limits and
- * idle-channel removal meaningful across instances, the retained-bytes budget, generators by
- * lease, the disconnect of every instance, a publish rate limit per address shared by all, and
- * each instance's presence. docs/architecture.md ("Scale-out") describes the whole.
+ * The {@link Cluster} of instances sharing their channels through one Redis: logs in Streams kept
+ * alive while held, a registry for the channel limits and idle channels, the retained-bytes budget,
+ * leased generators, disconnect, rate limits and presence. docs/architecture.md, "Scale-out".
  */
 export class RedisCluster implements Cluster {
   readonly #logs = new Map<string, RedisChannelLog>();
@@ -60,6 +59,7 @@ export class RedisCluster implements Cluster {
   readonly #logContext: RedisLogContext;
   readonly #budget: RetainedBudget;
   readonly #presence: Presence;
+  readonly #keeper: LogKeeper;
   #secret = "";
   #writable = false;
   #host: ClusterHost | undefined;
@@ -82,6 +82,7 @@ export class RedisCluster implements Cluster {
       retainedChanged: (log) => this.#retainedChanged(log),
       now: wallClock,
     };
+    this.#keeper = createLogKeeper(() => this.#logs.values(), options.channelIdleMs);
     this.#budget = createRetainedBudget(connection, options.maxRetainedBytes, (name) => this.peekLog(name));
     this.#presence = createPresence(
       connection,
@@ -139,13 +140,13 @@ export class RedisCluster implements Cluster {
   }
 
   emptyState(name: string): LogState {
-    const epoch = createHmac("sha256", this.#secret).update(name).digest("base64url").slice(0, 12);
-    return { epoch, seq: 0, oldestSeq: 1, bytes: 0 };
+    return emptyLogState(this.#secret, name, this.options.channelIdleMs);
   }
 
   openLog(name: string, onEpoch: () => void): RedisChannelLog {
     const log = new RedisChannelLog(name, this.#logContext, onEpoch);
     this.#logs.set(name, log);
+    this.#keeper.keep(log);
     return log;
   }
 
@@ -341,6 +342,7 @@ export class RedisCluster implements Cluster {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#takeoverTimer);
+    this.#keeper.stop();
     await this.#presence.leave();
     await this.connection.close();
   }
