@@ -1,0 +1,118 @@
+import WebSocket from "ws";
+import { cpuSecondsOf } from "./run.ts";
+
+/** The processes a publish goes through, and the CPU each used per publish. */
+export interface PublishRate {
+  /** Acked publishes per second. */
+  readonly rate: number;
+  /** CPU over the window in % of one core: this process (the publishers), the server, Redis. */
+  readonly cpuPercent: { readonly publisher: number; readonly server: number; readonly redis: number | null };
+  /** The same as CPU µs per acked publish: what each process would need at the rate. */
+  readonly cpuPerPublishUs: {
+    readonly publisher: number;
+    readonly server: number;
+    readonly redis: number | null;
+  };
+  /**
+   * True when the publishers used most of their one core (≥ 85 %): the figure is the load
+   * generator's, not the server's.
+   */
+  readonly clientBound: boolean;
+}
+
+/** Publishers at or above this share of their one core set the pace themselves. */
+const CLIENT_BOUND_PERCENT = 85;
+
+/**
+ * Sustained publishes/s on one channel: `sockets` WebSockets (on this process's main thread)
+ * each keep `window` publish frames in flight for `seconds`, pipelined; the acks per second are
+ * the figure (each ack means numbered, stored and fanned out, here to the `sockets` publishers,
+ * which are subscribers too). The CPU of the publishers, the server (`serverPid`) and Redis
+ * (`redisPid`) over the same window shows which one set the pace: on a shared machine a figure
+ * below its neighbours' is a busy machine's, and CPU µs per publish is the figure that travels.
+ */
+export async function publishRate(
+  base: string,
+  pids: { readonly server: number | undefined; readonly redis?: number | undefined },
+  sockets = 8,
+  window = 32,
+  seconds = 5,
+): Promise<PublishRate> {
+  const url = `${base.replace(/^http/, "ws")}/api/channels/pub-rate/ws`;
+  let acked = 0;
+  let measuring = false;
+  const payload = JSON.stringify({ type: "publish", data: { pad: "x".repeat(40) } });
+  const all = await Promise.all(
+    Array.from(
+      { length: sockets },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.on("message", (raw) => {
+            const text = String(raw);
+            if (!text.startsWith('{"type":"ack"')) return;
+            if (measuring) acked += 1;
+            ws.send(payload);
+          });
+          ws.once("open", () => resolve(ws));
+          ws.once("error", reject);
+        }),
+    ),
+  );
+  for (const ws of all) for (let i = 0; i < window; i++) ws.send(payload);
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up
+  const cpu = () => ({ server: cpuSecondsOf(pids.server), redis: cpuSecondsOf(pids.redis) });
+  const [start, before, own] = [performance.now(), cpu(), process.cpuUsage()];
+  measuring = true;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const [elapsed, after, ownUsed] = [(performance.now() - start) / 1000, cpu(), process.cpuUsage(own)];
+  for (const ws of all) ws.terminate();
+  const rate = acked / elapsed;
+  const used = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? null : b - a;
+  const seconds3 = {
+    publisher: (ownUsed.user + ownUsed.system) / 1e6,
+    server: used(before.server, after.server) ?? Number.NaN,
+    redis: used(before.redis, after.redis),
+  };
+  const percent = (s: number | null) => (s === null ? null : (100 * s) / elapsed);
+  const perPublish = (s: number | null) => (s === null ? null : (1e6 * s) / Math.max(1, acked));
+  const publisherPercent = percent(seconds3.publisher) as number;
+  return {
+    rate,
+    cpuPercent: {
+      publisher: publisherPercent,
+      server: percent(seconds3.server) as number,
+      redis: percent(seconds3.redis),
+    },
+    cpuPerPublishUs: {
+      publisher: perPublish(seconds3.publisher) as number,
+      server: perPublish(seconds3.server) as number,
+      redis: perPublish(seconds3.redis),
+    },
+    clientBound: publisherPercent >= CLIENT_BOUND_PERCENT,
+  };
+}
+
+/** The median of `xs` (not empty). */
+export const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+/** The median of the known values, or null. */
+export const medianOrNull = (xs: (number | null)[]) => {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : median(known);
+};
+/** One publish sample: its rate, marked where the publishers, not the server, set the pace. */
+export const rateText = (r: PublishRate) => `${r.rate.toFixed(0)}${r.clientBound ? " (client-bound)" : ""}`;
+/** Median CPU µs per publish of the samples: publishers | server | Redis. */
+export const cpuText = (rs: PublishRate[]) => {
+  const m = (f: (r: PublishRate) => number | null) => medianOrNull(rs.map(f));
+  const us = (x: number | null) => (x === null ? "–" : x.toFixed(0));
+  return `${us(m((r) => r.cpuPerPublishUs.publisher))} | ${us(m((r) => r.cpuPerPublishUs.server))} | ${us(m((r) => r.cpuPerPublishUs.redis))}`;
+};
