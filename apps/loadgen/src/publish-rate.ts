@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { cpuSecondsOf } from "./run.ts";
+import type { Target } from "./targets.ts";
 
 /** The processes a publish goes through, and the CPU each used per publish. */
 export interface PublishRate {
@@ -96,7 +97,7 @@ export async function publishRate(
 }
 
 /** The median of `xs` (not empty). */
-export const median = (xs: number[]) => {
+const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2
@@ -109,10 +110,63 @@ export const medianOrNull = (xs: (number | null)[]) => {
   return known.length === 0 ? null : median(known);
 };
 /** One publish sample: its rate, marked where the publishers, not the server, set the pace. */
-export const rateText = (r: PublishRate) => `${r.rate.toFixed(0)}${r.clientBound ? " (client-bound)" : ""}`;
-/** Median CPU µs per publish of the samples: publishers | server | Redis. */
-export const cpuText = (rs: PublishRate[]) => {
+const rateText = (r: PublishRate) => `${r.rate.toFixed(0)}${r.clientBound ? " (client-bound)" : ""}`;
+/** Median CPU µs per publish of the samples: publishers / server / Redis. */
+const cpuText = (rs: PublishRate[]) => {
   const m = (f: (r: PublishRate) => number | null) => medianOrNull(rs.map(f));
   const us = (x: number | null) => (x === null ? "–" : x.toFixed(0));
-  return `${us(m((r) => r.cpuPerPublishUs.publisher))} | ${us(m((r) => r.cpuPerPublishUs.server))} | ${us(m((r) => r.cpuPerPublishUs.redis))}`;
+  return `${us(m((r) => r.cpuPerPublishUs.publisher))} / ${us(m((r) => r.cpuPerPublishUs.server))} / ${us(m((r) => r.cpuPerPublishUs.redis))}`;
 };
+
+/** One shape of publishers, measured in memory and through Redis. */
+export interface PublishComparison {
+  readonly sockets: number;
+  readonly window: number;
+  readonly memory: PublishRate[];
+  readonly redis: PublishRate[];
+}
+
+/**
+ * {@link publishRate} for each `[sockets, window]` shape, `samples` times, on a fresh server
+ * each time, in memory and through Redis by turns (so both see the same machine).
+ */
+export async function comparePublishRates(
+  start: (redis: boolean) => Promise<Target>,
+  redisPid: number | undefined,
+  shapes: readonly (readonly [number, number])[],
+  samples: number,
+  seconds: number,
+): Promise<PublishComparison[]> {
+  const out: PublishComparison[] = [];
+  for (const [sockets, window] of shapes) {
+    const c: PublishComparison = { sockets, window, memory: [], redis: [] };
+    for (let i = 0; i < samples; i++) {
+      for (const redis of [false, true]) {
+        const target = await start(redis);
+        const pids = { server: target.pid, redis: redis ? redisPid : undefined };
+        const rate = await publishRate(target.base, pids, sockets, window, seconds).finally(() =>
+          target.stop(),
+        );
+        (redis ? c.redis : c.memory).push(rate);
+      }
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+/** The report rows of one comparison: median rate and ratio, each sample, CPU per publish. */
+export function publishRows(c: PublishComparison): string[][] {
+  const [memory, redis] = [median(c.memory.map((r) => r.rate)), median(c.redis.map((r) => r.rate))];
+  const n = c.memory.length;
+  return [
+    [
+      `publishes/s, one channel, ${c.sockets} WS × ${c.window} in flight (fan-out ${c.sockets})${n > 1 ? `, median of ${n}` : ""}`,
+      memory.toFixed(0),
+      redis.toFixed(0),
+      (redis / memory).toFixed(2),
+    ],
+    ["  each sample", c.memory.map(rateText).join(" "), c.redis.map(rateText).join(" "), ""],
+    ["  CPU µs per publish: publishers / server / Redis", cpuText(c.memory), cpuText(c.redis), ""],
+  ];
+}

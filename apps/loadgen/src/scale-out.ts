@@ -12,7 +12,7 @@ import {
 } from "@transport-lab/server/cluster-parts";
 import { environment, stampedDir } from "./environment.ts";
 import { createProgress } from "./progress.ts";
-import { cpuText, median, medianOrNull, type PublishRate, publishRate, rateText } from "./publish-rate.ts";
+import { comparePublishRates, medianOrNull, publishRows } from "./publish-rate.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
 import { startTarget, type Target, urlTarget } from "./targets.ts";
 
@@ -94,7 +94,7 @@ const spec = (over: Partial<RunSpec>): RunSpec => ({
 
 const ms = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)} ms`);
 const diff = (a: number | null, b: number | null) =>
-  a === null || b === null ? "–" : `+${(b - a).toFixed(2)} ms`;
+  a === null || b === null ? "–" : `${b >= a ? "+" : "−"}${Math.abs(b - a).toFixed(2)} ms`;
 const over = (a: number | null, b: number | null) =>
   a === null || b === null || a === 0 ? "–" : (b / a).toFixed(2);
 const due = (r: RunResult) => `${((100 * r.received) / Math.max(1, r.expected)).toFixed(0)} %`;
@@ -126,46 +126,18 @@ export async function runScaleOut(argv: string[]): Promise<void> {
   };
   const results: Record<string, unknown> = {};
   try {
-    // 1. Publishes/s on one channel: in memory and through Redis by turns, `samples` of each.
-    const rates: Record<"memory" | "redis", PublishRate[]> = { memory: [], redis: [] };
-    for (let i = 0; i < samples; i++) {
-      for (const store of ["memory", "redis"] as const) {
-        const target = await startTarget(
-          "server",
-          store === "redis" ? { env: { REDIS_URL: rig.redisUrl } } : {},
-        );
-        const pids = { server: target.pid, redis: store === "redis" ? rig.redisPid : undefined };
-        rates[store].push(await publishRate(target.base, pids, 8, 32, seconds).finally(() => target.stop()));
-      }
-    }
-    const [memRate, redisRate] = [
-      median(rates.memory.map((r) => r.rate)),
-      median(rates.redis.map((r) => r.rate)),
+    // 1. Publishes/s on one channel, in memory and through Redis by turns: several shapes, since
+    // every publishing WebSocket is a subscriber too (each publish goes out to all of them).
+    const startStore = (redis: boolean) =>
+      startTarget("server", redis ? { env: { REDIS_URL: rig.redisUrl } } : {});
+    const shapes: [number, number][] = [
+      [1, 64],
+      [4, 16],
+      [8, 32],
     ];
-    rows.push(
-      [
-        `publishes/s, one channel (8 WebSockets × 32 in flight), median of ${samples}`,
-        memRate.toFixed(0),
-        redisRate.toFixed(0),
-        (redisRate / memRate).toFixed(2),
-        load(),
-      ],
-      [
-        "  each sample",
-        rates.memory.map(rateText).join(" "),
-        rates.redis.map(rateText).join(" "),
-        "",
-        load(),
-      ],
-      [
-        "  CPU µs per publish: publishers | server | Redis (median)",
-        cpuText(rates.memory),
-        cpuText(rates.redis),
-        "",
-        load(),
-      ],
-    );
-    results.publishRate = { memory: memRate, redis: redisRate, samples: rates };
+    const publish = await comparePublishRates(startStore, rig.redisPid, shapes, samples, quick ? 2 : 4);
+    for (const c of publish) rows.push(...publishRows(c).map((r) => [...r, load()]));
+    results.publishRate = publish;
 
     // 2. Latency at 1k msg/s and 3. memory per idle connection, each on a fresh server.
     const cell = async (s: RunSpec, redis: boolean): Promise<RunResult> => {
@@ -191,7 +163,7 @@ export async function runScaleOut(argv: string[]): Promise<void> {
         runs.redis.push(await cell(latencySpec, true));
       }
       const of = (rs: RunResult[], f: (r: RunResult) => number | null) => medianOrNull(rs.map(f));
-      for (const q of ["p50", "p99"] as const) {
+      for (const q of clients === 10 ? (["p50", "p90", "p99"] as const) : (["p50", "p99"] as const)) {
         const [m, r] = [of(runs.memory, (x) => x.latency[q]), of(runs.redis, (x) => x.latency[q])];
         const label = runs.memory.length > 1 ? `, median of ${runs.memory.length}` : "";
         rows.push([
