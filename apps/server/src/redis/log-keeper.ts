@@ -2,6 +2,8 @@ import type { RedisChannelLog } from "./redis-channel-log.ts";
 
 /** Shortest time between two renewals (with the smallest `CHANNEL_IDLE_MS`, 1 s). */
 const MIN_EVERY_MS = 250;
+/** Longest: also below what a Node timer takes (2^31 ms; a longer one fires at once, every ms). */
+const MAX_EVERY_MS = 3_600_000;
 
 /** Renews the expiry of the logs an instance holds; see {@link RedisChannelLog.keepAlive}. */
 export interface LogKeeper {
@@ -11,10 +13,10 @@ export interface LogKeeper {
 }
 
 /**
- * Renews the expiry of every log `held()` gives four times per `CHANNEL_IDLE_MS`, so that a held
- * channel's stream never expires: its messages and numbering stay while anyone holds it on any
- * instance, and the idle time counts from when the last one let go. A renewal that fails (Redis
- * unreachable) is tried again at the next round.
+ * Renews the expiry of every log `held()` gives four times per `CHANNEL_IDLE_MS` (at least once an
+ * hour), so that a held channel's stream never expires: its messages and numbering stay while
+ * anyone holds it on any instance, and the idle time counts from when the last one let go. A
+ * renewal that fails (Redis unreachable) is tried again at the next round.
  */
 export function createLogKeeper(held: () => Iterable<RedisChannelLog>, idleMs: number): LogKeeper {
   const renew = (log: RedisChannelLog) => log.keepAlive().catch(() => {});
@@ -22,7 +24,7 @@ export function createLogKeeper(held: () => Iterable<RedisChannelLog>, idleMs: n
     () => {
       for (const log of held()) renew(log);
     },
-    Math.max(MIN_EVERY_MS, Math.floor(idleMs / 4)),
+    Math.min(MAX_EVERY_MS, Math.max(MIN_EVERY_MS, Math.floor(idleMs / 4))),
   );
   timer.unref();
   return {
