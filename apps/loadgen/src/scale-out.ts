@@ -102,9 +102,10 @@ const kb = (x: number | null) => (x === null ? "–" : `${(x / 1024).toFixed(1)}
 
 /**
  * `pnpm loadgen scale-out`: the in-memory log against Redis Streams in the same run, on the same
- * machine. Publishes/s on one channel, publish→deliver latency at 1k msg/s (10 and 100 WebSocket
- * clients, from publish and from schedule), memory per idle WebSocket (3,000), and fan-out to 1,000 clients through HAProxy to
- * one instance and to two. Writes bench-results/scale-out-<time>/results.json and report.md.
+ * machine. Publishes/s on one channel for three shapes of publishers, with the CPU per publish of
+ * publishers, server and Redis; publish→deliver latency at 1k msg/s (10 WebSocket clients, three
+ * samples of each; 100 clients; from publish and from schedule); memory per idle WebSocket
+ * (3,000); and fan-out to 1,000 clients through HAProxy to one instance and to two. Writes bench-results/scale-out-<time>/results.json and report.md.
  */
 export async function runScaleOut(argv: string[]): Promise<void> {
   const quick = argv.includes("--quick");
