@@ -126,7 +126,8 @@ export class RedisChannelLog implements ChannelLog {
   #startEpoch(): string {
     if (this.#state.seq === 0) return this.#state.epoch;
     const now = performance.now();
-    if (now - this.#start.at > 1000) this.#start = { epoch: this.ctx.emptyState(this.channel).epoch, at: now };
+    if (now - this.#start.at > 1000)
+      this.#start = { epoch: this.ctx.emptyState(this.channel).epoch, at: now };
     return this.#start.epoch;
   }
 
