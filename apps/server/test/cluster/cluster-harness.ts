@@ -32,13 +32,31 @@ function envOf(options: Partial<ServerOptions>, port: number, redisUrl: string):
   return env;
 }
 
-/** Starts `src/main.ts` as its own process on `port`; resolves once it listens. */
+/**
+ * Starts `src/main.ts` as its own process on `port`; resolves once it listens. Without a `port`,
+ * on a free one, and on another if a process of a test running beside this one took it first
+ * (EADDRINUSE: seen once in the full suite).
+ */
 export async function startProcessInstance(
   options: Partial<ServerOptions>,
   redisUrl: string,
   port?: number,
 ): Promise<Instance> {
-  const chosen = port ?? (await freePort());
+  if (port !== undefined) return startProcessOn(options, redisUrl, port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProcessOn(options, redisUrl, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes("EADDRINUSE")) throw err;
+    }
+  }
+}
+
+async function startProcessOn(
+  options: Partial<ServerOptions>,
+  redisUrl: string,
+  chosen: number,
+): Promise<Instance> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: SERVER_DIR,
     env: envOf(options, chosen, redisUrl),
