@@ -217,7 +217,7 @@ const NUMERIC: Record<string, NumericSetting> = {
     key: "channelIdleMs",
     min: 1000,
     max: 365 * 86_400_000,
-    help: "with Redis: a channel unpublished this long loses its messages; unused, it goes",
+    help: "with Redis: a channel unheld and unpublished this long loses its messages and goes",
   },
   LINK_IDLE_TIMEOUT_MS: {
     key: "linkIdleTimeoutMs",
