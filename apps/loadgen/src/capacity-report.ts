@@ -12,7 +12,8 @@ import {
   type Table,
 } from "@transport-lab/report";
 import { type Environment, environmentLine, SOCKET_IO_ANCHOR } from "./environment.ts";
-import { anchorOf, baselineOf, memoryRatio, OVERLOADED_MS, ratio, sameRunRatio } from "./ratios.ts";
+import { idleFigures, idleTable, medianRatio, spreadText } from "./idle-memory.ts";
+import { anchorOf, baselineOf, OVERLOADED_MS, ratio, sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
 
 /** One measured cell of the capacity suite. */
@@ -61,45 +62,8 @@ function maxRates(rows: readonly CapacityRow[]): Map<string, RunResult> {
 const FANOUT_NOTE = `"µs/dlv": the target's CPU time (user + system) over the measured window per delivery; "cpu ×base" and "cpu ×sio": this server's µs/dlv ÷ its baseline's and ÷ Socket.IO's (WebSocket rows), at the same rate and client count. "lg cpu%": the load generator's own CPU over the window (% of one core; near 200 % its two worker threads, not the target, set the pace). Baselines' own rows are in results.json. "overloaded": this server or its baseline was over ${OVERLOADED_MS} ms behind its schedule (p99), so its window holds backlog and its p99 from sequencing hides the delay: no ratio is given; the highest sustained rate compares throughput. "p99 vs schedule": receive time − the time the message was due. "B/msg in": bytes each client received per message after TCP: WebSocket frames with their header, SSE event text, poll answer bodies (HTTP heads and chunked framing not counted).`;
 
 const f1 = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toFixed(1));
-const kb = (r: RunResult | undefined) =>
-  r === undefined || r.memoryPerConnection === null ? "–" : (r.memoryPerConnection / 1024).toFixed(1);
-
 /** Ratios to Socket.IO are given on WebSocket rows (the server's own Socket.IO row has it as its baseline). */
 const withAnchor = (r: RunResult) => r.spec.transport === "ws";
-
-function idleTable(idle: readonly RunResult[]): Table {
-  return {
-    title: "Idle memory per connection",
-    note: "(server RSS with every client connected − RSS before) / connections, each target freshly started. Baseline: raw ws (WebSocket), node:http (SSE, long polling), Socket.IO itself (the server's Socket.IO endpoint); ×sio: this server's WebSocket against Socket.IO's.",
-    head: [
-      "transport",
-      "connections",
-      "server KB/conn",
-      "baseline KB/conn",
-      "×base",
-      "Socket.IO KB/conn",
-      "×sio",
-      "healthz max ms",
-    ],
-    keys: 2,
-    rows: idle
-      .filter((r) => r.target === "server")
-      .map((r) => {
-        const b = baselineOf(r, idle);
-        const a = withAnchor(r) ? anchorOf(r, idle) : undefined;
-        return [
-          r.spec.transport,
-          String(r.open),
-          kb(r),
-          kb(b),
-          memoryRatio(r, b),
-          kb(a),
-          a === undefined ? "–" : memoryRatio(r, a),
-          r.server.healthzMsMax.toFixed(1),
-        ];
-      }),
-  };
-}
 
 function fanoutTable(fan: readonly RunResult[]): Table {
   return {
@@ -159,21 +123,27 @@ function fanoutTable(fan: readonly RunResult[]): Table {
 function anchorTable(idle: readonly RunResult[], fan: readonly RunResult[]): Table {
   const find = (pool: readonly RunResult[], target: string, clients: number, rate: number) =>
     pool.find((r) => r.target === target && r.spec.clients === clients && r.spec.rate === rate);
-  const kbOf = (r: RunResult | undefined) =>
-    (r?.memoryPerConnection ?? null) === null ? null : (r?.memoryPerConnection ?? 0) / 1024;
   const usOf = (r: RunResult | undefined) => r?.server.cpuPerDeliveryUs ?? null;
   const rows: string[][] = [];
-  for (const r of idle.filter((x) => x.target === "ws-baseline")) {
-    const server = find(idle, "server", r.spec.clients, 0);
-    const sio = find(idle, "socketio-baseline", r.spec.clients, 0);
-    rows.push([
-      `KB per idle connection, ${r.spec.clients}`,
-      f1(kbOf(server)),
-      f1(kbOf(r)),
-      f1(kbOf(sio)),
-      ratio(kbOf(server), kbOf(r)),
-      ratio(kbOf(sio), kbOf(r)),
-    ]);
+  for (const clients of [
+    ...new Set(idle.filter((x) => x.target === "ws-baseline").map((x) => x.spec.clients)),
+  ]) {
+    const server = idleFigures(idle, "server", "ws", clients);
+    const raw = idleFigures(idle, "ws-baseline", "ws", clients);
+    const sio = idleFigures(idle, "socketio-baseline", "socketio", clients);
+    for (const [label, pick] of [
+      ["", (f: typeof server) => f.rss],
+      [", after GC", (f: typeof server) => f.rssAfterGc],
+    ] as const) {
+      rows.push([
+        `KB per idle connection, ${clients}${label}`,
+        spreadText(pick(server)),
+        spreadText(pick(raw)),
+        spreadText(pick(sio)),
+        medianRatio(pick(server), pick(raw)),
+        medianRatio(pick(sio), pick(raw)),
+      ]);
+    }
   }
   for (const r of fan.filter((x) => x.target === "ws-baseline")) {
     const server = find(fan, "server", r.spec.clients, r.spec.rate);

@@ -6,6 +6,7 @@ import { LOAD_TRANSPORTS, numberOption, transportsOf, userArgs } from "./args.ts
 import { runCapacity } from "./capacity.ts";
 import { writeCapacityReports } from "./capacity-report.ts";
 import { environment, stampedDir } from "./environment.ts";
+import { IDLE_NOTE, idleTable } from "./idle-memory.ts";
 import { summarizeProfiles } from "./profile-top.ts";
 import { createProgress } from "./progress.ts";
 import { type RunResult, type RunSpec, runOnce } from "./run.ts";
@@ -62,6 +63,8 @@ Options for run:
   --server FILE      the server bundle to start (default apps/server/dist/main.mjs): a build of
                      another commit, for a before/after comparison in the same run
   --profile DIR      start every target with node --cpu-prof, profiles written to DIR
+  --repeat N         run every cell N times, each on fresh processes, 1–9 (default 1); idle
+                     cells (--rate 0) then report the median and range of their memory figures
   --workers N        worker threads, 1–8                          (default 2)
   --addresses N      127.0.0.x source addresses, 1–32             (default 4)
   --poll-interval MS interval-polling period                      (default 1000)
@@ -93,6 +96,7 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
       link: str,
       server: str,
       profile: str,
+      repeat: str,
       baseline: { type: "boolean" },
       json: { type: "boolean" },
     },
@@ -116,6 +120,7 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
   checkFileLimit(base.clients, openFileLimit());
   const progress = createProgress();
   const results: RunResult[] = [];
+  const repeats = numberOption(values, "repeat", 1, 9, 1);
   const cell = async (target: Target, transport: RunSpec["transport"]) => {
     try {
       if (link !== undefined) await checkLink(target.base, link);
@@ -125,30 +130,38 @@ async function run(argv: string[], write = true): Promise<RunResult[]> {
     }
   };
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const extras: TargetExtras =
-    values.profile === undefined
+  const extras: TargetExtras = {
+    // Idle cells read memory after a full GC too, through the target's inspector.
+    inspect: base.rate === 0 && values.url === undefined,
+    ...(values.profile === undefined
       ? {}
-      : { execArgv: ["--cpu-prof", `--cpu-prof-dir=${resolve(cwd, values.profile)}`] };
+      : { execArgv: ["--cpu-prof", `--cpu-prof-dir=${resolve(cwd, values.profile)}`] }),
+  };
   const serverScript = values.server === undefined ? {} : { script: resolve(cwd, values.server) };
-  for (const transport of transports) {
-    // A fresh server per transport: one that served the previous transport keeps some of that
-    // memory, and the next one's memory per connection would come out too small, even negative.
-    await cell(
-      values.url === undefined
-        ? await startTarget("server", { ...extras, ...serverScript })
-        : urlTarget(values.url),
-      transport,
-    );
-    const baseline = baselineFor(transport, base.rate);
-    if (values.baseline && baseline) await cell(await startTarget(baseline, extras), transport);
-  }
-  // WebSocket rows are also set against Socket.IO's own server, the same-run anchor.
-  if (values.baseline && transports.includes("ws") && !transports.includes("socketio")) {
-    await cell(await startTarget("socketio-baseline", extras), "socketio");
+  for (let i = 0; i < repeats; i++) {
+    for (const transport of transports) {
+      // A fresh server per transport: one that served the previous transport keeps some of that
+      // memory, and the next one's memory per connection would come out too small, even negative.
+      await cell(
+        values.url === undefined
+          ? await startTarget("server", { ...extras, ...serverScript })
+          : urlTarget(values.url),
+        transport,
+      );
+      const baseline = baselineFor(transport, base.rate);
+      if (values.baseline && baseline) await cell(await startTarget(baseline, extras), transport);
+    }
+    // WebSocket rows are also set against Socket.IO's own server, the same-run anchor.
+    if (values.baseline && transports.includes("ws") && !transports.includes("socketio")) {
+      await cell(await startTarget("socketio-baseline", extras), "socketio");
+    }
   }
   progress.log("");
   if (values.json) console.log(JSON.stringify(results, null, 2));
-  else console.log(`${textTable(runTable(results))}\n\n${RUN_NOTES.join("\n")}`);
+  else {
+    console.log(`${textTable(runTable(results))}\n\n${RUN_NOTES.join("\n")}`);
+    if (base.rate === 0) console.log(`\n${textTable(idleTable(results))}\n\n${IDLE_NOTE}`);
+  }
   if (write) {
     const dir =
       values.out === undefined

@@ -1,7 +1,6 @@
 import http from "node:http";
-import { wsFrameBytes } from "@transport-lab/metrics";
 import { SOCKET_IO_PATH, transportPath } from "@transport-lab/protocol";
-import WebSocket from "ws";
+import { openRawWs, type RawWs } from "./raw-ws-client.ts";
 import type { LoadTransport } from "./targets.ts";
 
 /** Called once per delivered message with its seq, server time and generator tick. */
@@ -56,16 +55,17 @@ function report(text: string, from: number, onMessage: OnMessage) {
 function openWs(o: LeanClientOptions, h: ClientHooks): LeanClient {
   const url = o.base.replace(/^http/, "ws") + transportPath("ws", o.channel);
   h.onRequest();
-  const ws = new WebSocket(url, { localAddress: o.localAddress, perMessageDeflate: false });
-  ws.on("open", h.onOpen);
-  ws.on("error", h.onFail);
-  ws.on("message", (data: Buffer) => {
-    h.onBytes(wsFrameBytes(data.length, false));
-    // The frames are `{"type":"message",…}`; everything else (hello, reset) is skipped.
-    if (data[9] !== 0x6d) return; // 'm' of "message" at offset 9
-    report(data.toString("latin1"), 0, h.onMessage);
+  const ws = openRawWs(url, o.localAddress, {
+    onOpen: h.onOpen,
+    onFail: h.onFail,
+    onBytes: h.onBytes,
+    onText(frame, start, end) {
+      // The frames are `{"type":"message",…}`; everything else (hello, reset) is skipped.
+      if (frame[start + 9] !== 0x6d) return; // 'm' of "message" at offset 9
+      report(frame.toString("latin1", start, end), 0, h.onMessage);
+    },
   });
-  return { close: () => ws.terminate() };
+  return { close: () => ws.destroy() };
 }
 
 /** Engine.IO packet types and Socket.IO's, as the first bytes of a WebSocket frame's text. */
@@ -81,23 +81,26 @@ const SIO = { connect: 0x30, event: 0x32 } as const;
 function openSocketIo(o: LeanClientOptions, h: ClientHooks): LeanClient {
   const url = `${o.base.replace(/^http/, "ws")}${SOCKET_IO_PATH}?EIO=4&transport=websocket`;
   h.onRequest();
-  const ws = new WebSocket(url, { localAddress: o.localAddress, perMessageDeflate: false });
   const connect = `40${JSON.stringify({ channel: o.channel })}`;
-  ws.on("error", h.onFail);
-  ws.on("message", (data: Buffer) => {
-    h.onBytes(wsFrameBytes(data.length, false));
-    const packet = data[0];
-    if (packet === EIO.message) {
-      // `42["message",…`: the 'm' at offset 4; `40{…}` is the namespace joined.
-      if (data[1] === SIO.event && data[4] === 0x6d) report(data.toString("latin1"), 0, h.onMessage);
-      else if (data[1] === SIO.connect) h.onOpen();
-    } else if (packet === EIO.ping) {
-      ws.send("3");
-    } else if (packet === EIO.open) {
-      ws.send(connect);
-    }
+  const ws: RawWs = openRawWs(url, o.localAddress, {
+    onOpen: () => {}, // open once the namespace is joined (`40{…}`), below
+    onFail: h.onFail,
+    onBytes: h.onBytes,
+    onText(frame, start, end) {
+      const packet = frame[start];
+      if (packet === EIO.message) {
+        // `42["message",…`: the 'm' at offset 4; `40{…}` is the namespace joined.
+        if (frame[start + 1] === SIO.event && frame[start + 4] === 0x6d) {
+          report(frame.toString("latin1", start, end), 0, h.onMessage);
+        } else if (frame[start + 1] === SIO.connect) h.onOpen();
+      } else if (packet === EIO.ping) {
+        ws.sendText("3");
+      } else if (packet === EIO.open) {
+        ws.sendText(connect);
+      }
+    },
   });
-  return { close: () => ws.terminate() };
+  return { close: () => ws.destroy() };
 }
 
 function openSse(o: LeanClientOptions, h: ClientHooks): LeanClient {

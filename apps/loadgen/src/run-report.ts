@@ -10,6 +10,7 @@ import {
   SERVER_COLOR,
 } from "@transport-lab/report";
 import { type Environment, environmentLine } from "./environment.ts";
+import { IDLE_NOTE, idleTable } from "./idle-memory.ts";
 import type { RunResult } from "./run.ts";
 import { RUN_NOTES, runTable } from "./run-table.ts";
 
@@ -51,6 +52,7 @@ function p99Chart(results: readonly RunResult[]): string {
 export function writeRunReports(dir: string, record: RunRecord): string {
   mkdirSync(dir, { recursive: true });
   const table = runTable(record.results);
+  const idle = record.results.some((r) => r.spec.rate === 0) ? idleTable(record.results) : undefined;
   const command = `pnpm loadgen run ${record.argv.join(" ")}`.trim();
   const md = [
     "# Load generator run",
@@ -61,12 +63,15 @@ export function writeRunReports(dir: string, record: RunRecord): string {
     "",
     ...RUN_NOTES.map((note) => `- ${note}`),
     "",
+    ...(idle === undefined ? [] : [`## ${idle.title}`, "", markdownTable(idle), "", IDLE_NOTE, ""]),
   ].join("\n");
   const html = htmlPage(
     "Load generator run",
     `<p><code>${escapeHtml(command)}</code> on ${escapeHtml(environmentLine(record.env))}. ${SERVER_NOTE}</p>
 <div class="charts">${p99Chart(record.results)}</div>${htmlTable(table)}
-<ul class="note">${RUN_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
+<ul class="note">${RUN_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>${
+      idle === undefined ? "" : `<h2>${escapeHtml(idle.title)}</h2>${htmlTable(idle)}`
+    }`,
   );
   writeFileSync(join(dir, "results.json"), `${JSON.stringify(record, null, 2)}\n`);
   writeFileSync(join(dir, "report.md"), md);

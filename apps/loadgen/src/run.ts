@@ -54,6 +54,14 @@ export interface RunResult {
   memoryPerConnection: number | null;
   rssBefore: number;
   rssConnected: number;
+  /**
+   * Idle cells of a target started with an inspector: memory per connection, bytes, each read
+   * after a full GC, so that what the handshakes left for the collector is not counted. `rss`:
+   * (RSS with every client connected − RSS before any) / open; `heap`: (V8 heap used with every
+   * client connected − heap used once they have all closed) / open, what the connections
+   * themselves hold on the JS heap, without code compiled or channels made on the way.
+   */
+  memoryAfterGc?: { rss: number; heap: number };
   received: number;
   expected: number;
   deliveriesPerSecond: number;
@@ -142,12 +150,29 @@ async function setGenerator(base: string, rate: number, payloadBytes: number): P
   return (t0 + t1) / 2;
 }
 
+/**
+ * Memory after a full GC once the clients have gone: the target sees their sockets close a little
+ * after the clients do, so it is read until the heap stops shrinking (at most 10 times, 200 ms apart).
+ */
+async function settledMemory(read: () => Promise<NodeJS.MemoryUsage>): Promise<NodeJS.MemoryUsage> {
+  let last = await read();
+  for (let i = 0; i < 10; i++) {
+    await sleep(200);
+    const next = await read();
+    if (next.heapUsed >= last.heapUsed) return next;
+    last = next;
+  }
+  return last;
+}
+
 /** Runs one cell; `onProgress` gets a one-line status about twice a second. */
 export async function runOnce(
   spec: RunSpec,
   target: Target,
   onProgress: (line: string) => void,
 ): Promise<RunResult> {
+  const gcFigures = spec.rate === 0 ? target.memoryAfterGc : undefined;
+  const gcBefore = await gcFigures?.();
   const before = await sampleServer(target.base);
   const addresses = Array.from({ length: Math.max(1, spec.addresses) }, (_, i) => `127.0.0.${i + 1}`);
   const workers: Worker[] = [];
@@ -195,6 +220,7 @@ export async function runOnce(
   }
   await sleep(1500); // let the server settle before reading its memory
   const connected = await sampleServer(target.base);
+  const gcConnected = await gcFigures?.();
   const open = total("open");
 
   const samples: ServerSample[] = [];
@@ -255,6 +281,7 @@ export async function runOnce(
   if (spec.rate > 0) await setGenerator(target.base, 0, spec.payloadBytes).catch(() => undefined);
   tell({ type: "close" });
   await Promise.all(exited);
+  const gcClosed = gcFigures === undefined ? undefined : await settledMemory(gcFigures);
 
   const actual = createHistogram();
   const scheduled = createHistogram();
@@ -274,6 +301,14 @@ export async function runOnce(
     failed: sum("failed"),
     firstError: finals.find((f) => f.firstError)?.firstError,
     memoryPerConnection: open > 0 && connected.rss >= before.rss ? (connected.rss - before.rss) / open : null,
+    ...(gcBefore && gcConnected && gcClosed && open > 0
+      ? {
+          memoryAfterGc: {
+            rss: (gcConnected.rss - gcBefore.rss) / open,
+            heap: (gcConnected.heapUsed - gcClosed.heapUsed) / open,
+          },
+        }
+      : {}),
     rssBefore: before.rss,
     rssConnected: connected.rss,
     received,

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TransportName } from "@transport-lab/protocol";
 import WebSocket from "ws";
+import { connectInspector, freePort } from "./inspector.ts";
 import { sampleServer } from "./run.ts";
 import { openSoakClient, type SoakClient, type SoakCounts } from "./soak-clients.ts";
 import { startTarget } from "./targets.ts";
@@ -27,51 +27,6 @@ interface SoakSample {
   eventLoopDelayP99: number;
   healthzMs: number;
   connections: number;
-}
-
-/** A free loopback port (for the server's inspector). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Talks to the server's inspector: a full GC, then its memory as the process sees it. */
-async function connectInspector(port: number) {
-  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
-    webSocketDebuggerUrl: string;
-  }[];
-  const socket = new WebSocket(list[0]?.webSocketDebuggerUrl ?? "");
-  await new Promise((ok, fail) => {
-    socket.once("open", ok);
-    socket.once("error", fail);
-  });
-  let id = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  socket.on("message", (raw) => {
-    const m = JSON.parse(String(raw)) as { id?: number; result?: unknown };
-    if (m.id !== undefined) waiting.get(m.id)?.(m.result);
-  });
-  const call = (method: string, params: object = {}) =>
-    new Promise<unknown>((done) => {
-      id += 1;
-      waiting.set(id, done);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    async memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
-      await call("HeapProfiler.collectGarbage");
-      const r = (await call("Runtime.evaluate", {
-        expression: "JSON.stringify(process.memoryUsage())",
-        returnByValue: true,
-      })) as { result: { value: string } };
-      return JSON.parse(r.result.value) as NodeJS.MemoryUsage;
-    },
-    close: () => socket.close(),
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TransportName } from "@transport-lab/protocol";
+import { connectInspector, freePort, type Inspector } from "./inspector.ts";
 
 /** What a load client speaks: one of the lab's four transports, or Socket.IO (over WebSocket only). */
 export type LoadTransport = TransportName | "socketio";
@@ -18,6 +19,8 @@ export interface Target {
   readonly base: string;
   /** Server process id (for the record); undefined for `url`. */
   readonly pid: number | undefined;
+  /** A full GC in the target, then its `process.memoryUsage()`: targets started with `inspect` only. */
+  readonly memoryAfterGc?: () => Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +97,12 @@ export interface TargetExtras {
   env?: Record<string, string>;
   /** Another bundle to start instead of the target's own (`run --server`: a build of another commit). */
   script?: string;
+  /** Start it with an inspector on a free loopback port, for {@link Target.memoryAfterGc}. */
+  inspect?: boolean;
 }
+
+/** What node prints on stderr about its inspector. */
+const INSPECTOR_NOTICE = /^(Debugger (listening on|attached|ending on)|For help, see: )/;
 
 /** Starts a target in its own process and resolves once it listens. */
 export async function startTarget(
@@ -103,9 +111,13 @@ export async function startTarget(
 ): Promise<Target> {
   const script = extras.script ?? fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm build\` first`);
+  const inspectPort = extras.inspect ? await freePort() : undefined;
+  const execArgv = [...(extras.execArgv ?? [])];
+  if (inspectPort !== undefined) execArgv.push(`--inspect=127.0.0.1:${inspectPort}`);
   const child: ChildProcess = fork(script, [], {
-    execArgv: extras.execArgv ?? [],
-    stdio: ["ignore", kind === "server" ? "ignore" : "inherit", "inherit", "ipc"],
+    execArgv,
+    // With an inspector, stderr is piped to drop its "Debugger listening / attached" lines.
+    stdio: ["ignore", kind === "server" ? "ignore" : "inherit", inspectPort ? "pipe" : "inherit", "ipc"],
     // The server under test: no publish rate limit, room for the connection counts benchmarks open
     // (the clients come from a few 127.0.0.x addresses, so the per-address cap is raised too).
     env:
@@ -122,6 +134,12 @@ export async function startTarget(
           }
         : process.env,
   });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const lines = String(chunk)
+      .split("\n")
+      .filter((line) => line !== "" && !INSPECTOR_NOTICE.test(line));
+    if (lines.length > 0) process.stderr.write(`${lines.join("\n")}\n`);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} did not start within 20 s`)), 20_000);
     child.once("message", (m: { port: number }) => {
@@ -133,12 +151,21 @@ export async function startTarget(
       reject(new Error(`${kind} exited with ${code} before listening`));
     });
   });
+  let inspector: Inspector | undefined;
+  try {
+    if (inspectPort !== undefined) inspector = await connectInspector(inspectPort);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
+  }
   return {
     kind,
     base: `http://127.0.0.1:${port}`,
     pid: child.pid,
+    ...(inspector === undefined ? {} : { memoryAfterGc: () => (inspector as Inspector).memoryAfterGc() }),
     stop: () =>
       new Promise<void>((resolve) => {
+        inspector?.close();
         if (child.exitCode !== null) return resolve();
         const hard = setTimeout(() => child.kill("SIGKILL"), 5000);
         child.once("exit", () => {
