@@ -1,4 +1,4 @@
-import { get, type IncomingMessage } from "node:http";
+import { get, type IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../src/index.ts";
 import { openEventSource } from "./clients.ts";
@@ -101,6 +101,41 @@ describe("SSE streams", () => {
       es?.close();
       await first.close();
       await second?.close();
+    }
+  });
+});
+
+describe("SSE stream bookkeeping", () => {
+  it("an open stream holds one close listener (ours), and closed streams leave no connection, subscription or channel behind", async () => {
+    // The server's own responses, seen where Node creates their head.
+    const responses: ServerResponse[] = [];
+    const writeHead = ServerResponse.prototype.writeHead;
+    ServerResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+      responses.push(this);
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof writeHead;
+    try {
+      await withServer({}, async (h) => {
+        const streams = await Promise.all(
+          range(1, 20).map(
+            () => new Promise<IncomingMessage>((resolve) => get(h.channelUrl("bookkeeping", "sse"), resolve)),
+          ),
+        );
+        for (const res of streams) res.resume();
+        const sse = () =>
+          responses.filter((r) => r.req.url?.startsWith("/api/channels/bookkeeping/sse") === true);
+        await eventually(() => expect(sse()).toHaveLength(20));
+        expect((await h.info("bookkeeping")).subscribers.sse).toBe(20);
+        // @hono/node-server's listener (it would hold the Request for the stream's lifetime) is gone.
+        for (const res of sse()) expect(res.listenerCount("close")).toBe(1);
+        for (const res of streams) res.destroy();
+        await eventually(() => expect(h.server.instance.context.hub.connectionCount).toBe(0));
+        // Nothing published and nobody left: the channel itself is gone.
+        expect(h.server.instance.context.hub.find("bookkeeping")).toBeUndefined();
+        expect((await h.metrics()).transports.sse.connections).toBe(0);
+      });
+    } finally {
+      ServerResponse.prototype.writeHead = writeHead;
     }
   });
 });
