@@ -118,6 +118,11 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     const start = resolveCursor(await hub.headOf(name), cursor);
     const channel = await hub.obtain(name, address);
     hub.checkCapacity(address); // again: other streams of this address may have opened meanwhile
+    // The client left while the head was read (a round trip with Redis): its `close` has passed.
+    if (c.env.incoming.socket.destroyed) {
+      hub.release(channel);
+      return RESPONSE_ALREADY_SENT;
+    }
     const state = channel.log.state();
 
     const stream = new SseStream(res, address, channel);
