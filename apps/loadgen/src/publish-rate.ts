@@ -6,6 +6,12 @@ import type { Target } from "./targets.ts";
 export interface PublishRate {
   /** Acked publishes per second. */
   readonly rate: number;
+  /**
+   * Publishes the server answered with an error frame during the window, and the first such
+   * answer's code: a sample with any is not a figure of the server's rate.
+   */
+  readonly refused: number;
+  readonly firstRefusal: string | null;
   /** CPU over the window in % of one core: this process (the publishers), the server, Redis. */
   readonly cpuPercent: { readonly publisher: number; readonly server: number; readonly redis: number | null };
   /** The same as CPU µs per acked publish: what each process would need at the rate. */
@@ -41,6 +47,8 @@ export async function publishRate(
 ): Promise<PublishRate> {
   const url = `${base.replace(/^http/, "ws")}/api/channels/pub-rate/ws`;
   let acked = 0;
+  let refused = 0;
+  let firstRefusal: string | null = null;
   let measuring = false;
   const payload = JSON.stringify({ type: "publish", data: { pad: "x".repeat(40) } });
   const all = await Promise.all(
@@ -51,8 +59,13 @@ export async function publishRate(
           const ws = new WebSocket(url);
           ws.on("message", (raw) => {
             const text = String(raw);
-            if (!text.startsWith('{"type":"ack"')) return;
-            if (measuring) acked += 1;
+            // An error frame answers a publish too: count it and keep the window full.
+            const error = text.startsWith('{"type":"error"');
+            if (!error && !text.startsWith('{"type":"ack"')) return;
+            if (error) {
+              refused += 1;
+              firstRefusal ??= (JSON.parse(text) as { code?: string }).code ?? "error";
+            } else if (measuring) acked += 1;
             ws.send(payload);
           });
           ws.once("open", () => resolve(ws));
@@ -82,6 +95,8 @@ export async function publishRate(
   const publisherPercent = percent(seconds3.publisher) as number;
   return {
     rate,
+    refused,
+    firstRefusal,
     cpuPercent: {
       publisher: publisherPercent,
       server: percent(seconds3.server) as number,
@@ -110,7 +125,11 @@ export const medianOrNull = (xs: (number | null)[]) => {
   return known.length === 0 ? null : median(known);
 };
 /** One publish sample: its rate, marked where the publishers, not the server, set the pace. */
-const rateText = (r: PublishRate) => `${r.rate.toFixed(0)}${r.clientBound ? " (client-bound)" : ""}`;
+const rateText = (r: PublishRate) =>
+  `${r.rate.toFixed(0)}${r.clientBound ? " (client-bound)" : ""}${r.refused > 0 ? ` (${r.refused} refused: ${r.firstRefusal})` : ""}`;
+/** The samples a median is taken of: those with no refused publish, if there are any. */
+const clean = (rs: PublishRate[]) =>
+  rs.some((r) => r.refused === 0) ? rs.filter((r) => r.refused === 0) : rs;
 /** Median CPU µs per publish of the samples: publishers / server / Redis. */
 const cpuText = (rs: PublishRate[]) => {
   const m = (f: (r: PublishRate) => number | null) => medianOrNull(rs.map(f));
@@ -157,11 +176,16 @@ export async function comparePublishRates(
 
 /** The report rows of one comparison: median rate and ratio, each sample, CPU per publish. */
 export function publishRows(c: PublishComparison): string[][] {
-  const [memory, redis] = [median(c.memory.map((r) => r.rate)), median(c.redis.map((r) => r.rate))];
+  const [memory, redis] = [c.memory, c.redis].map((rs) => median(clean(rs).map((r) => r.rate))) as [
+    number,
+    number,
+  ];
   const n = c.memory.length;
+  const refusals = [...c.memory, ...c.redis].some((r) => r.refused > 0);
+  const of = refusals ? ", median of the samples with nothing refused" : n > 1 ? `, median of ${n}` : "";
   return [
     [
-      `publishes/s, one channel, ${c.sockets} WS × ${c.window} in flight (fan-out ${c.sockets})${n > 1 ? `, median of ${n}` : ""}`,
+      `publishes/s, one channel, ${c.sockets} WS × ${c.window} in flight (fan-out ${c.sockets})${of}`,
       memory.toFixed(0),
       redis.toFixed(0),
       (redis / memory).toFixed(2),
