@@ -20,6 +20,8 @@ test("the lab opened under /link/lan/ loads and connects only through /link/lan/
     });
   }
   await expect(page.locator(".status-pill")).toHaveText("Live");
+  // The figures went through lan: the Network selector (and so the exports) say so.
+  await expect(page.locator("#network")).toHaveValue("lan");
   const paths = [...requests, ...sockets].map((u) => new URL(u)).filter((u) => u.protocol !== "data:");
   const outside = paths.filter((u) => !u.pathname.startsWith("/link/lan/")).map((u) => u.href);
   expect(outside).toEqual([]);

@@ -20,7 +20,7 @@ import { announcingClientFactory, anonymousClientId } from "./lib/client-id.ts";
 import { buildExport, download, exportCsv, exportFileName } from "./lib/export-results.ts";
 import type { LabConfig } from "./lib/lab-view.ts";
 import { lossRisks } from "./lib/loss-risk.ts";
-import { pageBase } from "./lib/page-base.ts";
+import { pageBase, pageLink } from "./lib/page-base.ts";
 import { runLabel, type SavedRun } from "./lib/saved-runs.ts";
 import { createServerApi } from "./lib/server-api.ts";
 import {
@@ -34,6 +34,8 @@ import { drivesClass } from "./lib/teacher-token.ts";
 
 /** Opened under `/link/<name>/`, the page talks to the server through that link (page-base.ts). */
 const PAGE_BASE = pageBase(window.location.pathname);
+/** …and, while no other network is chosen, that link is the network its figures are labelled with. */
+const PAGE_LINK = pageLink(window.location.pathname);
 
 const TABS: readonly { readonly view: View; readonly label: string }[] = [
   { view: "compare", label: "Compare" },
@@ -71,7 +73,12 @@ export function App() {
     });
   }, []);
 
-  const { links, network, link, problems: shownProblems } = useNetwork(api, settings.network, problems);
+  const {
+    links,
+    network,
+    link,
+    problems: shownProblems,
+  } = useNetwork(api, settings.network || PAGE_LINK, problems);
 
   // The wire view can watch the single view's client (Auto's fallback on the wire) or the compare lanes.
   const mode =

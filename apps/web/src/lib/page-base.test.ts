@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageBase } from "./page-base.ts";
+import { pageBase, pageLink } from "./page-base.ts";
 
 describe("pageBase", () => {
   it("is the link prefix up to the link's name when the page is under /link/<name>/", () => {
@@ -14,5 +14,14 @@ describe("pageBase", () => {
     expect(pageBase("/links/lan/")).toBe("");
     expect(pageBase("/link/")).toBe("");
     expect(pageBase("/link/Bad_Name/")).toBe("");
+  });
+});
+
+describe("pageLink", () => {
+  it("is the link's name under /link/<name>/, empty elsewhere", () => {
+    expect(pageLink("/link/4g/")).toBe("4g");
+    expect(pageLink("/link/ws-dropped")).toBe("ws-dropped");
+    expect(pageLink("/")).toBe("");
+    expect(pageLink("/link/Bad_Name/")).toBe("");
   });
 });
