@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { spread } from "./idle-memory.ts";
 import { cpuSecondsOf } from "./run.ts";
 import type { Target } from "./targets.ts";
 
@@ -111,14 +112,8 @@ export async function publishRate(
   };
 }
 
-/** The median of `xs` (not empty). */
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
+/** The median of `xs` (not empty): the idle cells' {@link spread}'s. */
+const median = (xs: number[]) => spread(xs)?.median ?? Number.NaN;
 /** The median of the known values, or null. */
 export const medianOrNull = (xs: (number | null)[]) => {
   const known = xs.filter((x): x is number => x !== null);
