@@ -2,36 +2,16 @@ import { wsFrameBytes } from "@transport-lab/metrics";
 import { type Envelope, formatCursor, type ServerMetrics } from "@transport-lab/protocol";
 import { type RunningServer, startServer } from "@transport-lab/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Client,
-  type ClientOptions,
-  type ClientState,
-  type ClientTransportName,
-  createClientWith,
-  platform,
-} from "../src/index.node.ts";
+import { type ClientOptions, type ClientTransportName, platform } from "../src/index.node.ts";
 import { createSocketIoTransport, transportsWithSocketIo } from "../src/index.socketio.ts";
 import { api, channelInfo, publishMany, sleep, startFaultProxy, waitFor } from "./helpers.ts";
-import { FAST, range } from "./recorded.ts";
-
-type Name = ClientTransportName;
+import { FAST, range, recordOn } from "./recorded.ts";
 
 /** A client of the Socket.IO lane (Node's `socket.io-client` against the real server) and what it emitted. */
-function record(options: Omit<ClientOptions<Name>, "transport">, registry = transportsWithSocketIo) {
-  const client: Client<Name> = createClientWith(platform, registry, {
-    ...options,
-    transport: "socketio",
-  });
-  const seqs: number[] = [];
-  const envelopes: Envelope[] = [];
-  const states: ClientState<Name>[] = [];
-  client.on("message", (e) => {
-    seqs.push(e.seq);
-    envelopes.push(e);
-  });
-  client.on("state", (s) => states.push(s));
-  return { client, seqs, envelopes, states };
-}
+const record = (
+  options: Omit<ClientOptions<ClientTransportName>, "transport">,
+  registry = transportsWithSocketIo,
+) => recordOn({ ...options, transport: "socketio" }, platform, registry);
 
 /** The WebSocket frame a `message` event of `envelope` arrives in: `42["message",<envelope>]`. */
 const messageFrameBytes = ({ channel, seq, time, data }: Envelope) =>
