@@ -11,7 +11,7 @@ import {
   SOCKET_IO_COLOR,
   type Table,
 } from "@transport-lab/report";
-import { type Environment, environmentLine, SOCKET_IO_ANCHOR } from "./environment.ts";
+import { type Environment, environmentLine, SHARED_MACHINE_NOTE, SOCKET_IO_ANCHOR } from "./environment.ts";
 import { idleFigures, idleTable, medianRatio, spreadText } from "./idle-memory.ts";
 import { anchorOf, baselineOf, OVERLOADED_MS, ratio, sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
@@ -246,7 +246,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
   const best = maxRates(results);
   const tables = [idleTable(idle), fanoutTable(fan), maxRateTable(best), anchorTable(idle, fan)];
   const title = `Capacity benchmark${quick ? " (quick)" : ""}`;
-  const machine = `Machine: ${environmentLine(env)}. Server and load clients share the machine; read ratios, not absolute times.`;
+  const machine = `Machine: ${environmentLine(env)}. ${SHARED_MACHINE_NOTE}`;
   const md = [
     `# ${title}`,
     "",

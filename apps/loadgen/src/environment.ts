@@ -51,6 +51,10 @@ export function environmentLine(env: Environment): string {
   return `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}; Node ${env.node}; ws ${env.versions.ws}, hono ${env.versions.hono}, @hono/node-server ${env.versions["@hono/node-server"]}${sio}${load}`;
 }
 
+/** Said next to the machine of every report whose server and load clients ran on one machine. */
+export const SHARED_MACHINE_NOTE =
+  "Server and load clients share the machine; read ratios, not absolute times.";
+
 /** How the Socket.IO anchor is configured, said next to every figure of it. */
 export const SOCKET_IO_ANCHOR =
   "Socket.IO anchor: socket.io's own server on node:http, WebSocket transport only (no polling, no upgrade), perMessageDeflate and httpCompression off, no connection-state recovery, each message sent with io.to(room).emit (packet encoded and frame built once for all sockets); its clients are the same lean clients speaking Engine.IO 4.";

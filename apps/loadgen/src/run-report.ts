@@ -9,7 +9,7 @@ import {
   markdownTable,
   SERVER_COLOR,
 } from "@transport-lab/report";
-import { type Environment, environmentLine } from "./environment.ts";
+import { type Environment, environmentLine, SHARED_MACHINE_NOTE } from "./environment.ts";
 import { IDLE_NOTE, idleTable } from "./idle-memory.ts";
 import type { RunResult } from "./run.ts";
 import { RUN_NOTES, runTable } from "./run-table.ts";
@@ -21,8 +21,6 @@ export interface RunRecord {
   readonly env: Environment;
   readonly results: readonly RunResult[];
 }
-
-const SERVER_NOTE = "Server and load clients share the machine; read ratios, not absolute times.";
 
 /** p99 per transport: this server's bar beside its baseline's. */
 function p99Chart(results: readonly RunResult[]): string {
@@ -57,7 +55,7 @@ export function writeRunReports(dir: string, record: RunRecord): string {
   const md = [
     "# Load generator run",
     "",
-    `\`${command}\` on ${environmentLine(record.env)}. ${SERVER_NOTE}`,
+    `\`${command}\` on ${environmentLine(record.env)}. ${SHARED_MACHINE_NOTE}`,
     "",
     markdownTable(table),
     "",
@@ -67,7 +65,7 @@ export function writeRunReports(dir: string, record: RunRecord): string {
   ].join("\n");
   const html = htmlPage(
     "Load generator run",
-    `<p><code>${escapeHtml(command)}</code> on ${escapeHtml(environmentLine(record.env))}. ${SERVER_NOTE}</p>
+    `<p><code>${escapeHtml(command)}</code> on ${escapeHtml(environmentLine(record.env))}. ${SHARED_MACHINE_NOTE}</p>
 <div class="charts">${p99Chart(record.results)}</div>${htmlTable(table)}
 <ul class="note">${RUN_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>${
       idle === undefined ? "" : `<h2>${escapeHtml(idle.title)}</h2>${htmlTable(idle)}`
