@@ -12,6 +12,9 @@ const serverDir = process.env.E2E_SERVER_DIR ?? fileURLToPath(new URL("../apps/s
 
 export default defineConfig({
   testDir: "tests",
+  // Traces of failed tests and each test's own files. Not test-results/ itself: a run empties its
+  // output folder first, and the unit tests (vitest, run before it) leave their report there.
+  outputDir: "test-results/artifacts",
   timeout: 30_000,
   fullyParallel: false,
   // A stray test.only must fail CI, not pass it by running one test.

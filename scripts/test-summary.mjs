@@ -2,22 +2,25 @@
 // Sums the test runners' own JSON reports (vitest `--reporter=json`, Playwright's JSON reporter)
 // found under */test-results/ and prints one line on stdout: "N passed, N failed" (skipped tests,
 // which are neither, are counted on stderr with the per-report lines).
-// Every workspace package with a `test` script must have left a report: a runner that crashed,
-// or was never run because its build failed, counts as one failure, as does an unreadable report.
+// Every workspace package with a `test` script must have left a report of each runner the script
+// names (vitest: test-results/vitest.json, Playwright: test-results/playwright.json; any report
+// for a script naming neither): a runner that crashed, or was never run because its build or the
+// runner before it failed, counts as one failure, as does an unreadable report.
 // Exits 1 when anything failed or nothing passed (a run that tested nothing is a failure).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = process.argv[2] ?? process.cwd();
-/** Workspace packages (below the root) that have a `test` script. */
+/** The report each runner leaves in a package's test-results/. */
+const RUNNER_REPORTS = { vitest: "vitest.json", playwright: "playwright.json" };
+/** Workspace packages (below the root) that have a `test` script, with the runners it names. */
 const packages = [];
 const reports = [];
 const walk = (dir, depth) => {
   if (depth > 4) return;
   const manifest = join(dir, "package.json");
-  if (depth > 0 && existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.test) {
-    packages.push(dir);
-  }
+  const test = depth > 0 && existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.test;
+  if (test) packages.push({ dir, runners: Object.keys(RUNNER_REPORTS).filter((r) => test.includes(r)) });
   for (const name of readdirSync(dir)) {
     if (name === "node_modules" || name.startsWith(".")) continue;
     const path = join(dir, name);
@@ -120,10 +123,17 @@ for (const file of reports) {
   failed += c.f;
   skipped += c.s;
 }
-for (const dir of packages) {
-  if (!reports.some((file) => file.startsWith(join(dir, "test-results")))) {
+for (const { dir, runners } of packages) {
+  const results = join(dir, "test-results");
+  if (runners.length === 0 && !reports.some((file) => file.startsWith(results))) {
     console.error(`test-summary: ${relative(root, dir)}: no report (its runner crashed or was not run)`);
     failed += 1;
+  }
+  for (const runner of runners) {
+    if (!reports.includes(join(results, RUNNER_REPORTS[runner]))) {
+      console.error(`test-summary: ${relative(root, dir)}: no ${runner} report (it crashed or was not run)`);
+      failed += 1;
+    }
   }
 }
 console.error(`test-summary: ${reports.length} reports, ${skipped} skipped in all`);

@@ -1,7 +1,7 @@
 import { TRANSPORT_NAMES, type TransportName } from "@transport-lab/protocol";
-import type { TransportFiguresResult } from "../bench/bench-result.ts";
-import { deliveryProblems } from "../bench/delivery-problems.ts";
-import { expect, test } from "../support/lab-page.ts";
+import { expect, test } from "vitest";
+import type { TransportFiguresResult } from "./bench-result.ts";
+import { deliveryProblems } from "./delivery-problems.ts";
 
 // The browser benchmark's report must not say "none" under problems when a transport kept up
 // only in the end: one that fell behind, or lost messages, is a problem of its cell.
