@@ -44,6 +44,12 @@ export interface ChannelLog {
   /** Head and retention as the store has them now (resolves {@link state} for the in-memory log). */
   head(): Promise<LogState>;
   /**
+   * The last seq handed to the subscribers (between two hand-overs, every subscriber has had it):
+   * the head for the in-memory log; for a shared log, where its subscription has got to, which a
+   * read of the store (`readAfter`) can be ahead of.
+   */
+  delivered(): number;
+  /**
    * Sequences `dataJson` (already-serialized JSON) and notifies subscribers before resolving.
    * `lease`, a generator's lease token, limits the append to the lease holder where several
    * instances share the log (the in-memory log has one generator per channel and ignores it).
@@ -112,6 +118,7 @@ export function createMemoryChannelLog(opts: MemoryChannelLogOptions): ChannelLo
     channel,
     state,
     head: () => Promise.resolve(state()),
+    delivered: () => head,
     append(dataJson) {
       head += 1;
       const entry = new LogEntry(channel, epoch, head, now(), dataJson);

@@ -76,6 +76,11 @@ export class Delivery implements LogSubscriber {
     }
   }
 
+  /** The seq of the last entry handed to the sink, or skipped as one it already had. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
   /** Log subscriber contract. */
   receive(entry: LogEntry): void {
     if (this.#pending) this.#pending.push(entry);

@@ -86,6 +86,10 @@ export class RedisChannelLog implements ChannelLog {
     return this.#state;
   }
 
+  delivered(): number {
+    return this.#subscribed ? this.#delivered : this.#state.seq;
+  }
+
   /** Appends; with `lease`, only while that generator lease holds (else {@link LeaseLost}). */
   async append(dataJson: string, lease = ""): Promise<LogEntry> {
     const { ctx, keys, channel } = this;

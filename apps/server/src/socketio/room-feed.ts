@@ -5,15 +5,29 @@ import type { LogSubscriber } from "../channel-log.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { ServerCounters } from "../server-metrics.ts";
 
+/** A socket whose backlog is sent, waiting to be fed from its channel's room. */
+export interface RoomMember {
+  /** The last seq its own delivery sent (or skipped as one it had). */
+  readonly sentSeq: number;
+  /** Joins the room and ends its own delivery: from the next entry on, the room feeds it. */
+  enter(): void;
+}
+
 /**
  * The live part of Socket.IO delivery for one channel: one log subscriber that emits each message
  * to the channel's room with `io.to(room).emit("message", envelope)`, which encodes the packet
  * once and (Socket.IO 4.8 with `ws`, compression off) builds its WebSocket frame once for every
- * socket. Sockets join after their backlog (see `socket-io-session.ts`); the feed subscribes while
- * its room has members.
+ * socket. The feed subscribes while it has members.
+ *
+ * A member enters the room only where its own delivery stands exactly at the feed's position, so
+ * it gets each entry once: its backlog, read from the store, can be ahead of what a shared log's
+ * subscription has handed over, and until the feed gets there the member stays outside, its own
+ * delivery skipping what it already sent and sending what comes after.
  */
 export class RoomFeed implements LogSubscriber {
-  #members = 0;
+  readonly #members = new Set<RoomMember>();
+  /** Members whose delivery is ahead of the feed. */
+  readonly #waiting = new Set<RoomMember>();
 
   constructor(
     readonly io: Server,
@@ -22,23 +36,35 @@ export class RoomFeed implements LogSubscriber {
   ) {}
 
   /**
-   * A socket joined the room. Every join subscribes (twice changes nothing): a log that began a
-   * new epoch (its shared store lost its data) dropped its subscribers while the members it cut
-   * were still leaving.
+   * A member's backlog is sent. Not called while the log hands an entry over (it runs after a
+   * read), so every subscriber has had `log.delivered()`. Every add subscribes (twice changes
+   * nothing): a log that began a new epoch dropped its subscribers while the members it cut were
+   * still leaving.
    */
-  joined(): void {
-    this.#members += 1;
-    this.channel.log.subscribe(this);
+  add(member: RoomMember): void {
+    this.#members.add(member);
+    const { log } = this.channel;
+    log.subscribe(this);
+    if (member.sentSeq === log.delivered()) member.enter();
+    else this.#waiting.add(member);
   }
 
-  /** A member left; true when the room is empty (the feed unsubscribed and can be dropped). */
-  left(): boolean {
-    if (--this.#members > 0) return false;
+  /** A socket left; true when it was the feed's last member (the feed unsubscribed and can be dropped). */
+  remove(member: RoomMember): boolean {
+    this.#waiting.delete(member);
+    if (!this.#members.delete(member) || this.#members.size > 0) return false;
     this.channel.log.unsubscribe(this);
     return true;
   }
 
   receive(entry: LogEntry): void {
+    // A waiting member whose delivery has sent everything before this entry enters now, and gets
+    // it from the room (its delivery, unsubscribed, no longer sees it).
+    for (const member of this.#waiting) {
+      if (member.sentSeq !== entry.seq - 1) continue;
+      this.#waiting.delete(member);
+      member.enter();
+    }
     const room = this.io.of("/").adapter.rooms.get(this.channel.name);
     if (room === undefined || room.size === 0) return;
     this.io.to(this.channel.name).emit(SOCKET_IO_EVENTS.message, JSON.parse(entry.json));

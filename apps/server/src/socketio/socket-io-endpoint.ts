@@ -140,13 +140,11 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
         feed = new RoomFeed(io, session.channel, counters);
         feeds.set(name, feed);
       }
-      session.socket.join(name);
-      feed.joined();
+      feed.add(session);
     },
     leave(session) {
-      if (!session.joined) return;
       const feed = feeds.get(session.channel.name);
-      if (feed?.channel === session.channel && feed.left()) feeds.delete(session.channel.name);
+      if (feed?.channel === session.channel && feed.remove(session)) feeds.delete(session.channel.name);
     },
   };
 

@@ -14,13 +14,14 @@ import { Delivery, helloFrame, type Sink } from "../delivery.ts";
 import { ApiError } from "../errors.ts";
 import type { LogEntry } from "../log-entry.ts";
 import type { StartPoint } from "../resolve-cursor.ts";
+import type { RoomMember } from "./room-feed.ts";
 
 /** What a session needs from its endpoint. */
 export interface SessionHost {
   readonly ctx: AppContext;
-  /** The socket's backlog is sent: it joins its channel's room (live delivery from there on). */
+  /** The socket's backlog is sent: its channel's room feed takes it over. */
   join(session: SocketIoSession): void;
-  /** The socket is gone: it leaves its room, if it had joined. */
+  /** The socket is gone: its room feed lets it go, if it had it. */
   leave(session: SocketIoSession): void;
 }
 
@@ -45,11 +46,9 @@ export function bufferedBytesOf(socket: Socket): number {
  * backlog by its own {@link Delivery}, then live from its channel's room. Its handlers are shared
  * functions: `this` is the socket, whose `data` holds the session.
  */
-export class SocketIoSession implements Connection, Sink {
+export class SocketIoSession implements Connection, Sink, RoomMember {
   readonly transport = "socketio";
   readonly #delivery: Delivery;
-  /** In the room: live messages come from the room feed, not from the delivery. */
-  #joined = false;
 
   constructor(
     readonly socket: Socket,
@@ -78,21 +77,24 @@ export class SocketIoSession implements Connection, Sink {
     socket.emit(SOCKET_IO_EVENTS.hello, helloFrame(channel, channel.log.state(), start));
     this.#delivery.start(start).then(
       () => {
-        // Live from here: what the delivery sent so far plus the room from now on, with no entry
-        // in between (both are log subscribers, and this runs between two deliveries). The room's
-        // feed subscribes before the delivery leaves: a shared log whose last subscriber left
-        // would stop following its channel, and start again after what it had seen, not sent.
-        if (!socket.connected) return;
-        this.#joined = true;
-        host.join(this);
-        this.#delivery.stop();
+        if (socket.connected) host.join(this);
       },
       () => socket.conn.close(),
     );
   }
 
-  get joined(): boolean {
-    return this.#joined;
+  /** Room member contract. */
+  get sentSeq(): number {
+    return this.#delivery.lastSeq;
+  }
+
+  /**
+   * Room member contract: live from the room from here on. The feed calls it where the delivery
+   * has sent everything before the feed's next entry, so nothing is lost or repeated.
+   */
+  enter(): void {
+    this.socket.join(this.channel.name);
+    this.#delivery.stop();
   }
 
   /** Hub contract (disconnect, shutdown): the Engine.IO connection closes and the client reconnects. */
