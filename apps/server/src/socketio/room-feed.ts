@@ -44,6 +44,8 @@ export class RoomFeed implements LogSubscriber {
   add(member: RoomMember): void {
     this.#members.add(member);
     const { log } = this.channel;
+    // Subscribed before the member's delivery leaves: a shared log whose last subscriber left
+    // would stop following its channel, and start again after what it had seen, not sent.
     log.subscribe(this);
     if (member.sentSeq === log.delivered()) member.enter();
     else this.#waiting.add(member);
