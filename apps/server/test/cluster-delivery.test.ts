@@ -71,10 +71,12 @@ describe("several instances sharing channels through Redis", () => {
       }, 15_000);
       expectSameDelivery(clients, N);
       // Both instances answered polls and long-polls: the cursor of one was honoured by the other.
+      // The balancer alternates, so each has about half; how many in all depends on how fast the
+      // publishes went (a poll every 10 ms), so the bound is a few, not a count of the run.
       for (const instance of c.instances) {
         const m = instance.server?.instance.context.counters.transports;
-        expect(m?.poll.requests).toBeGreaterThan(10);
-        expect(m?.longPoll.requests).toBeGreaterThan(10);
+        expect(m?.poll.requests).toBeGreaterThanOrEqual(3);
+        expect(m?.longPoll.requests).toBeGreaterThanOrEqual(3);
       }
       // One cursor, asked of each instance in turn through the balancer, gets the same answer.
       const answers = await Promise.all(

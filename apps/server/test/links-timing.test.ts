@@ -35,17 +35,35 @@ function expectNear(measured: number, expected: number, what: string) {
   ).toBeLessThanOrEqual(slack);
 }
 
-/** Runs `sample(prefix)` `n` times with the link's prefix and without, alternately: fastest minus fastest. */
-async function compare(link: LinkSpec, n: number, sample: (prefix: string) => Promise<number>) {
+/**
+ * Runs `sample(prefix)` with the link's prefix and without, alternately, `rounds(link)` times, and
+ * hands fastest minus fastest to `check`. On a fast link a figure outside the bound gets more
+ * batches (up to 4): a busy machine only adds time, so the fastest of more samples comes nearer the
+ * link's own fixed delay, while a link that adds the wrong time stays outside however many are
+ * taken. A slow link's bound is tens of ms, far above scheduling noise: one batch.
+ */
+async function compare(
+  link: LinkSpec,
+  sample: (prefix: string) => Promise<number>,
+  check: (added: number) => void,
+) {
   const through: number[] = [];
   const bare: number[] = [];
   await sample(`/link/${link.name}`); // a first round compiles and opens lazy state: not counted
   await sample("");
-  for (let i = 0; i < n; i++) {
-    through.push(await sample(`/link/${link.name}`));
-    bare.push(await sample(""));
+  const batches = isFast(link) ? 4 : 1;
+  for (let batch = 1; ; batch++) {
+    for (let i = 0; i < rounds(link); i++) {
+      through.push(await sample(`/link/${link.name}`));
+      bare.push(await sample(""));
+    }
+    try {
+      check(Math.min(...through) - Math.min(...bare));
+      return;
+    } catch (error) {
+      if (batch === batches) throw error;
+    }
   }
-  return Math.min(...through) - Math.min(...bare);
 }
 
 let server: RunningServer;
@@ -64,36 +82,42 @@ afterAll(() => server.close(500));
 function linkChecks(link: LinkSpec) {
   it("GET /api/time: a new connection takes two round trips (handshake + request), a reused one takes one", async () => {
     let bytes = 0;
-    const fresh = await compare(link, rounds(link), async (prefix) => {
-      const client = await RawHttp.open(server.port);
-      const answer = await client.get(`${prefix}/api/time`);
-      client.close();
-      expect(answer.status).toBe(200);
-      bytes = answer.bytesOut + answer.bytesIn;
-      return answer.ms;
-    });
+    // Request and answer are each below 256 bytes; the slower direction bounds their serialization.
+    const serialization = () => wire(bytes, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity));
+    await compare(
+      link,
+      async (prefix) => {
+        const client = await RawHttp.open(server.port);
+        const answer = await client.get(`${prefix}/api/time`);
+        client.close();
+        expect(answer.status).toBe(200);
+        bytes = answer.bytesOut + answer.bytesIn;
+        return answer.ms;
+      },
+      (fresh) => expectNear(fresh, 2 * link.rttMs + serialization(), "new connection"),
+    );
     const client = await RawHttp.open(server.port);
     await client.get(`/link/${link.name}/api/time`);
-    const reused = await compare(
+    await compare(
       link,
-      rounds(link),
       async (prefix) => (await client.get(`${prefix}/api/time`)).ms,
+      (reused) => expectNear(reused, link.rttMs + serialization(), "reused connection"),
     );
     client.close();
-    // Request and answer are each below 256 bytes; the slower direction bounds their serialization.
-    const serialization = wire(bytes, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity));
-    expectNear(fresh, 2 * link.rttMs + serialization, "new connection");
-    expectNear(reused, link.rttMs + serialization, "reused connection");
   });
 
   it("a WebSocket handshake takes two round trips, a ping frame one", async () => {
-    const handshake = await compare(link, rounds(link), async (prefix) => {
-      const t0 = performance.now();
-      const ws = await openWs(`${wsBase}${prefix}/api/channels/chat/ws`);
-      expect((await ws.next(5000)).type).toBe("hello");
-      ws.socket.terminate();
-      return performance.now() - t0;
-    });
+    await compare(
+      link,
+      async (prefix) => {
+        const t0 = performance.now();
+        const ws = await openWs(`${wsBase}${prefix}/api/channels/chat/ws`);
+        expect((await ws.next(5000)).type).toBe("hello");
+        ws.socket.terminate();
+        return performance.now() - t0;
+      },
+      (handshake) => expectNear(handshake, 2 * link.rttMs, "handshake to hello"),
+    );
     const sockets = {
       through: await openWs(`${wsBase}/link/${link.name}/api/channels/chat/ws`),
       bare: await openWs(`${wsBase}/api/channels/chat/ws`),
@@ -101,25 +125,28 @@ function linkChecks(link: LinkSpec) {
     await sockets.through.next(5000);
     await sockets.bare.next(5000);
     let frames = 0;
-    const ping = await compare(link, rounds(link), async (prefix) => {
-      const ws = prefix ? sockets.through : sockets.bare;
-      const frame = JSON.stringify({ type: "ping", ref: 1 });
-      const sent = performance.now();
-      ws.send(frame);
-      const pong = await ws.nextRaw(5000);
-      expect(JSON.parse(pong)).toMatchObject({ type: "pong", ref: 1 });
-      // A client frame has a 6-byte header and is masked; the server's has 2.
-      frames = frame.length + 6 + pong.length + 2;
-      return performance.now() - sent;
-    });
+    await compare(
+      link,
+      async (prefix) => {
+        const ws = prefix ? sockets.through : sockets.bare;
+        const frame = JSON.stringify({ type: "ping", ref: 1 });
+        const sent = performance.now();
+        ws.send(frame);
+        const pong = await ws.nextRaw(5000);
+        expect(JSON.parse(pong)).toMatchObject({ type: "pong", ref: 1 });
+        // A client frame has a 6-byte header and is masked; the server's has 2.
+        frames = frame.length + 6 + pong.length + 2;
+        return performance.now() - sent;
+      },
+      (ping) =>
+        expectNear(
+          ping,
+          link.rttMs + wire(frames, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity)),
+          "ping → pong",
+        ),
+    );
     sockets.through.socket.terminate();
     sockets.bare.socket.terminate();
-    expectNear(handshake, 2 * link.rttMs, "handshake to hello");
-    expectNear(
-      ping,
-      link.rttMs + wire(frames, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity)),
-      "ping → pong",
-    );
   });
 
   it.skipIf(link.downKbps === null)(
@@ -159,14 +186,17 @@ function linkChecks(link: LinkSpec) {
     await client.get(`/link/${link.name}/api/time`);
     const body = JSON.stringify({ data: "u".repeat(60 * 1024) });
     let size = 0;
-    const added = await compare(link, rounds(link), async (prefix) => {
-      const answer = await client.request("POST", `${prefix}/api/channels/up-${link.name}/messages`, body);
-      expect(answer.status).toBe(201);
-      size = answer.bytesOut;
-      return answer.ms;
-    });
+    await compare(
+      link,
+      async (prefix) => {
+        const answer = await client.request("POST", `${prefix}/api/channels/up-${link.name}/messages`, body);
+        expect(answer.status).toBe(201);
+        size = answer.bytesOut;
+        return answer.ms;
+      },
+      (added) => expectNear(added - link.rttMs, wire(size, link.upKbps), "60 KiB upload"),
+    );
     client.close();
-    expectNear(added - link.rttMs, wire(size, link.upKbps), "60 KiB upload");
   });
 }
 
