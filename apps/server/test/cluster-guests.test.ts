@@ -1,11 +1,14 @@
-import type { Envelope, HelloFrame } from "@transport-lab/protocol";
+import { CLOSE_CODES, type Envelope, type HelloFrame } from "@transport-lab/protocol";
+import { createClient } from "redis";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { channelKeys } from "../src/redis/keys.ts";
 import { plainText, WELCOME } from "../src/transports/plain-ws.ts";
 import { Inbox } from "./clients.ts";
 import { type ClusterHarness, withCluster } from "./cluster/cluster-harness.ts";
-import { eventually, range } from "./helpers.ts";
+import { startTcpGate } from "./cluster/tcp-gate.ts";
+import { eventually, range, request, sleep } from "./helpers.ts";
 import { openResumingClient } from "./resuming-clients.ts";
 
 /** A `socket.io-client` socket on `base`, its `message` events kept in order. */
@@ -23,9 +26,11 @@ function sio(c: ClusterHarness, base: string, options: Partial<ManagerOptions & 
 function plain(c: ClusterHarness, base: string) {
   const ws = new WebSocket(base.replace(/^http/, "ws"));
   const texts = new Inbox<string>();
+  const closed = new Promise<number>((resolve) => ws.on("close", resolve));
   ws.on("message", (data) => texts.push(data.toString()));
-  c.defer(() => ws.close());
-  return { ws, texts };
+  ws.on("error", () => {});
+  c.defer(() => ws.terminate());
+  return { ws, texts, closed };
 }
 
 describe("the guest endpoints on instances sharing channels through Redis", () => {
@@ -97,6 +102,75 @@ describe("the guest endpoints on instances sharing channels through Redis", () =
       await eventually(() => expect(again.envelopes.length).toBe(20), 10_000);
       expect(again.envelopes.map((e) => e.seq)).toEqual(range(21, 40));
       expect(again.envelopes.map((e) => (e.data as { i: number }).i)).toEqual(range(21, 40));
+    });
+  });
+
+  it("when Redis forgets `chat` and it comes back in a new epoch, new plain and Socket.IO clients get its messages while the old ones are still closing", {
+    timeout: 60_000,
+  }, async () => {
+    // CHANNEL_IDLE_MS 100: a channel Redis has no log of comes back in a new epoch after 1 s.
+    await withCluster({ options: { channelIdleMs: 100 } }, async (c) => {
+      const [a, b] = c.instances as [(typeof c.instances)[0], (typeof c.instances)[0]];
+      const direct = createClient({ url: c.redis.url });
+      await direct.connect();
+      c.defer(() => direct.destroy());
+      // The old clients reach A through a gate that can hold their traffic: a close A sends them
+      // then stays unanswered, so A still counts them while the channel begins anew. That holds
+      // the plain client (its endpoint must subscribe again on the next open: fails without).
+      // Engine.IO ends a session as soon as it sends its close, so the old Socket.IO client leaves
+      // the room feed at once; for it the test checks the resume across the new epoch.
+      const gate = await startTcpGate(a.port);
+      c.defer(() => gate.stop());
+      const gated = `http://127.0.0.1:${gate.port}`;
+      const oldPlain = plain(c, gated);
+      const oldSio = sio(c, gated, { transports: ["websocket"] });
+      const { epoch: oldEpoch } = await oldSio.hello.next();
+      expect(await oldPlain.texts.next()).toBe(WELCOME);
+      for (const n of [1, 2, 3]) await c.publish(b.url, "chat", `old ${n}`);
+      expect(await oldPlain.texts.take(3)).toEqual(["old 1", "old 2", "old 3"]);
+      await eventually(() => expect(oldSio.envelopes.map((e) => e.seq)).toEqual([1, 2, 3]), 5000);
+
+      gate.hold();
+      const sioGone = new Promise((resolve) => oldSio.socket.on("disconnect", resolve));
+      await direct.del([channelKeys("chat").meta, channelKeys("chat").stream]);
+      await sleep(1100); // past the span of the first epoch
+      const first = await c.publish(b.url, "chat", "new 1");
+      const [newEpoch, seq] = first.cursor.split(":");
+      expect(newEpoch).not.toBe(oldEpoch);
+      expect(seq).toBe("1");
+      // A has seen the new epoch, so it has cut its clients of `chat`; the gate holds their closes.
+      await eventually(async () => {
+        const info = await request<{ epoch: string }>(`${a.url}/api/channels/chat`);
+        expect(info.body.epoch).toBe(newEpoch);
+      }, 5000);
+
+      const newPlain = plain(c, a.url);
+      const newSio = sio(c, a.url, {
+        auth: { cursor: `${oldEpoch}:3` },
+        transports: ["websocket"],
+      });
+      const resets: string[] = [];
+      newSio.socket.on("reset", (r: { reason: string }) => resets.push(r.reason));
+      expect(await newPlain.texts.next()).toBe(WELCOME);
+      await newSio.hello.next();
+      await eventually(() => expect(newSio.envelopes.map((e) => e.seq)).toEqual([1]), 5000);
+      for (const n of [2, 3]) await c.publish(b.url, "chat", `new ${n}`);
+      expect(await newPlain.texts.take(2)).toEqual(["new 2", "new 3"]);
+      await eventually(() => expect(newSio.envelopes.map((e) => e.seq)).toEqual([1, 2, 3]), 5000);
+      expect(newSio.envelopes.map((e) => e.data)).toEqual(["new 1", "new 2", "new 3"]);
+      expect(resets).toEqual(["epoch"]);
+
+      // The old plain client gets its close once the gate lets it through, and nothing else; the
+      // new ones go on.
+      expect(oldPlain.texts.size).toBe(0);
+      gate.release();
+      expect(await oldPlain.closed).toBe(CLOSE_CODES.serviceRestart);
+      expect(oldPlain.texts.size).toBe(0);
+      await sioGone;
+      expect(oldSio.envelopes.map((e) => e.seq)).toEqual([1, 2, 3]);
+      await c.publish(b.url, "chat", "new 4");
+      expect(await newPlain.texts.next()).toBe("new 4");
+      await eventually(() => expect(newSio.envelopes.map((e) => e.seq)).toEqual([1, 2, 3, 4]), 5000);
     });
   });
 
