@@ -32,7 +32,7 @@ export function CompareView(p: CompareViewProps) {
         Compare the {p.socketio ? "four transports and Socket.IO" : "four transports"}
       </h2>
       <SocketIoToggle on={p.socketio} onToggle={p.onToggleSocketIo} />
-      <div className="panel-grid">
+      <div className={view.lanes.length > 4 ? "panel-grid five" : "panel-grid"}>
         {view.lanes.map((lane) => (
           <TransportPanel
             key={lane.transport}
