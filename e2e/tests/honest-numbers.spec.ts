@@ -55,6 +55,10 @@ for (const scenario of ["steady", "with every connection cut once"] as const) {
     api,
     newChannel,
   }, testInfo) => {
+    // Two generator runs (5 s) and the page's start take ~12 s on a quiet machine, and the settled
+    // reading may wait up to 20 s for a quiet moment: more than the default 30 s on a busy one
+    // (CI saw 31.8 s, then 15 s on the retry).
+    test.setTimeout(60_000);
     const ch = newChannel("cdp");
     const meter = await NetworkMeter.attach(page, ch);
     // Polls 2 s apart leave quiet moments in which both sides can be read at rest.
