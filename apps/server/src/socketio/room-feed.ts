@@ -60,19 +60,29 @@ export class RoomFeed implements LogSubscriber {
   }
 
   receive(entry: LogEntry): void {
-    // A waiting member whose delivery has sent everything before this entry enters now, and gets
+    // The log hands an entry to its subscribers in the order they subscribed: a member's delivery
+    // that came before the feed has sent this entry already, one that comes after has not.
+    // A waiting member whose delivery has sent everything before this entry enters now and gets
     // it from the room (its delivery, unsubscribed, no longer sees it).
+    this.#letIn(entry.seq - 1);
+    const room = this.io.of("/").adapter.rooms.get(this.channel.name);
+    if (room !== undefined && room.size > 0) {
+      this.io.to(this.channel.name).emit(SOCKET_IO_EVENTS.message, JSON.parse(entry.json));
+      const stats = this.counters.transports.socketio;
+      stats.messagesOut += room.size;
+      // The `42["message",…]` packet each socket gets: the envelope and 14 bytes around it.
+      stats.bytesOut += room.size * (entry.size + 14);
+    }
+    // One whose delivery sent this entry itself enters after it: the room feeds it from the next.
+    this.#letIn(entry.seq);
+  }
+
+  /** Lets in the waiting members whose delivery's last seq is `seq`. */
+  #letIn(seq: number): void {
     for (const member of this.#waiting) {
-      if (member.sentSeq !== entry.seq - 1) continue;
+      if (member.sentSeq !== seq) continue;
       this.#waiting.delete(member);
       member.enter();
     }
-    const room = this.io.of("/").adapter.rooms.get(this.channel.name);
-    if (room === undefined || room.size === 0) return;
-    this.io.to(this.channel.name).emit(SOCKET_IO_EVENTS.message, JSON.parse(entry.json));
-    const stats = this.counters.transports.socketio;
-    stats.messagesOut += room.size;
-    // The `42["message",…]` packet each socket gets: the envelope and 14 bytes around it.
-    stats.bytesOut += room.size * (entry.size + 14);
   }
 }
