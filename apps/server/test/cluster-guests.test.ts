@@ -162,6 +162,8 @@ describe("the guest endpoints on instances sharing channels through Redis", () =
 
       // The old plain client gets its close once the gate lets it through, and nothing else; the
       // new ones go on.
+      // Still open on the client's side: A's close is held in the gate, not yet through.
+      expect(oldPlain.ws.readyState).toBe(WebSocket.OPEN);
       expect(oldPlain.texts.size).toBe(0);
       gate.release();
       expect(await oldPlain.closed).toBe(CLOSE_CODES.serviceRestart);

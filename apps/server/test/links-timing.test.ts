@@ -98,12 +98,15 @@ function linkChecks(link: LinkSpec) {
     );
     const client = await RawHttp.open(server.port);
     await client.get(`/link/${link.name}/api/time`);
-    await compare(
-      link,
-      async (prefix) => (await client.get(`${prefix}/api/time`)).ms,
-      (reused) => expectNear(reused, link.rttMs + serialization(), "reused connection"),
-    );
-    client.close();
+    try {
+      await compare(
+        link,
+        async (prefix) => (await client.get(`${prefix}/api/time`)).ms,
+        (reused) => expectNear(reused, link.rttMs + serialization(), "reused connection"),
+      );
+    } finally {
+      client.close();
+    }
   });
 
   it("a WebSocket handshake takes two round trips, a ping frame one", async () => {
@@ -125,28 +128,31 @@ function linkChecks(link: LinkSpec) {
     await sockets.through.next(5000);
     await sockets.bare.next(5000);
     let frames = 0;
-    await compare(
-      link,
-      async (prefix) => {
-        const ws = prefix ? sockets.through : sockets.bare;
-        const frame = JSON.stringify({ type: "ping", ref: 1 });
-        const sent = performance.now();
-        ws.send(frame);
-        const pong = await ws.nextRaw(5000);
-        expect(JSON.parse(pong)).toMatchObject({ type: "pong", ref: 1 });
-        // A client frame has a 6-byte header and is masked; the server's has 2.
-        frames = frame.length + 6 + pong.length + 2;
-        return performance.now() - sent;
-      },
-      (ping) =>
-        expectNear(
-          ping,
-          link.rttMs + wire(frames, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity)),
-          "ping → pong",
-        ),
-    );
-    sockets.through.socket.terminate();
-    sockets.bare.socket.terminate();
+    try {
+      await compare(
+        link,
+        async (prefix) => {
+          const ws = prefix ? sockets.through : sockets.bare;
+          const frame = JSON.stringify({ type: "ping", ref: 1 });
+          const sent = performance.now();
+          ws.send(frame);
+          const pong = await ws.nextRaw(5000);
+          expect(JSON.parse(pong)).toMatchObject({ type: "pong", ref: 1 });
+          // A client frame has a 6-byte header and is masked; the server's has 2.
+          frames = frame.length + 6 + pong.length + 2;
+          return performance.now() - sent;
+        },
+        (ping) =>
+          expectNear(
+            ping,
+            link.rttMs + wire(frames, Math.min(link.upKbps ?? Infinity, link.downKbps ?? Infinity)),
+            "ping → pong",
+          ),
+      );
+    } finally {
+      sockets.through.socket.terminate();
+      sockets.bare.socket.terminate();
+    }
   });
 
   it.skipIf(link.downKbps === null)(
@@ -186,17 +192,24 @@ function linkChecks(link: LinkSpec) {
     await client.get(`/link/${link.name}/api/time`);
     const body = JSON.stringify({ data: "u".repeat(60 * 1024) });
     let size = 0;
-    await compare(
-      link,
-      async (prefix) => {
-        const answer = await client.request("POST", `${prefix}/api/channels/up-${link.name}/messages`, body);
-        expect(answer.status).toBe(201);
-        size = answer.bytesOut;
-        return answer.ms;
-      },
-      (added) => expectNear(added - link.rttMs, wire(size, link.upKbps), "60 KiB upload"),
-    );
-    client.close();
+    try {
+      await compare(
+        link,
+        async (prefix) => {
+          const answer = await client.request(
+            "POST",
+            `${prefix}/api/channels/up-${link.name}/messages`,
+            body,
+          );
+          expect(answer.status).toBe(201);
+          size = answer.bytesOut;
+          return answer.ms;
+        },
+        (added) => expectNear(added - link.rttMs, wire(size, link.upKbps), "60 KiB upload"),
+      );
+    } finally {
+      client.close();
+    }
   });
 }
 

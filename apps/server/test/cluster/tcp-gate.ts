@@ -58,6 +58,7 @@ export async function startTcpGate(targetPort: number): Promise<TcpGate> {
     },
     hold() {
       for (const pair of pairs) {
+        if (held.includes(pair)) continue;
         const [client, upstream] = pair;
         // Unread bytes stay in the sockets' buffers (and the kernel's) until the release.
         client.unpipe(upstream);
@@ -69,6 +70,7 @@ export async function startTcpGate(targetPort: number): Promise<TcpGate> {
     },
     release() {
       for (const [client, upstream] of held.splice(0)) {
+        if (client.destroyed || upstream.destroyed) continue;
         client.pipe(upstream);
         upstream.pipe(client);
       }
