@@ -1,9 +1,11 @@
-import { CLOSE_CODES, type Envelope, type HelloFrame } from "@transport-lab/protocol";
+import { type ChannelInfo, CLOSE_CODES, type Envelope, type HelloFrame } from "@transport-lab/protocol";
 import { createClient } from "redis";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { EPOCH_SPAN_FACTOR } from "../src/redis/epochs.ts";
 import { channelKeys } from "../src/redis/keys.ts";
+import { START_EPOCH_REUSE_MS } from "../src/redis/redis-channel-log.ts";
 import { plainText, WELCOME } from "../src/transports/plain-ws.ts";
 import { Inbox } from "./clients.ts";
 import { type ClusterHarness, withCluster } from "./cluster/cluster-harness.ts";
@@ -108,8 +110,11 @@ describe("the guest endpoints on instances sharing channels through Redis", () =
   it("when Redis forgets `chat` and it comes back in a new epoch, new plain and Socket.IO clients get its messages while the old ones are still closing", {
     timeout: 60_000,
   }, async () => {
-    // CHANNEL_IDLE_MS 100: a channel Redis has no log of comes back in a new epoch after 1 s.
-    await withCluster({ options: { channelIdleMs: 100 } }, async (c) => {
+    // A channel Redis has no log of comes back in the epoch of the current span, which changes
+    // every EPOCH_SPAN_FACTOR × CHANNEL_IDLE_MS (1 s here).
+    const channelIdleMs = 100;
+    const spanMs = EPOCH_SPAN_FACTOR * channelIdleMs;
+    await withCluster({ options: { channelIdleMs } }, async (c) => {
       const [a, b] = c.instances as [(typeof c.instances)[0], (typeof c.instances)[0]];
       const direct = createClient({ url: c.redis.url });
       await direct.connect();
@@ -133,14 +138,16 @@ describe("the guest endpoints on instances sharing channels through Redis", () =
       gate.hold();
       const sioGone = new Promise((resolve) => oldSio.socket.on("disconnect", resolve));
       await direct.del([channelKeys("chat").meta, channelKeys("chat").stream]);
-      await sleep(1100); // past the span of the first epoch
+      // Past the first epoch's span, and past the time for which an instance reuses the epoch it
+      // computed for a new log.
+      await sleep(Math.max(spanMs, START_EPOCH_REUSE_MS) + 100);
       const first = await c.publish(b.url, "chat", "new 1");
       const [newEpoch, seq] = first.cursor.split(":");
       expect(newEpoch).not.toBe(oldEpoch);
       expect(seq).toBe("1");
       // A has seen the new epoch, so it has cut its clients of `chat`; the gate holds their closes.
       await eventually(async () => {
-        const info = await request<{ epoch: string }>(`${a.url}/api/channels/chat`);
+        const info = await request<ChannelInfo>(`${a.url}/api/channels/chat`);
         expect(info.body.epoch).toBe(newEpoch);
       }, 5000);
 
@@ -160,9 +167,8 @@ describe("the guest endpoints on instances sharing channels through Redis", () =
       expect(newSio.envelopes.map((e) => e.data)).toEqual(["new 1", "new 2", "new 3"]);
       expect(resets).toEqual(["epoch"]);
 
-      // The old plain client gets its close once the gate lets it through, and nothing else; the
-      // new ones go on.
-      // Still open on the client's side: A's close is held in the gate, not yet through.
+      // The old plain client is still open (A's close waits in the gate); once the gate lets it
+      // through it gets that close and nothing else, and the new clients go on.
       expect(oldPlain.ws.readyState).toBe(WebSocket.OPEN);
       expect(oldPlain.texts.size).toBe(0);
       gate.release();

@@ -20,7 +20,7 @@ export interface TcpGate {
 export async function startTcpGate(targetPort: number): Promise<TcpGate> {
   const sockets = new Set<net.Socket>();
   const pairs = new Set<[net.Socket, net.Socket]>();
-  const held: [net.Socket, net.Socket][] = [];
+  const held = new Set<[net.Socket, net.Socket]>();
   let closed = false;
   const server = net.createServer((client) => {
     if (closed) {
@@ -58,22 +58,23 @@ export async function startTcpGate(targetPort: number): Promise<TcpGate> {
     },
     hold() {
       for (const pair of pairs) {
-        if (held.includes(pair)) continue;
+        if (held.has(pair)) continue;
         const [client, upstream] = pair;
         // Unread bytes stay in the sockets' buffers (and the kernel's) until the release.
         client.unpipe(upstream);
         upstream.unpipe(client);
         client.pause();
         upstream.pause();
-        held.push(pair);
+        held.add(pair);
       }
     },
     release() {
-      for (const [client, upstream] of held.splice(0)) {
+      for (const [client, upstream] of held) {
         if (client.destroyed || upstream.destroyed) continue;
         client.pipe(upstream);
         upstream.pipe(client);
       }
+      held.clear();
     },
     stop() {
       closed = true;
