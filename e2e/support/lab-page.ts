@@ -102,10 +102,39 @@ export async function readCost(page: Page, transport: LaneName) {
   };
 }
 
-/** Presses an export button ("Export JSON", a saved run's "CSV", …; the `nth` of that name) and reads the download. */
+/** How long an export may take to start its download before {@link exported} says what the page saw. */
+const DOWNLOAD_START_MS = 20_000;
+
+/**
+ * Presses an export button ("Export JSON", a saved run's "CSV", …; the `nth` of that name) and reads the download.
+ * If no download starts, the error lists the clicks the page received (the button's, then the
+ * export's own click of its download link), so that a missing download says where it got lost.
+ */
 export async function exported(page: Page, name: string, nth = 0): Promise<string> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __exportClicks?: string[] };
+    if (w.__exportClicks !== undefined) return;
+    const clicks: string[] = [];
+    w.__exportClicks = clicks;
+    document.addEventListener(
+      "click",
+      (e) => {
+        const el = e.target as HTMLElement;
+        const what = el instanceof HTMLAnchorElement ? `a download=${el.download}` : (el.textContent ?? "");
+        clicks.push(`${Math.round(performance.now())} ms: ${el.tagName} ${what.slice(0, 60)}`);
+      },
+      true,
+    );
+  });
   const [download] = await Promise.all([
-    page.waitForEvent("download"),
+    page.waitForEvent("download", { timeout: DOWNLOAD_START_MS }).catch(async (err: Error) => {
+      const clicks = await page
+        .evaluate(() => (window as unknown as { __exportClicks?: string[] }).__exportClicks ?? [])
+        .catch(() => ["(the page did not answer)"]);
+      throw new Error(
+        `no download after pressing "${name}": ${err.message}; clicks the page saw: ${clicks.join("; ") || "none"}`,
+      );
+    }),
     page.getByRole("button", { name, exact: true }).nth(nth).click(),
   ]);
   return readFile(await download.path(), "utf8");

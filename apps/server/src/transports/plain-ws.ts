@@ -99,7 +99,7 @@ export class PlainWsEndpoint implements LogSubscriber {
       refuseWith(socket, err);
       return;
     }
-    if (socket.destroyed) return; // the client left while the channel was obtained
+    if (socket.destroyed) return ctx.hub.release(channel); // the client left while the channel was obtained
     // The server's `ws` server makes PeerSockets (its `WebSocket` option).
     this.wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws as PeerSocket, channel, address));
   }
