@@ -12,13 +12,14 @@ import {
   type Table,
 } from "@transport-lab/report";
 import { type Environment, environmentLine, SHARED_MACHINE_NOTE, SOCKET_IO_ANCHOR } from "./environment.ts";
-import { idleFigures, idleTable, medianRatio, spreadText } from "./idle-memory.ts";
+import { idleFigures, idleTable, medianRatio, type Spread, spread, spreadText } from "./idle-memory.ts";
 import { anchorOf, baselineOf, OVERLOADED_MS, ratio, sameRunRatio } from "./ratios.ts";
 import type { RunResult } from "./run.ts";
 
 /** One measured cell of the capacity suite. */
 export interface CapacityRow {
-  readonly scenario: "idle" | "fanout" | "maxrate";
+  /** "repeat": a further sample of a WebSocket fan-out cell (see {@link repeatedTable}). */
+  readonly scenario: "idle" | "fanout" | "repeat" | "maxrate";
   readonly result: RunResult;
 }
 
@@ -168,6 +169,117 @@ function anchorTable(idle: readonly RunResult[], fan: readonly RunResult[]): Tab
   };
 }
 
+/** A run that kept within {@link OVERLOADED_MS} of its schedule, so its figures describe that rate. */
+const keptUp = (r: RunResult) => (r.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY) <= OVERLOADED_MS;
+
+/** One figure of a repeated WebSocket fan-out cell, per target over its samples. */
+export interface RepeatedFigure {
+  readonly label: string;
+  /** The label in a chart's group. */
+  readonly short: string;
+  readonly rate: number;
+  readonly clients: number;
+  readonly digits: number;
+  readonly server: Spread | undefined;
+  readonly raw: Spread | undefined;
+  readonly sio: Spread | undefined;
+  /** This server's sample ÷ the raw `ws` sample of the same round, in run order. */
+  readonly pairs: readonly number[];
+}
+
+/**
+ * The WebSocket fan-out cells sampled more than once (the fan-out row and its repeats), for the
+ * figures issue 14's CPU and p99 goals are read at. The k-th sample of each target comes from the
+ * same round. Samples of a target that fell behind its schedule are left out.
+ */
+export function repeatedFigures(results: readonly CapacityRow[]): RepeatedFigure[] {
+  const repeats = results.filter((r) => r.scenario === "repeat").map((r) => r.result);
+  const pool = results
+    .filter((r) => r.scenario === "repeat" || r.scenario === "fanout")
+    .map((r) => r.result)
+    .filter((r) => r.spec.transport === "ws" || r.target === "socketio-baseline");
+  const cells = [...new Map(repeats.map((r) => [`${r.spec.rate}|${r.spec.clients}`, r.spec])).values()];
+  return cells.flatMap(({ rate, clients }) => {
+    const of = (target: RunResult["target"]) =>
+      pool.filter((r) => r.target === target && r.spec.rate === rate && r.spec.clients === clients);
+    const [server, raw, sio] = [of("server"), of("ws-baseline"), of("socketio-baseline")];
+    return (
+      [
+        ["µs of CPU per delivery", "CPU/dlv", (r: RunResult) => r.server.cpuPerDeliveryUs, 2],
+        ["p99 ms from sequencing", "p99", (r: RunResult) => r.latency.p99, 1],
+      ] as const
+    ).map(([label, short, figure, digits]) => {
+      const sampleOf = (r: RunResult | undefined) => {
+        const v = r === undefined || !keptUp(r) ? null : figure(r);
+        return v === null || v <= 0 ? undefined : v;
+      };
+      const values = (runs: readonly RunResult[]) =>
+        spread(runs.map(sampleOf).filter((x): x is number => x !== undefined));
+      const pairs = server.flatMap((r, k) => {
+        const [a, b] = [sampleOf(r), sampleOf(raw[k])];
+        return a === undefined || b === undefined ? [] : [a / b];
+      });
+      return {
+        label,
+        short,
+        rate,
+        clients,
+        digits,
+        server: values(server),
+        raw: values(raw),
+        sio: values(sio),
+        pairs,
+      };
+    });
+  });
+}
+
+function repeatedTable(figures: readonly RepeatedFigure[]): Table {
+  return {
+    title: "WebSocket fan-out, repeated",
+    note: `Each cell run several times, the targets by turns (this server, raw ws, Socket.IO) and the rates by turns, each target freshly started: median (lowest–highest) over the samples; ×ws and ×sio are ratios of the medians; "each sample": this server's sample ÷ the raw ws sample of the same round. A sample more than ${OVERLOADED_MS} ms behind its schedule (p99) is left out.`,
+    head: [
+      "figure",
+      "msg/s × clients",
+      "samples",
+      "this server",
+      "raw ws",
+      "Socket.IO",
+      "server ×ws",
+      "server ×ws each sample",
+      "server ×sio",
+    ],
+    keys: 2,
+    rows: figures.map((f) => [
+      f.label,
+      `${f.rate} × ${f.clients}`,
+      String(f.server?.n ?? 0),
+      spreadText(f.server, f.digits),
+      spreadText(f.raw, f.digits),
+      spreadText(f.sio, f.digits),
+      medianRatio(f.server, f.raw),
+      f.pairs.length === 0 ? "–" : f.pairs.map((x) => x.toFixed(2)).join(" "),
+      medianRatio(f.server, f.sio),
+    ]),
+  };
+}
+
+/** The repeated figures as multiples of raw `ws` (its bar at 1): medians over the samples. */
+function repeatedChart(figures: readonly RepeatedFigure[]): string {
+  const over = (a: Spread | undefined, b: Spread | undefined) =>
+    a === undefined || b === undefined || b.median <= 0 ? null : a.median / b.median;
+  return barChart({
+    title: "× raw ws, medians of the repeated cells",
+    unit: "× raw ws",
+    groups: figures.map((f) => `${f.short} @ ${f.rate}/s`),
+    series: [
+      { name: "this server", color: SERVER_COLOR, values: figures.map((f) => over(f.server, f.raw)) },
+      { name: "raw ws", color: BASELINE_COLOR, values: figures.map((f) => over(f.raw, f.raw)) },
+      { name: "Socket.IO", color: SOCKET_IO_COLOR, values: figures.map((f) => over(f.sio, f.raw)) },
+    ],
+  });
+}
+
 /** The best rows of this server's baseline and of Socket.IO (for WebSocket) beside a server's best row. */
 function maxRateCompanions(
   r: RunResult,
@@ -244,7 +356,14 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
   const idle = results.filter((r) => r.scenario === "idle").map((r) => r.result);
   const fan = results.filter((r) => r.scenario === "fanout").map((r) => r.result);
   const best = maxRates(results);
-  const tables = [idleTable(idle), fanoutTable(fan), maxRateTable(best), anchorTable(idle, fan)];
+  const repeated = repeatedFigures(results);
+  const tables = [
+    idleTable(idle),
+    fanoutTable(fan),
+    repeatedTable(repeated),
+    maxRateTable(best),
+    anchorTable(idle, fan),
+  ];
   const title = `Capacity benchmark${quick ? " (quick)" : ""}`;
   const machine = `Machine: ${environmentLine(env)}. ${SHARED_MACHINE_NOTE}`;
   const md = [
@@ -276,6 +395,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
       (r) => r.latency.p99,
       true, // interval polling's ~1 s beside WebSocket's ms: decades apart
     ),
+    repeatedChart(repeated),
     targetChart(
       "deliveries/s at p99 < 100 ms",
       "k/s",

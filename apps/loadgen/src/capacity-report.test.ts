@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { type CapacityRow, repeatedFigures } from "./capacity-report.ts";
+import type { RunResult } from "./run.ts";
+
+/** A fan-out cell with the two figures the repeated table reads. */
+const cell = (
+  scenario: CapacityRow["scenario"],
+  target: RunResult["target"],
+  rate: number,
+  cpu: number,
+  p99: number,
+  scheduleP99 = p99,
+): CapacityRow => ({
+  scenario,
+  result: {
+    target,
+    spec: { transport: target === "socketio-baseline" ? "socketio" : "ws", rate, clients: 1000 },
+    latency: { p99 },
+    latencyScheduled: { p99: scheduleP99 },
+    server: { cpuPerDeliveryUs: cpu },
+  } as unknown as RunResult,
+});
+
+/** One round: this server, raw ws, Socket.IO, as the suite's `compared` runs them. */
+const round = (scenario: CapacityRow["scenario"], rate: number, server: number, raw: number, sio = 18) => [
+  cell(scenario, "server", rate, server, 30),
+  cell(scenario, "ws-baseline", rate, raw, 27),
+  cell(scenario, "socketio-baseline", rate, sio, 31),
+];
+
+describe("repeated fan-out figures", () => {
+  it("pools the fan-out row with its repeats: medians, ranges and ratios round by round", () => {
+    const figures = repeatedFigures([
+      ...round("fanout", 10, 11, 14),
+      // Rows the table must not take: another scenario, another transport of this server.
+      cell("maxrate", "server", 10, 99, 99),
+      {
+        ...cell("fanout", "server", 10, 77, 77),
+        result: {
+          ...cell("fanout", "server", 10, 77, 77).result,
+          spec: { transport: "sse", rate: 10, clients: 1000 },
+        } as RunResult,
+      },
+      ...round("repeat", 10, 12, 13),
+      ...round("repeat", 10, 10, 12.5),
+    ]);
+    const cpu = figures.find((f) => f.rate === 10 && f.short === "CPU/dlv");
+    expect(cpu?.server).toEqual({ median: 11, min: 10, max: 12, n: 3 });
+    expect(cpu?.raw).toEqual({ median: 13, min: 12.5, max: 14, n: 3 });
+    expect(cpu?.sio?.n).toBe(3);
+    expect(cpu?.pairs.map((x) => x.toFixed(3))).toEqual(["0.786", "0.923", "0.800"]);
+    const p99 = figures.find((f) => f.rate === 10 && f.short === "p99");
+    expect(p99?.server?.median).toBe(30);
+    expect(p99?.raw?.median).toBe(27);
+  });
+
+  it("gives figures only for cells that were repeated, and leaves out samples behind their schedule", () => {
+    const figures = repeatedFigures([
+      ...round("fanout", 100, 5, 9),
+      ...round("fanout", 50, 9, 11),
+      ...round("repeat", 50, 8, 10),
+      cell("repeat", "server", 50, 7, 40),
+      cell("repeat", "ws-baseline", 50, 20, 40, 1800),
+    ]);
+    expect(new Set(figures.map((f) => f.rate))).toEqual(new Set([50]));
+    const cpu = figures.find((f) => f.short === "CPU/dlv");
+    // The overloaded raw ws sample counts neither in its median nor in a pair.
+    expect(cpu?.raw).toEqual({ median: 10.5, min: 10, max: 11, n: 2 });
+    expect(cpu?.server?.n).toBe(3);
+    expect(cpu?.pairs.map((x) => x.toFixed(2))).toEqual(["0.82", "0.80"]);
+  });
+});
