@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CapacityRow, repeatedFigures } from "./capacity-report.ts";
+import { type CapacityRow, failedTries, repeatedFigures } from "./capacity-report.ts";
 import type { RunResult } from "./run.ts";
 
 /** A fan-out cell with the two figures the repeated table reads. */
@@ -15,6 +15,8 @@ const cell = (
   result: {
     target,
     spec: { transport: target === "socketio-baseline" ? "socketio" : "ws", rate, clients: 1000 },
+    received: 1000,
+    expected: 1000,
     latency: { p99 },
     latencyScheduled: { p99: scheduleP99 },
     server: { cpuPerDeliveryUs: cpu },
@@ -68,5 +70,33 @@ describe("repeated fan-out figures", () => {
     expect(cpu?.raw).toEqual({ median: 10.5, min: 10, max: 11, n: 2 });
     expect(cpu?.server?.n).toBe(3);
     expect(cpu?.pairs.map((x) => x.toFixed(2))).toEqual(["0.82", "0.80"]);
+  });
+});
+
+describe("highest sustained rate", () => {
+  it("names the rates a target needed a second try at and the one it failed twice", () => {
+    const step = (target: RunResult["target"], rate: number, p99: number) =>
+      cell("maxrate", target, rate, 5, p99);
+    const rows = [
+      step("server", 20, 30),
+      step("server", 50, 140), // a slow spell: the second try sustains it
+      step("server", 50, 40),
+      step("server", 80, 60),
+      step("server", 120, 180),
+      step("server", 120, 150),
+      // Another target's failures are not this one's.
+      step("ws-baseline", 20, 130),
+      step("ws-baseline", 20, 40),
+      step("ws-baseline", 50, 120),
+      step("ws-baseline", 50, 120),
+    ];
+    const best = rows[3]?.result as RunResult;
+    expect(failedTries(best, rows)).toEqual({ retried: "50", stopped: "120" });
+    expect(failedTries(rows[7]?.result as RunResult, rows)).toEqual({ retried: "20", stopped: "50" });
+    // A target that sustained every step has nowhere it stopped.
+    expect(failedTries(rows[0]?.result as RunResult, [rows[0] as CapacityRow])).toEqual({
+      retried: "–",
+      stopped: "–",
+    });
   });
 });

@@ -292,15 +292,45 @@ function maxRateCompanions(
   return [raw, withAnchor(r) ? of("socketio", "socketio-baseline") : undefined];
 }
 
-function maxRateTable(best: Map<string, RunResult>): Table {
+/** The rates a target's failed tries were at: those it then sustained, and where it stopped. */
+export function failedTries(
+  r: RunResult,
+  rows: readonly CapacityRow[],
+): { retried: string; stopped: string } {
+  const failed = rows
+    .filter(({ scenario, result: x }) => scenario === "maxrate" && x.target === r.target)
+    .map(({ result: x }) => x)
+    .filter((x) => x.spec.transport === r.spec.transport && !sustained(x))
+    .map((x) => x.spec.rate);
+  const retried = failed.filter((rate) => rate <= r.spec.rate);
+  const above = failed.filter((rate) => rate > r.spec.rate);
+  return {
+    retried: retried.length === 0 ? "–" : retried.join(", "),
+    stopped: above.length === 0 ? "–" : String(Math.min(...above)),
+  };
+}
+
+function maxRateTable(best: Map<string, RunResult>, all: readonly CapacityRow[]): Table {
   const rows = [...best.values()];
   return {
     title: "Highest sustained rate (p99 < 100 ms from sequencing and from schedule, ≥ 95 % delivered)",
-    note: "×base: this server's deliveries/s ÷ its raw baseline's; ×sio: ÷ Socket.IO's (WebSocket). Each target steps up through the rates (to the fan-out's client count) until the first one it does not sustain.",
-    head: ["transport", "target", "rate msg/s", "deliveries/s", "p99 ms", "µs/dlv", "×base", "×sio"],
+    note: "×base: this server's deliveries/s ÷ its raw baseline's; ×sio: ÷ Socket.IO's (WebSocket). Each target steps up through the rates (to the fan-out's client count) until the first one it does not sustain twice: a rate it fails is tried once more on a freshly started target, and counts if either try sustains it. \"retried at\": rates whose first try failed and second sustained; \"not sustained at\": the rate both tries failed (– when the last step was sustained).",
+    head: [
+      "transport",
+      "target",
+      "rate msg/s",
+      "deliveries/s",
+      "p99 ms",
+      "µs/dlv",
+      "×base",
+      "×sio",
+      "retried at",
+      "not sustained at",
+    ],
     keys: 2,
     rows: rows.map((r) => {
       const [raw, sio] = maxRateCompanions(r, rows);
+      const { retried, stopped } = failedTries(r, all);
       return [
         r.spec.transport,
         r.target,
@@ -310,6 +340,8 @@ function maxRateTable(best: Map<string, RunResult>): Table {
         f1(r.server.cpuPerDeliveryUs),
         raw === undefined ? "–" : ratio(r.deliveriesPerSecond, raw.deliveriesPerSecond),
         sio === undefined ? "–" : ratio(r.deliveriesPerSecond, sio.deliveriesPerSecond),
+        retried,
+        stopped,
       ];
     }),
   };
@@ -361,7 +393,7 @@ function render({ env, quick, results }: CapacityRecord): { md: string; html: st
     idleTable(idle),
     fanoutTable(fan),
     repeatedTable(repeated),
-    maxRateTable(best),
+    maxRateTable(best, results),
     anchorTable(idle, fan),
   ];
   const title = `Capacity benchmark${quick ? " (quick)" : ""}`;

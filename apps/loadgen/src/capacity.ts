@@ -106,13 +106,16 @@ export async function runCapacity(argv: string[]) {
   for (let i = 1; i < (quick ? 2 : FANOUT_REPEATS); i++)
     for (const rate of REPEATED_RATES) await compared("repeat", fan("ws", rate), true);
 
-  // The highest rate each target sustains, stepping up until it no longer does.
+  // The highest rate each target sustains, stepping up until it no longer does. One slow spell
+  // of the shared machine can push a single 5-second window's p99 past the limit (raw ws once
+  // stopped at 20 msg/s after sustaining 50 in the run before): a rate is tried again on a
+  // fresh target before it counts as not sustained.
   const steps = quick ? [50, 200] : [20, 50, 80, 120, 160, 200, 300, 400, 500];
   const maxRate = async (target: Exclude<TargetKind, "url">, transport: LoadTransport) => {
     for (const rate of steps) {
       const spec: RunSpec = { ...fan(transport, rate), durationMs: quick ? 2000 : 5000 };
-      const r = await cell("maxrate", target, spec);
-      if (!sustained(r)) break;
+      if (!sustained(await cell("maxrate", target, spec)) && !sustained(await cell("maxrate", target, spec)))
+        break;
     }
   };
   await maxRate("server", "ws");
