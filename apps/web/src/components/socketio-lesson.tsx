@@ -40,10 +40,11 @@ export function SocketIoLesson() {
           ping/pong pair every 25 s.
         </li>
         <li>
-          On the server (this project's capacity benchmark, same run, same machine): about 2 × the memory of a
-          raw <code>ws</code> server per idle connection (15.4 against 7.4 KB at 10,000), 1.3–1.6 × its CPU
-          per delivery (1,000 clients at 10 and 50 msg/s), and it kept up with 20 msg/s × 1,000 clients where
-          raw <code>ws</code> kept up with 50.
+          On the server (this project's capacity benchmark, each figure against a raw <code>ws</code> server
+          in the same run on the same machine, three runs): about 2 × the memory per idle connection (15.7
+          against 7.1 KB at 10,000), 1.2–1.6 × the CPU per delivery (1,000 clients at 10 and 50 msg/s), and no
+          higher a sustained rate (both kept up with 80 msg/s × 1,000 clients in the latest run and not with
+          120).
         </li>
         <li>
           Its own protocol: a plain WebSocket or EventSource cannot talk to it; clients need its library.
