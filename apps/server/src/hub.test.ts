@@ -57,6 +57,29 @@ describe("Hub", () => {
     expect(hub.counters.transports.ws.connections + hub.counters.transports.sse.connections).toBe(0);
   });
 
+  it("obtainHeld: a channel made for a connection refused or gone meanwhile is released, its creator's budget back", async () => {
+    const hub = makeHub({ maxConnectionsPerAddress: 1, maxChannelsPerAddress: 1 });
+    const chat = await hub.obtain("chat", undefined);
+    // Another connection of the address is held while "fresh" is being obtained.
+    const refused = hub.obtainHeld("fresh", "10.0.0.1", () => false);
+    hub.attach(chat, conn("ws"));
+    await expect(refused).rejects.toMatchObject({ status: 503, code: "connection_limit" });
+    expect(hub.find("fresh")).toBeUndefined();
+    // The client left while its channel was obtained.
+    expect(await hub.obtainHeld("gone", "10.0.0.2", () => true)).toBeUndefined();
+    expect(hub.find("gone")).toBeUndefined();
+    // Neither counts against its address: each may still make its one channel.
+    hub.detach(chat, chat.connections.values().next().value as Connection);
+    expect((await hub.obtainHeld("kept", "10.0.0.1", () => false))?.name).toBe("kept");
+    const other = await hub.obtain("other", "10.0.0.2");
+    // A channel with messages stays when a connection to it is refused or gone.
+    await hub.append(other, "1");
+    hub.attach(chat, conn("sse"));
+    await expect(hub.obtainHeld("other", "10.0.0.1", () => false)).rejects.toMatchObject({ status: 503 });
+    expect(await hub.obtainHeld("other", "10.0.0.3", () => true)).toBeUndefined();
+    expect(hub.find("other")).toBe(other);
+  });
+
   it("caps held connections per address; other addresses are not affected", async () => {
     const hub = makeHub({ maxConnectionsPerAddress: 2 });
     const chat = await hub.obtain("chat", undefined);

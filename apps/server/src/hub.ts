@@ -99,6 +99,26 @@ export class Hub implements ClusterHost {
     }
   }
 
+  /**
+   * The channel a connection of `address` is to be held on ({@link obtain}), with the capacity
+   * checked again once it is there: other connections of the address may have opened while it
+   * was obtained. A channel obtained for a connection that is then refused, or whose client left
+   * meanwhile (`gone`), is released, so that refused connections leave no channel counted against
+   * their address; resolves undefined when the client is gone.
+   */
+  async obtainHeld(name: string, address: string, gone: () => boolean): Promise<Channel | undefined> {
+    const channel = await this.obtain(name, address);
+    try {
+      this.checkCapacity(address);
+    } catch (err) {
+      this.release(channel);
+      throw err;
+    }
+    if (!gone()) return channel;
+    this.release(channel);
+    return undefined;
+  }
+
   #obtain(name: string, address: string | undefined, force: boolean): Promise<Channel> {
     const existing = this.#channels.get(checkChannelName(name));
     if (existing) {

@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { PollResponse } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
-import { refusedWs } from "./clients.ts";
-import { eventually, expectError, from, JSON_HEADERS, request, withServer } from "./helpers.ts";
+import { openWs, refusedWs } from "./clients.ts";
+import { eventually, expectError, from, JSON_HEADERS, range, request, withServer } from "./helpers.ts";
 
 /** Channel names the server holds. */
 async function channelNames(url: string): Promise<string[]> {
@@ -99,6 +99,36 @@ describe("channel squatting", () => {
         cursor: cursor.replace(/:0$/, ":1"),
         messages: [expect.objectContaining({ seq: 1, data: "first" })],
       });
+    });
+  });
+
+  it("held reads refused at the connection cap leave no channel behind", async () => {
+    await withServer({ maxConnectionsPerAddress: 2 }, async (h) => {
+      const greedy = "127.0.0.2";
+      // A burst of held reads on new names from one address at its cap. (Where the second check,
+      // once the channel is made, refuses a connection is in hub.test.ts: without Redis nothing
+      // waits between a read's two checks.)
+      const ws = range(1, 8).map((i) => openWs(h.wsUrl(`burst-ws-${i}`), { localAddress: greedy }));
+      const sse = range(1, 8).map((i) => sseFrom(h.channelUrl(`burst-sse-${i}`, "sse"), greedy));
+      const polls = range(1, 8).map((i) =>
+        from(greedy)(h.channelUrl(`burst-lp-${i}`, "long-poll", { timeout: "1500" })),
+      );
+      const opened = (await Promise.allSettled(ws)).flatMap((r) =>
+        r.status === "fulfilled" ? [r.value] : [],
+      );
+      const streams = (await Promise.all(sse)).filter((r) => r.status === 200);
+      const answered = await Promise.all(polls);
+      try {
+        const refused = 24 - opened.length - streams.length - answered.filter((r) => r.status === 200).length;
+        expect(refused).toBeGreaterThanOrEqual(22);
+        expect(answered.filter((r) => r.status !== 200).every((r) => r.status === 503)).toBe(true);
+        // The channels left are chat and those of the connections still held.
+        expect((await channelNames(h.url)).length).toBe(1 + opened.length + streams.length);
+      } finally {
+        for (const c of opened) c.socket.close();
+        for (const s of streams) s.req.destroy();
+      }
+      await eventually(async () => expect(await channelNames(h.url)).toEqual(["chat"]));
     });
   });
 

@@ -158,7 +158,10 @@ export function createSocketIoEndpoint(ctx: AppContext): SocketIoEndpoint {
       const cursor = requireCursor(typeof auth.cursor === "string" ? auth.cursor : undefined);
       // Resolved before the channel is made: a cursor beyond the head leaves nothing behind.
       const start: StartPoint = resolveCursor(await hub.headOf(name), cursor);
-      const channel: Channel = await hub.obtain(name, address);
+      // Engine.IO drops a socket whose connection closed during this wait; its channel goes too.
+      const gone = () => socket.conn.readyState !== "open";
+      const channel = await hub.obtainHeld(name, address ?? "unknown", gone);
+      if (!channel) return next(new Error("the client left"));
       socket.data = { channel, start } satisfies Admitted;
       next();
     } catch (err) {

@@ -124,13 +124,9 @@ export function mountLongPoll(app: Hono<NodeBindings>, ctx: AppContext): void {
     }
     // Refused before the channel is made: a refused request leaves nothing behind.
     hub.checkCapacity(address);
-    const channel = await hub.obtain(name, address);
-    hub.checkCapacity(address);
+    const channel = await hub.obtainHeld(name, address, () => to.socket.destroyed);
     // The client left while the head was read (a round trip with Redis): its `close` has passed.
-    if (to.socket.destroyed) {
-      hub.release(channel);
-      return RESPONSE_ALREADY_SENT;
-    }
+    if (!channel) return RESPONSE_ALREADY_SENT;
     // Something arrived while the channel was being made: answer it now rather than wait for the next.
     if (channel.log.state().seq > start.afterSeq && channel.log.state().epoch === state.epoch) {
       return c.body(await answerNow(ctx, name, start, stats, to), 200, POLL_HEADERS);

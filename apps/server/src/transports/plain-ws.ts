@@ -88,18 +88,17 @@ export class PlainWsEndpoint implements LogSubscriber {
     const stats = ctx.counters.transports.plainWs;
     stats.requests += 1;
     const address = addressOf(req.socket);
-    let channel: Channel;
+    let channel: Channel | undefined;
     try {
       admitUpgrade(ctx, req);
       ctx.hub.checkCapacity(address);
-      channel = await ctx.hub.obtain(GUEST_CHANNEL, address);
-      ctx.hub.checkCapacity(address); // again: other upgrades of this address may have completed meanwhile
+      channel = await ctx.hub.obtainHeld(GUEST_CHANNEL, address, () => socket.destroyed);
     } catch (err) {
       stats.errors += 1;
       refuseWith(socket, err);
       return;
     }
-    if (socket.destroyed) return ctx.hub.release(channel); // the client left while the channel was obtained
+    if (!channel) return; // the client left while the channel was obtained
     // The server's `ws` server makes PeerSockets (its `WebSocket` option).
     this.wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws as PeerSocket, channel, address));
   }

@@ -116,13 +116,9 @@ export function mountSse(app: Hono<NodeBindings>, ctx: AppContext): void {
     hub.checkCapacity(address);
     // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
     const start = resolveCursor(await hub.headOf(name), cursor);
-    const channel = await hub.obtain(name, address);
-    hub.checkCapacity(address); // again: other streams of this address may have opened meanwhile
+    const channel = await hub.obtainHeld(name, address, () => c.env.incoming.socket.destroyed);
     // The client left while the head was read (a round trip with Redis): its `close` has passed.
-    if (c.env.incoming.socket.destroyed) {
-      hub.release(channel);
-      return RESPONSE_ALREADY_SENT;
-    }
+    if (!channel) return RESPONSE_ALREADY_SENT;
     const state = channel.log.state();
 
     const stream = new SseStream(res, address, channel);

@@ -97,7 +97,7 @@ export function mountWs(
     stats.requests += 1;
     const url = new URL(req.url ?? "/", "http://upgrade.invalid");
     const match = WS_PATH_PATTERN.exec(url.pathname);
-    let channel: Channel;
+    let channel: Channel | undefined;
     let start: StartPoint;
     const address = addressOf(req.socket);
     try {
@@ -108,14 +108,13 @@ export function mountWs(
       hub.checkCapacity(address);
       // Resolved before the channel is made: a cursor beyond the head (400) leaves nothing behind.
       start = resolveCursor(await hub.headOf(name), cursor);
-      channel = await hub.obtain(name, address);
-      hub.checkCapacity(address); // again: other upgrades of this address may have completed meanwhile
+      channel = await hub.obtainHeld(name, address, () => socket.destroyed);
     } catch (err) {
       stats.errors += 1;
       refuseWith(socket, err);
       return;
     }
-    if (socket.destroyed) return hub.release(channel); // the client left while the head was read
+    if (!channel) return; // the client left while the head was read
     wss.handleUpgrade(req, socket, head, (ws) =>
       new WsSession(ws as PeerSocket, channel, address, ctx, socket as Socket).start(start),
     );
