@@ -9,12 +9,13 @@ const cell = (
   rate: number,
   cpu: number,
   p99: number,
-  scheduleP99 = p99,
+  scheduleP99 = p99 + 5,
+  transport = target === "socketio-baseline" ? "socketio" : "ws",
 ): CapacityRow => ({
   scenario,
   result: {
     target,
-    spec: { transport: target === "socketio-baseline" ? "socketio" : "ws", rate, clients: 1000 },
+    spec: { transport, rate, clients: 1000 },
     received: 1000,
     expected: 1000,
     latency: { p99 },
@@ -23,37 +24,38 @@ const cell = (
   } as unknown as RunResult,
 });
 
-/** One round: this server, raw ws, Socket.IO, as the suite's `compared` runs them. */
+/**
+ * One round: this server, raw ws, Socket.IO, as the suite's `compared` runs them; each target's
+ * p99 is its CPU figure plus 20 (raw ws) or 40 (Socket.IO), so no two figures coincide.
+ */
 const round = (scenario: CapacityRow["scenario"], rate: number, server: number, raw: number, sio = 18) => [
-  cell(scenario, "server", rate, server, 30),
-  cell(scenario, "ws-baseline", rate, raw, 27),
-  cell(scenario, "socketio-baseline", rate, sio, 31),
+  cell(scenario, "server", rate, server, server),
+  cell(scenario, "ws-baseline", rate, raw, raw + 20),
+  cell(scenario, "socketio-baseline", rate, sio, sio + 40),
 ];
 
 describe("repeated fan-out figures", () => {
   it("pools the fan-out row with its repeats: medians, ranges and ratios round by round", () => {
     const figures = repeatedFigures([
       ...round("fanout", 10, 11, 14),
-      // Rows the table must not take: another scenario, another transport of this server.
+      // Rows the table must not take: another scenario, this server's SSE and Socket.IO endpoint.
       cell("maxrate", "server", 10, 99, 99),
-      {
-        ...cell("fanout", "server", 10, 77, 77),
-        result: {
-          ...cell("fanout", "server", 10, 77, 77).result,
-          spec: { transport: "sse", rate: 10, clients: 1000 },
-        } as RunResult,
-      },
-      ...round("repeat", 10, 12, 13),
-      ...round("repeat", 10, 10, 12.5),
+      cell("fanout", "server", 10, 77, 77, 80, "sse"),
+      cell("fanout", "server", 10, 66, 66, 70, "socketio"),
+      ...round("repeat", 10, 12, 13, 20),
+      ...round("repeat", 10, 10, 12.5, 16),
     ]);
     const cpu = figures.find((f) => f.rate === 10 && f.short === "CPU/dlv");
     expect(cpu?.server).toEqual({ median: 11, min: 10, max: 12, n: 3 });
     expect(cpu?.raw).toEqual({ median: 13, min: 12.5, max: 14, n: 3 });
-    expect(cpu?.sio?.n).toBe(3);
+    expect(cpu?.sio).toEqual({ median: 18, min: 16, max: 20, n: 3 });
     expect(cpu?.pairs.map((x) => x.toFixed(3))).toEqual(["0.786", "0.923", "0.800"]);
+    // p99 is read from sequencing (not from the schedule), each target's own.
     const p99 = figures.find((f) => f.rate === 10 && f.short === "p99");
-    expect(p99?.server?.median).toBe(30);
-    expect(p99?.raw?.median).toBe(27);
+    expect(p99?.server).toEqual({ median: 11, min: 10, max: 12, n: 3 });
+    expect(p99?.raw).toEqual({ median: 33, min: 32.5, max: 34, n: 3 });
+    expect(p99?.sio?.median).toBe(58);
+    expect(p99?.pairs.map((x) => x.toFixed(3))).toEqual(["0.324", "0.364", "0.308"]);
   });
 
   it("gives figures only for cells that were repeated, and leaves out samples behind their schedule", () => {
@@ -84,7 +86,9 @@ describe("highest sustained rate", () => {
       step("server", 80, 60),
       step("server", 120, 180),
       step("server", 120, 150),
-      // Another target's failures are not this one's.
+      // Another target's failures are not this one's, nor this server's on another transport.
+      cell("maxrate", "server", 50, 5, 300, 300, "sse"),
+      cell("maxrate", "server", 20, 5, 300, 300, "sse"),
       step("ws-baseline", 20, 130),
       step("ws-baseline", 20, 40),
       step("ws-baseline", 50, 120),
@@ -92,11 +96,9 @@ describe("highest sustained rate", () => {
     ];
     const best = rows[3]?.result as RunResult;
     expect(failedTries(best, rows)).toEqual({ retried: "50", stopped: "120" });
-    expect(failedTries(rows[7]?.result as RunResult, rows)).toEqual({ retried: "20", stopped: "50" });
+    expect(failedTries(rows[9]?.result as RunResult, rows)).toEqual({ retried: "20", stopped: "50" });
     // A target that sustained every step has nowhere it stopped.
-    expect(failedTries(rows[0]?.result as RunResult, [rows[0] as CapacityRow])).toEqual({
-      retried: "–",
-      stopped: "–",
-    });
+    const ladder = [20, 50, 80].map((rate) => step("server", rate, 30));
+    expect(failedTries(ladder[2]?.result as RunResult, ladder)).toEqual({ retried: "–", stopped: "–" });
   });
 });

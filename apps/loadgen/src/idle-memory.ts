@@ -62,9 +62,14 @@ export function spreadText(s: Spread | undefined, digits = 1): string {
   return s.n === 1 ? m : `${m} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
 
-/** Median ÷ median, two decimals. */
+/** Median ÷ median; null when either is missing or b's is not positive. */
+export function medianOver(a: Spread | undefined, b: Spread | undefined): number | null {
+  return a !== undefined && b !== undefined && b.median > 0 ? a.median / b.median : null;
+}
+
+/** {@link medianOver} with two decimals, `–` for none. */
 export function medianRatio(a: Spread | undefined, b: Spread | undefined): string {
-  return a !== undefined && b !== undefined && b.median > 0 ? (a.median / b.median).toFixed(2) : "–";
+  return medianOver(a, b)?.toFixed(2) ?? "–";
 }
 
 /** The companions of a server's idle row: its raw baseline, and Socket.IO for a WebSocket row. */

@@ -20,8 +20,12 @@ export function sameRunRatio(
   figure: (x: RunResult) => number | null,
 ): string {
   if (b === undefined) return "–";
-  const behind = [r, b].some((x) => (x.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY) > OVERLOADED_MS);
-  return behind ? "overloaded" : ratio(figure(r), figure(b));
+  return behindSchedule(r) || behindSchedule(b) ? "overloaded" : ratio(figure(r), figure(b));
+}
+
+/** Whether `r` fell over {@link OVERLOADED_MS} behind its schedule (p99), so its window holds backlog. */
+export function behindSchedule(r: RunResult): boolean {
+  return (r.latencyScheduled.p99 ?? Number.POSITIVE_INFINITY) > OVERLOADED_MS;
 }
 
 /** Memory per connection against the baseline's: no schedule involved (it is read before any message). */
