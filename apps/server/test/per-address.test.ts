@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import type { PollResponse } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { openWs, refusedWs } from "./clients.ts";
@@ -99,6 +100,40 @@ describe("channel squatting", () => {
         cursor: cursor.replace(/:0$/, ":1"),
         messages: [expect.objectContaining({ seq: 1, data: "first" })],
       });
+    });
+  });
+
+  it("upgrades that ws itself refuses leave no channel behind", async () => {
+    await withServer({}, async (h) => {
+      const { port } = new URL(h.url);
+      /** The status line answering a raw upgrade of /api/channels/<name>/ws with these headers. */
+      const upgrade = (name: string, headers: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = net.connect(Number(port), "127.0.0.1", () =>
+            socket.write(
+              `GET /api/channels/${name}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${headers}\r\n`,
+            ),
+          );
+          let answer = "";
+          socket.setEncoding("utf8");
+          socket.on("data", (chunk: string) => {
+            answer += chunk;
+          });
+          socket.on("close", () => resolve(answer.split("\r\n")[0] ?? ""));
+          socket.on("error", reject);
+        });
+      const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+      expect(await upgrade("no-key", "Sec-WebSocket-Version: 13\r\n")).toBe("HTTP/1.1 400 Bad Request");
+      expect(await upgrade("bad-key", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n")).toBe(
+        "HTTP/1.1 400 Bad Request",
+      );
+      expect(await upgrade("old-version", `Sec-WebSocket-Version: 99\r\n${key}`)).toMatch(/^HTTP\/1.1 400/);
+      expect(
+        await upgrade("bad-protocol", `Sec-WebSocket-Version: 13\r\n${key}Sec-WebSocket-Protocol: a,,b\r\n`),
+      ).toBe("HTTP/1.1 400 Bad Request");
+      expect(await channelNames(h.url)).toEqual(["chat"]);
+      // A good handshake on the same path still opens.
+      expect((await (await h.ws("no-key")).next()).type).toBe("hello");
     });
   });
 

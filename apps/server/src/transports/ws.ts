@@ -115,9 +115,18 @@ export function mountWs(
       return;
     }
     if (!channel) return; // the client left while the head was read
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      new WsSession(ws as PeerSocket, channel, address, ctx, socket as Socket).start(start),
-    );
+    let opened = false;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      opened = true;
+      new WsSession(ws as PeerSocket, channel, address, ctx, socket as Socket).start(start);
+    });
+    // `ws` refused the handshake itself (no or a malformed Sec-WebSocket-Key, an unknown version,
+    // a bad subprotocol list): it has answered 400 and ended the socket. The channel made for it
+    // goes too, or any raw socket could make channels that count against their address for good.
+    if (!opened && (socket.writableEnded || socket.destroyed)) {
+      stats.errors += 1;
+      hub.release(channel);
+    }
   };
 
   return { handleUpgrade, wss };
