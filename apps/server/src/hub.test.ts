@@ -7,6 +7,9 @@ import { createServerCounters } from "./server-metrics.ts";
 const makeHub = (overrides: Partial<ServerOptions> = {}) =>
   new Hub({ ...DEFAULT_OPTIONS, ...overrides }, createServerCounters());
 
+/** One turn of the event loop: what {@link Hub.releaseSoon} waits for. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const conn = (
   transport: Connection["transport"],
   address = "10.0.0.1",
@@ -64,9 +67,11 @@ describe("Hub", () => {
     const refused = hub.obtainHeld("fresh", "10.0.0.1", () => false);
     hub.attach(chat, conn("ws"));
     await expect(refused).rejects.toMatchObject({ status: 503, code: "connection_limit" });
+    await turn();
     expect(hub.find("fresh")).toBeUndefined();
     // The client left while its channel was obtained.
     expect(await hub.obtainHeld("gone", "10.0.0.2", () => true)).toBeUndefined();
+    await turn();
     expect(hub.find("gone")).toBeUndefined();
     // Neither counts against its address: each may still make its one channel.
     hub.detach(chat, chat.connections.values().next().value as Connection);
@@ -77,7 +82,24 @@ describe("Hub", () => {
     hub.attach(chat, conn("sse"));
     await expect(hub.obtainHeld("other", "10.0.0.1", () => false)).rejects.toMatchObject({ status: 503 });
     expect(await hub.obtainHeld("other", "10.0.0.3", () => true)).toBeUndefined();
+    await turn();
     expect(hub.find("other")).toBe(other);
+  });
+
+  it("obtainHeld: a new channel given up by one connection stays for another that obtained it meanwhile", async () => {
+    const hub = makeHub();
+    // Two first connections to one new name; the first one's client has left.
+    const [left, held] = await Promise.all([
+      hub.obtainHeld("new", "10.0.0.1", () => true),
+      hub.obtainHeld("new", "10.0.0.2", () => false),
+    ]);
+    expect(left).toBeUndefined();
+    const channel = held as NonNullable<typeof held>;
+    hub.attach(channel, conn("sse", "10.0.0.2"));
+    await turn();
+    // Still the channel publishes go to, with its connection.
+    expect(hub.find("new")).toBe(channel);
+    expect(channel.connections.size).toBe(1);
   });
 
   it("caps held connections per address; other addresses are not affected", async () => {

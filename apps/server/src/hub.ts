@@ -103,20 +103,31 @@ export class Hub implements ClusterHost {
    * The channel a connection of `address` is to be held on ({@link obtain}), with the capacity
    * checked again once it is there: other connections of the address may have opened while it
    * was obtained. A channel obtained for a connection that is then refused, or whose client left
-   * meanwhile (`gone`), is released, so that refused connections leave no channel counted against
-   * their address; resolves undefined when the client is gone.
+   * meanwhile (`gone`), is released ({@link releaseSoon}), so that refused connections leave no
+   * channel counted against their address; resolves undefined when the client is gone.
    */
   async obtainHeld(name: string, address: string, gone: () => boolean): Promise<Channel | undefined> {
     const channel = await this.obtain(name, address);
     try {
       this.checkCapacity(address);
     } catch (err) {
-      this.release(channel);
+      this.releaseSoon(channel);
       throw err;
     }
     if (!gone()) return channel;
-    this.release(channel);
+    this.releaseSoon(channel);
     return undefined;
+  }
+
+  /**
+   * {@link release} once the current turn of the event loop is over. Another connection may have
+   * obtained the same new channel and not attached yet: between obtaining and attaching every
+   * transport runs only microtasks and `process.nextTick`, so by then it has attached and keeps
+   * the channel; released at once, the channel would leave the map and that connection would
+   * be held on a channel nothing publishes to.
+   */
+  releaseSoon(channel: Channel): void {
+    setImmediate(() => this.release(channel));
   }
 
   #obtain(name: string, address: string | undefined, force: boolean): Promise<Channel> {

@@ -125,7 +125,7 @@ export function mountWs(
     // goes too, or any raw socket could make channels that count against their address for good.
     if (!opened && (socket.writableEnded || socket.destroyed)) {
       stats.errors += 1;
-      hub.release(channel);
+      hub.releaseSoon(channel);
     }
   };
 
