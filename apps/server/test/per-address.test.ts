@@ -1,9 +1,9 @@
 import http from "node:http";
-import net from "node:net";
 import type { PollResponse } from "@transport-lab/protocol";
 import { describe, expect, it } from "vitest";
 import { openWs, refusedWs } from "./clients.ts";
 import { eventually, expectError, from, JSON_HEADERS, range, request, withServer } from "./helpers.ts";
+import { RawHttp } from "./raw-http.ts";
 
 /** Channel names the server holds. */
 async function channelNames(url: string): Promise<string[]> {
@@ -105,23 +105,14 @@ describe("channel squatting", () => {
 
   it("upgrades that ws itself refuses leave no channel behind", async () => {
     await withServer({}, async (h) => {
-      const { port } = new URL(h.url);
       /** The status line answering a raw upgrade of /api/channels/<name>/ws with these headers. */
-      const upgrade = (name: string, headers: string) =>
-        new Promise<string>((resolve, reject) => {
-          const socket = net.connect(Number(port), "127.0.0.1", () =>
-            socket.write(
-              `GET /api/channels/${name}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${headers}\r\n`,
-            ),
-          );
-          let answer = "";
-          socket.setEncoding("utf8");
-          socket.on("data", (chunk: string) => {
-            answer += chunk;
-          });
-          socket.on("close", () => resolve(answer.split("\r\n")[0] ?? ""));
-          socket.on("error", reject);
-        });
+      const upgrade = async (name: string, headers: string) => {
+        const raw = await RawHttp.open(h.server.port);
+        raw.write(
+          `GET /api/channels/${name}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${headers}\r\n`,
+        );
+        return (await raw.rest()).toString("latin1").split("\r\n")[0];
+      };
       const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
       expect(await upgrade("no-key", "Sec-WebSocket-Version: 13\r\n")).toBe("HTTP/1.1 400 Bad Request");
       expect(await upgrade("bad-key", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n")).toBe(
