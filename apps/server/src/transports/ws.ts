@@ -122,7 +122,8 @@ export function mountWs(
     });
     // `ws` refused the handshake itself (no or a malformed Sec-WebSocket-Key, an unknown version,
     // a bad subprotocol list): it has answered 400 and ended the socket. The channel made for it
-    // goes too, or any raw socket could make channels that count against their address for good.
+    // goes too, or any raw socket could make channels that count against their address until the
+    // hub's next sweep (every 10 s), over and over.
     if (!opened && (socket.writableEnded || socket.destroyed)) {
       stats.errors += 1;
       hub.releaseSoon(channel);
