@@ -45,13 +45,13 @@ describe("repeated fan-out figures", () => {
       ...round("repeat", 10, 12, 13, 20),
       ...round("repeat", 10, 10, 12.5, 16),
     ]);
-    const cpu = figures.find((f) => f.rate === 10 && f.short === "CPU/dlv");
+    const cpu = figures.find((f) => f.rate === 10 && f.kind === "cpu");
     expect(cpu?.server).toEqual({ median: 11, min: 10, max: 12, n: 3 });
     expect(cpu?.raw).toEqual({ median: 13, min: 12.5, max: 14, n: 3 });
     expect(cpu?.sio).toEqual({ median: 18, min: 16, max: 20, n: 3 });
     expect(cpu?.pairs.map((x) => x.toFixed(3))).toEqual(["0.786", "0.923", "0.800"]);
     // p99 is read from sequencing (not from the schedule), each target's own.
-    const p99 = figures.find((f) => f.rate === 10 && f.short === "p99");
+    const p99 = figures.find((f) => f.rate === 10 && f.kind === "p99");
     expect(p99?.server).toEqual({ median: 11, min: 10, max: 12, n: 3 });
     expect(p99?.raw).toEqual({ median: 33, min: 32.5, max: 34, n: 3 });
     expect(p99?.sio?.median).toBe(58);
@@ -67,7 +67,7 @@ describe("repeated fan-out figures", () => {
       cell("repeat", "ws-baseline", 50, 20, 40, 1800),
     ]);
     expect(new Set(figures.map((f) => f.rate))).toEqual(new Set([50]));
-    const cpu = figures.find((f) => f.short === "CPU/dlv");
+    const cpu = figures.find((f) => f.kind === "cpu");
     // The overloaded raw ws sample counts neither in its median nor in a pair.
     expect(cpu?.raw).toEqual({ median: 10.5, min: 10, max: 11, n: 2 });
     expect(cpu?.server?.n).toBe(3);

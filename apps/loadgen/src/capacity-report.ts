@@ -162,7 +162,7 @@ function anchorTable(
     const label = `µs of CPU per delivery, ${r.spec.rate} msg/s × ${r.spec.clients}`;
     // A repeated cell gives its medians rather than its first sample.
     const med = repeated.find(
-      (f) => f.short === "CPU/dlv" && f.rate === r.spec.rate && f.clients === r.spec.clients,
+      (f) => f.kind === "cpu" && f.rate === r.spec.rate && f.clients === r.spec.clients,
     );
     if (med !== undefined) {
       rows.push([
@@ -190,6 +190,8 @@ function anchorTable(
 
 /** One figure of a repeated WebSocket fan-out cell, per target over its samples. */
 export interface RepeatedFigure {
+  /** Which figure it is (labels are for reading, not for finding it). */
+  readonly kind: "cpu" | "p99";
   readonly label: string;
   /** The label in a chart's group. */
   readonly short: string;
@@ -221,10 +223,10 @@ export function repeatedFigures(results: readonly CapacityRow[]): RepeatedFigure
     const [server, raw, sio] = [of("server"), of("ws-baseline"), of("socketio-baseline")];
     return (
       [
-        ["µs of CPU per delivery", "CPU/dlv", (r: RunResult) => r.server.cpuPerDeliveryUs, 2],
-        ["p99 ms from sequencing", "p99", (r: RunResult) => r.latency.p99, 1],
+        ["cpu", "µs of CPU per delivery", "CPU/dlv", (r: RunResult) => r.server.cpuPerDeliveryUs, 2],
+        ["p99", "p99 ms from sequencing", "p99", (r: RunResult) => r.latency.p99, 1],
       ] as const
-    ).map(([label, short, figure, digits]) => {
+    ).map(([kind, label, short, figure, digits]) => {
       const sampleOf = (r: RunResult | undefined) => {
         const v = r === undefined || behindSchedule(r) ? null : figure(r);
         return v === null || v <= 0 ? undefined : v;
@@ -236,6 +238,7 @@ export function repeatedFigures(results: readonly CapacityRow[]): RepeatedFigure
         return a === undefined || b === undefined ? [] : [a / b];
       });
       return {
+        kind,
         label,
         short,
         rate,
